@@ -1,0 +1,3 @@
+from khetrial.cli import main
+
+main()

@@ -1,0 +1,3 @@
+"""Commands: trial (to be filled in)."""
+
+from khetrial.cli.app import app  # noqa: F401

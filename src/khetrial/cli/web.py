@@ -1,0 +1,3 @@
+"""Commands: web (to be filled in)."""
+
+from khetrial.cli.app import app  # noqa: F401

@@ -1,0 +1,98 @@
+"""The trial's numbers, each once, each citing where it comes from.
+
+"Pub." quotes the trial publication (Ji et al., Blood 2022, NCT03188068,
+``shared/trial/publication.txt``); "SAP" quotes ``shared/spec/analysis-plan.md``, which wins
+where the two differ. Units are in the names or the comments: platelets ×10⁹/L, fibrinogen g/L,
+D-dimer µg/mL, hemoglobin g/L, sirolimus trough ng/mL, days since randomization (day 0).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+# --- Arms -------------------------------------------------------------------------------------
+ARM_EXPERIMENTAL = "SP"  # bundle format: "SP sirolimus + prednisolone"
+ARM_CONTROL = "S"  # bundle format: "S sirolimus alone"
+ARMS = (ARM_EXPERIMENTAL, ARM_CONTROL)
+ARM_LABELS = {ARM_EXPERIMENTAL: "Sirolimus + prednisolone", ARM_CONTROL: "Sirolimus"}
+
+# --- Definitions (Pub. "Definitions" and "Study patients") -----------------------------------
+KMP_PLATELET_THRESHOLD = 100  # "KMP was defined as a platelet count <100 × 10⁹/L"
+HYPOFIBRINOGENEMIA_THRESHOLD = Fraction("1.6")  # "fibrinogen level <1.6 g/L"
+D_DIMER_ELEVATED_THRESHOLD = Fraction("0.5")  # "elevated D-dimer level (>0.5 μg/mL)"
+SEVERE_ANEMIA_HEMOGLOBIN = 60  # "hemoglobin concentration <60 g/L"
+ROM_EXTENSION_LOSS_DEGREES = 10  # "Decreased ROM ... ≥10° of extension loss"
+ROM_FLEXION_MIN_DEGREES = 120  # "... flexion <120°, or both"
+CHRONIC_PAIN_MIN_MONTHS = 3  # "daily pain for at least 3 months"
+ELIGIBLE_AGE_MIN_YEARS = 0  # "between 0 and 14 years of age"
+ELIGIBLE_AGE_MAX_YEARS = 14
+
+# --- Efficacy endpoints (SAP) -----------------------------------------------------------------
+PLATELET_RESPONSE_THRESHOLD = 100  # SAP: run of measurements "all ≥ 100 ×10⁹/L"
+FIBRINOGEN_STABLE_THRESHOLD = Fraction("1.6")  # SAP: "fibrinogen > 1.6 g/L (strictly greater)"
+DURABLE_RUN_MIN_DAYS = 28  # SAP: "durable when its last day − its first day ≥ 28"
+RUN_MAX_GAP_DAYS = 14  # SAP: "no two consecutive measurements are more than 14 days apart"
+RESPONSE_WEEKS = (1, 2, 3, 4)  # SAP: "week k (k = 1, 2, 3, 4; k = 4 is the primary outcome)"
+PRIMARY_WEEK = 4
+DAYS_PER_WEEK = 7  # bundle format: "Week k ends on day 7k"
+BASELINE_LAB_WINDOW = (-14, 0)  # SAP: "last measurement on days −14…0"
+WEEK_WINDOW_HALF_WIDTH = 3  # SAP: "closest to day 7w within ±3 days"
+MONTH12_TARGET_DAY, MONTH12_WINDOW = 365, (335, 395)  # SAP: "closest to day 365 within 335…395"
+MONTH24_TARGET_DAY, MONTH24_WINDOW = 730, (670, 790)  # SAP: "closest to day 730 within 670…790"
+REBOUND_LAST_DAY = 730  # SAP: "all platelet measurements on days 0…730"
+BASELINE_MRI_WINDOW = (-30, 0)  # SAP: "last MRI on days −30…0"
+BASELINE_QOL_WINDOW = (-30, 0)  # SAP: "questionnaire on days −30…0 closest to day 0"
+PREDNISOLONE_REINTRODUCTION_GAP_DAYS = 7  # SAP: "more than 7 days after the latest end"
+LESION_GROWTH_PCT = 20  # SAP / Pub.: "further growth (increase ≥20%)"
+LESION_PARTIAL_PCT = -20  # "partial involution (decrease ≥20% and <75%)"
+LESION_NEARLY_COMPLETE_PCT = -75  # "nearly complete involution (decrease ≥75% and <100%)"
+LESION_OVERALL_RESPONSE = ("partial", "nearly_complete", "complete")  # SAP
+LESION_GOOD_RESPONSE = ("nearly_complete", "complete")  # SAP
+PEDSQL_ITEM_SCORE = {0: 100, 1: 75, 2: 50, 3: 25, 4: 0}  # Pub.: "0 = 100, 1 = 75, ..., 4 = 0"
+PEDSQL_MAX_MISSING_FRACTION = Fraction(1, 2)  # SAP: "missing when more than half ... unanswered"
+QOL_IMPROVEMENT_MIN_POINTS = Fraction("4.5")  # Pub.: "total score increase ≥4.5 points"
+TRANSFUSION_WINDOW = (0, 365)  # SAP: "rows on days 0…365"
+SEQUELAE_WINDOW = MONTH24_WINDOW  # SAP: "dated on days 670…790"
+AE_FOLLOW_UP_DAYS = 30  # SAP / Pub.: "up to 30 days after treatment"
+THRESHOLD_DECIMALS = 10  # SAP: "round the change to 10 decimals before comparing"
+CONFIDENCE_LEVEL = 0.95  # Pub.: "95% CI"; "2-sided α of 0.05"
+ALPHA = 0.05
+WALD_Z_975 = 1.959964  # SAP: "normal quantile 1.959964, as lme4's confint(method = "Wald")"
+
+# --- Treatment (Pub. "Study intervention") ----------------------------------------------------
+SIROLIMUS_START_DOSE_MG_M2 = Fraction("0.8")  # "starting dose of sirolimus was 0.8 mg/m2 ... twice daily"
+SIROLIMUS_TROUGH_TARGET_NG_ML = (10, 15)  # "titrated to achieve trough levels of 10 to 15 ng/mL"
+SIROLIMUS_SOLUTION_MG_PER_ML = 1  # oral solution 1 mg/mL (Rapamune label)
+PREDNISOLONE_DOSE_MG_KG = 2  # "prednisolone was administered at 2 mg/kg orally once daily"
+PREDNISOLONE_TAPER_PLATELETS = 100  # "platelet count ≥100 × 10⁹/L for at least 1 week"
+PREDNISOLONE_TAPER_TRIGGER_DAYS = 7
+PREDNISOLONE_TAPER_WEEKS = (4, 6)  # "tapering and discontinuing prednisolone ... within 4 to 6 weeks"
+TMP_SMX_DOSE_MG_KG = 10  # "trimethoprim-sulfamethoxazole, 10 mg/kg twice daily, 3 times per week"
+TMP_SMX_MIN_MONTHS = 6  # "required for all patients at least during the first 6 months"
+MIN_TREATMENT_MONTHS = 12  # "Treatment was continued for at least 12 months"
+FOLLOW_UP_YEARS = 2  # "Patients were followed for a total of 2 years"
+NO_IMPROVEMENT_OBSERVATION_WEEKS = 12  # "no further improvement ... after month 12 (for 12 weeks)"
+# Trough checks: "weekly for 2 weeks, then every other week for 2 weeks, then monthly for
+# 2 months, and then every 3 months thereafter"
+TROUGH_SCHEDULE = ((7, 2), (14, 1), (30, 2), (91, None))  # (interval days, how many; None = on)
+
+# --- Supportive care (Pub. "Study intervention") ----------------------------------------------
+PLASMA_PLATELET_THRESHOLD = 10  # "(2) platelet count <10 × 10⁹/L"
+PLASMA_FIBRINOGEN_THRESHOLD = Fraction("0.5")  # "(3) fibrinogen <0.5 g/L"
+RED_CELLS_HEMOGLOBIN_THRESHOLD = 60  # "hemoglobin concentrations <60 g/L"
+
+# --- Schedules (Pub. "Study outcomes") ---------------------------------------------------------
+VISIT_WEEKS = (0, 1, 2, 4, 8, 12, 24, 36, 48, 60, 72, 84, 104)  # "baseline; at 1, 2, 4, ... 84 weeks; and 2 years"
+PLATELET_MONITORING_INTERVAL_DAYS = 2  # "blood counts every 2 days until the stabilization"
+MRI_MONTHS = (6, 12, 24)  # "MRI was performed at months 6 and 12 and every 12 months thereafter"
+PEDSQL_MONTHS = (0, 12)  # "completed by parents at baseline and at 12 months"
+
+# --- Design (Pub. "Statistical analysis") ------------------------------------------------------
+DESIGN_CONTROL_RESPONSE = 0.55  # "primary outcome of 70% vs 55% for sirolimus monotherapy"
+DESIGN_EXPERIMENTAL_RESPONSE = 0.70
+DESIGN_N_PER_ARM = 32  # "With ∼32 patients per treatment group"
+DESIGN_STATED_POWER = 0.80  # "this study had ∼80% power"
+
+# --- Publication's reported results (for comparison tables and tests) ---------------------------
+PUBLISHED_N = {ARM_EXPERIMENTAL: 37, ARM_CONTROL: 36}  # "sirolimus plus prednisolone (n = 37) or sirolimus monotherapy (n = 36)"
+PUBLISHED_SCREENED = 78  # "Of the 78 patients screened"

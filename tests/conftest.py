@@ -1,0 +1,41 @@
+"""Shared fixtures. Database tests are marked ``db``; ``make test`` runs them on SQLite and
+again with ``KHETRIAL_DATABASE_URL`` pointing at PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"khetrial database under test: {engine}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the database is a ``db`` test, whether or not it says so."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"db", "transactional_db", "django_db_setup", "client", "admin_client",
+                       "live_server"} or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture
+def example_bundle_dir() -> Path:
+    """The hand-written example bundle under examples/ (read-only: copy before changing)."""
+    return EXAMPLES / "bundle"
+
+
+@pytest.fixture
+def output_dir(request) -> Path:
+    """A folder under test-output/ named after the test, kept after the run (screenshots...)."""
+    path = ROOT / "test-output" / request.node.name.replace("/", "_")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -45,6 +45,24 @@ class Site(models.Model):
         return self.name or self.code
 
 
+class ExtraColumn(models.Model):
+    """An extra (non-specification) column met in an imported bundle file, with its position
+    among that file's extra columns, so that an export writes them back in the same order
+    (PostgreSQL's ``jsonb`` does not keep the key order of ``extra``)."""
+
+    table = models.CharField(max_length=CODE_LENGTH)
+    name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["table", "position"]
+        constraints = [models.UniqueConstraint(fields=["table", "name"],
+                                               name="extra_column_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
 class Timestamped(models.Model):
     """When a row was created and last changed."""
 

@@ -1,0 +1,208 @@
+"""Turning cells into the canonical dtypes of :mod:`khetrial.bundle.format`, and back to text.
+
+Two directions:
+
+- :func:`parse_table` reads the text cells of a CSV file (``None`` = empty). It never fails: a
+  cell that cannot be read as its kind becomes missing (the validator reports it first when
+  asked to validate).
+- :func:`coerce_table` takes a DataFrame a program built (any reasonable dtypes: strings,
+  numbers, ``datetime.date``, Timestamps, categoricals, booleans) and returns it in canonical
+  form; values it cannot convert are returned as problems (``Bundle.from_tables`` raises them).
+- :func:`format_table` writes canonical frames back as text cells.
+
+Dates are calendar dates: a time part given to :func:`coerce_table` is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from khetrial.bundle.format import CODE, DATE, FLAG, INTEGER, NUMBER, TEXT, TABLE_SPECS, ColumnSpec
+from khetrial.errors import Problem
+
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+NUMBER_PATTERN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+INTEGER_PATTERN = re.compile(r"[+-]?\d{1,15}")
+STRING = pd.StringDtype()
+
+
+# --- text cells -> canonical ---------------------------------------------------------------
+def parse_dates(cells: pd.Series) -> pd.Series:
+    """ISO ``YYYY-MM-DD`` text -> ``datetime64[ns]``; anything else -> NaT."""
+    text = cells.astype(object).where(cells.notna(), None)
+    ok = text.map(lambda v: isinstance(v, str) and DATE_PATTERN.fullmatch(v) is not None)
+    parsed = pd.to_datetime(text.where(ok, None), format="%Y-%m-%d", errors="coerce")
+    return pd.Series(parsed, index=cells.index).astype("datetime64[ns]")
+
+
+def parse_numbers(cells: pd.Series) -> pd.Series:
+    """Decimal text -> float64; anything else (and non-finite values) -> NaN."""
+    text = cells.astype(object)
+    ok = text.map(lambda v: isinstance(v, str) and NUMBER_PATTERN.fullmatch(v) is not None)
+    values = pd.to_numeric(text.where(ok, None), errors="coerce").astype("float64")
+    return values.where(np.isfinite(values))
+
+
+def parse_integers(cells: pd.Series) -> pd.Series:
+    """Whole-number text -> Int64; anything else -> <NA>."""
+    text = cells.astype(object)
+    ok = text.map(lambda v: isinstance(v, str) and INTEGER_PATTERN.fullmatch(v) is not None)
+    return pd.to_numeric(text.where(ok, None), errors="coerce").astype("Int64")
+
+
+def parse_column(cells: pd.Series, spec: ColumnSpec) -> pd.Series:
+    """Text cells of one column -> the column's canonical dtype (unreadable -> missing)."""
+    if spec.kind == TEXT:
+        return cells.astype(STRING)
+    if spec.kind == CODE:
+        return pd.Series(pd.Categorical(cells.astype(object), dtype=spec.dtype), index=cells.index)
+    if spec.kind == DATE:
+        return parse_dates(cells)
+    if spec.kind == NUMBER:
+        return parse_numbers(cells)
+    return parse_integers(cells)  # INTEGER, FLAG
+
+
+def parse_table(name: str, raw: pd.DataFrame) -> pd.DataFrame:
+    """A frame of text cells of ``<name>.csv`` -> canonical frame: spec columns in spec order
+    (absent ones all-missing), then extra columns as ``"string"`` in file order."""
+    spec = TABLE_SPECS[name]
+    n = len(raw)
+    out = {}
+    for col in spec.columns:
+        cells = raw[col.name] if col.name in raw.columns else pd.Series([None] * n, dtype=object)
+        out[col.name] = parse_column(cells.reset_index(drop=True), col)
+    for extra in raw.columns:
+        if extra not in out:
+            out[extra] = raw[extra].reset_index(drop=True).astype(STRING)
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table with no rows and every spec column in its canonical dtype."""
+    return parse_table(name, pd.DataFrame())
+
+
+# --- program frames -> canonical -------------------------------------------------------------
+def coerce_table(name: str, frame: pd.DataFrame | None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Any DataFrame (or ``None`` = no records) -> (canonical frame, problems)."""
+    if frame is None:
+        return empty_table(name), []
+    spec = TABLE_SPECS[name]
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    out: dict[str, pd.Series] = {}
+    problems: list[Problem] = []
+    for col in spec.columns:
+        if col.name not in frame.columns:
+            out[col.name] = parse_column(pd.Series([None] * n, dtype=object), col)
+            continue
+        values, bad = _coerce_column(frame[col.name], col)
+        out[col.name] = values
+        for i in np.flatnonzero(bad):
+            problems.append(Problem(spec.file, int(i) + 2, col.name, str(frame[col.name].iloc[i]),
+                                    f"cannot be read as {_KIND_WORDS[col.kind]}"
+                                    + (f"; {col.allowed()}" if col.kind == CODE else "")))
+    for extra in frame.columns:
+        if extra not in out:
+            out[str(extra)] = _blank_to_na(frame[extra].astype(object)).astype(STRING)
+    return pd.DataFrame(out, index=pd.RangeIndex(n)), problems
+
+
+_KIND_WORDS = {TEXT: "text", CODE: "a code", DATE: "a calendar date",
+               NUMBER: "a finite number", INTEGER: "a whole number", FLAG: "a whole number 0 or 1"}
+
+
+def _blank_to_na(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: None if (isinstance(v, str) and v == "") or _isna(v) else v)
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _coerce_column(values: pd.Series, col: ColumnSpec) -> tuple[pd.Series, np.ndarray]:
+    """(canonical series, boolean array of given values that could not be converted)."""
+    given = _blank_to_na(values.astype(object))
+    present = given.notna().to_numpy()
+    if col.kind == TEXT:
+        return given.map(lambda v: v if v is None else str(v)).astype(STRING), np.zeros(len(given), bool)
+    if col.kind == CODE:
+        text = given.map(lambda v: v if v is None else str(v))
+        out = pd.Series(pd.Categorical(text, dtype=col.dtype))
+        return out, present & out.isna().to_numpy()
+    if col.kind == DATE:
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            out = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+            out = out.dt.normalize().astype("datetime64[ns]")
+        else:
+            out = pd.Series([_to_timestamp(v) for v in given], dtype="datetime64[ns]")
+        return out, present & out.isna().to_numpy()
+    numbers = pd.to_numeric(given.map(_number_or_text), errors="coerce").astype("float64")
+    numbers = numbers.where(np.isfinite(numbers))
+    if col.kind == NUMBER:
+        return numbers, present & numbers.isna().to_numpy()
+    whole = numbers.notna() & (numbers == np.round(numbers)) & (numbers.abs() < 1e15)
+    out = numbers.where(whole).astype("Int64")
+    return out, present & out.isna().to_numpy()
+
+
+def _number_or_text(v):
+    if isinstance(v, (bool, np.bool_)):
+        return int(v)
+    return v
+
+
+def _to_timestamp(v) -> pd.Timestamp:
+    if v is None:
+        return pd.NaT
+    try:
+        if isinstance(v, str):
+            if DATE_PATTERN.fullmatch(v) is None:
+                return pd.NaT
+            ts = pd.Timestamp(v)
+        else:
+            ts = pd.Timestamp(v)
+        if ts.tzinfo is not None:
+            ts = ts.tz_localize(None)
+        return ts.normalize()
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+
+
+# --- canonical -> text cells -----------------------------------------------------------------
+def format_column(values: pd.Series) -> list[str]:
+    """Canonical values as CSV text: floats in the shortest repr that round-trips, dates ISO,
+    missing as an empty cell."""
+    dtype = values.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        text = values.dt.strftime("%Y-%m-%d")
+        return [("" if pd.isna(t) else t) for t in text]
+    if pd.api.types.is_float_dtype(dtype):
+        return [_format_float(v) for v in values.to_numpy(dtype="float64")]
+    if str(dtype) == "Int64":
+        return ["" if v is pd.NA else str(int(v)) for v in values]
+    return ["" if _isna(v) else str(v) for v in values.astype(object)]
+
+
+def _format_float(v: float) -> str:
+    """Shortest text that reads back as ``v``: ``2.64``, ``18`` (not ``18.0``), ``1e-05``."""
+    if np.isnan(v):
+        return ""
+    if v == int(v) and abs(v) < 1e15 and not (v == 0 and np.signbit(v)):
+        return str(int(v))
+    return repr(float(v))
+
+
+def format_table(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """(header, rows of text cells) of a canonical frame."""
+    header = [str(c) for c in frame.columns]
+    columns = [format_column(frame[c]) for c in frame.columns]
+    rows = [list(row) for row in zip(*columns)] if columns else []
+    return header, rows

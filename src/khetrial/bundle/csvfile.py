@@ -1,0 +1,133 @@
+"""Reading one bundle CSV file as text cells with spreadsheet line numbers, and writing one.
+
+A file is decoded as UTF-8 (a leading byte-order mark is allowed) and parsed with the
+:mod:`csv` module, so quoted fields may hold commas, quotes and newlines. The line number of
+a record is the line on which it starts, as a spreadsheet or text editor shows it (the
+header is line 1); a record with a quoted newline spans several lines. Completely blank
+lines are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from khetrial.errors import Problem
+
+LINE_TERMINATOR = "\r\n"  # RFC 4180; also makes the csv module quote cells holding \r or \n
+
+
+@dataclass
+class RawTable:
+    """A CSV file as text: ``frame`` holds ``str`` cells (``None`` when empty), ``lines`` the
+    line number of each row, ``header`` the column names in file order."""
+
+    file: str
+    header: list[str]
+    frame: pd.DataFrame
+    lines: list[int]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_raw(path: Path) -> RawTable:
+    """Read ``path`` into a :class:`RawTable`; every problem with the file itself (unreadable,
+    not UTF-8, no header, duplicate column names, rows with a wrong number of cells) is in
+    ``problems`` and such rows are left out."""
+    file = path.name
+    empty = RawTable(file, [], pd.DataFrame(), [])
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        empty.problems.append(Problem(file, None, None, None,
+                                      f"cannot read the file ({error.strerror or error}); check "
+                                      "that it is a readable file"))
+        return empty
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start:error.end].hex(" ")
+        empty.problems.append(Problem(file, line, None, f"bytes {bad}",
+                                      "the file is not UTF-8 text; save it as CSV UTF-8"))
+        return empty
+    return parse_text(file, text)
+
+
+def parse_text(file: str, text: str) -> RawTable:
+    """Parse CSV ``text`` of the file named ``file`` (see :func:`read_raw`)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    previous_end = 0
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not record:
+                continue  # blank line
+            if header is None:
+                header = record
+                problems.extend(_header_problems(file, header, start))
+                continue
+            if len(record) != len(header):
+                problems.append(Problem(
+                    file, start, None, None,
+                    f"the row has {len(record)} cells but the header has {len(header)}; "
+                    "every row needs one cell per column (quote cells that contain commas)"))
+                continue
+            rows.append(record)
+            lines.append(start)
+    except csv.Error as error:
+        problems.append(Problem(file, reader.line_num, None, None,
+                                f"the file is not valid CSV ({error}); check the quoting"))
+    if header is None:
+        if not problems:
+            problems.append(Problem(file, 1, None, None,
+                                    "the file is empty; expected a header row with the column names"))
+        return RawTable(file, [], pd.DataFrame(), [], problems)
+    columns = _unique(header)
+    frame = pd.DataFrame(
+        [[cell if cell != "" else None for cell in row] for row in rows],
+        columns=columns, dtype=object,
+    ) if rows else pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    return RawTable(file, columns, frame, lines, problems)
+
+
+def _header_problems(file: str, header: list[str], line: int) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name == "":
+            problems.append(Problem(file, line, None, None,
+                                    "a column has an empty name; every column needs a name"))
+        elif name in seen:
+            problems.append(Problem(file, line, name, name,
+                                    "the column name appears twice; every column name must be unique"))
+        seen.add(name)
+    return problems
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Column names made unique (duplicates and empty names get a suffix) so that a frame can
+    hold them; the problem is already reported."""
+    out: list[str] = []
+    for i, name in enumerate(header):
+        candidate = name or f"_unnamed_{i + 1}"
+        while candidate in out:
+            candidate += f"_{i + 1}"
+        out.append(candidate)
+    return out
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Write ``header`` and ``rows`` (text cells, ``""`` = empty) as UTF-8 RFC 4180 CSV."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator=LINE_TERMINATOR, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(header)
+        writer.writerows(rows)

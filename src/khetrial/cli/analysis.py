@@ -1,3 +1,97 @@
-"""Commands: analysis (to be filled in)."""
+"""Commands: ``khetrial derive`` (the per-patient analysis dataset) and ``khetrial analyse``
+(the analysis plan's results.json), from a bundle folder or a database."""
 
-from khetrial.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from khetrial.cli.app import DB_HELP, app, console, fail
+
+BUNDLE_HELP = "Bundle folder of CSV files (shared/spec/bundle-format.md)."
+
+
+def _load(bundle: Path | None, db: str | None):
+    """The bundle from a folder or from a database: exactly one of the two."""
+    from khetrial.errors import ConfigurationError
+
+    if (bundle is None) == (db is None):
+        raise ConfigurationError("got " + ("both a BUNDLE folder and --db" if bundle else "neither a BUNDLE folder nor --db")
+                                 + "; give exactly one, e.g. `khetrial analyse examples/bundle` or "
+                                 "`khetrial analyse --db sqlite:///khetrial.sqlite3`")
+    if bundle is not None:
+        from khetrial.bundle import read_bundle
+
+        return read_bundle(bundle)
+    from khetrial.store import load_bundle
+
+    return load_bundle(db)
+
+
+@app.command("derive")
+def derive(
+    bundle: Path = typer.Argument(None, metavar="[BUNDLE]", help=BUNDLE_HELP, show_default=False),
+    db: str = typer.Option(None, "--db", help=DB_HELP, show_default=False),
+    out: Path = typer.Option(Path("adsl.csv"), "--out", "-o", help="Where to write the per-patient analysis dataset (CSV)."),
+) -> None:
+    """Write the per-patient analysis dataset (adsl.csv): censoring day and every endpoint."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.analysis import adsl_for_csv
+        from khetrial.endpoints import derive_adsl
+
+        adsl = derive_adsl(_load(bundle, db))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        adsl_for_csv(adsl).to_csv(out, index=False, lineterminator="\n")
+    except KhetrialError as error:
+        fail(error)
+    console.print(f"adsl: {len(adsl)} patients, {adsl.shape[1]} columns -> {out}")
+
+
+@app.command("analyse")
+def analyse(
+    bundle: Path = typer.Argument(None, metavar="[BUNDLE]", help=BUNDLE_HELP, show_default=False),
+    db: str = typer.Option(None, "--db", help=DB_HELP, show_default=False),
+    out: Path = typer.Option(Path("results.json"), "--out", "-o", help="Where to write results.json."),
+    as_json: bool = typer.Option(False, "--json", help="Also print the results object as one JSON object on stdout (no table)."),
+) -> None:
+    """Run the statistical analysis plan and write results.json (prints the binary endpoints)."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.analysis import analyse as run_analysis
+        from khetrial.analysis import results_json
+
+        results = run_analysis(_load(bundle, db))
+        text = results_json(results)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    except KhetrialError as error:
+        fail(error)
+    if as_json:
+        typer.echo(text)
+        return
+    console.print(summary_table(results))
+    console.print(f"results -> {out}")
+
+
+def summary_table(results: dict):
+    """A Rich table of the binary endpoints: events/N per arm, difference, 95 % CI, p."""
+    from rich.table import Table
+
+    from khetrial.protocol.constants import ARM_CONTROL, ARM_EXPERIMENTAL
+
+    n = results["n"]
+    table = Table(title=f"Binary endpoints (ITT: {ARM_EXPERIMENTAL} n = {n[ARM_EXPERIMENTAL]}, "
+                        f"{ARM_CONTROL} n = {n[ARM_CONTROL]})")
+    for column in ("endpoint", ARM_EXPERIMENTAL, ARM_CONTROL, "difference", "95% CI", "p"):
+        table.add_column(column, justify="left" if column == "endpoint" else "right")
+    for endpoint, r in results["binary"].items():
+        arms = [f"{r[a]['events']}/{r[a]['n']} ({100 * r[a]['proportion']:.1f}%)"
+                for a in (ARM_EXPERIMENTAL, ARM_CONTROL)]
+        low, high = r["ci95"]
+        table.add_row(endpoint, *arms, f"{100 * r['difference']:.1f}%",
+                      f"{100 * low:.1f} to {100 * high:.1f}", f"{r['p_value']:.3g}")
+    return table

@@ -1,0 +1,132 @@
+"""How long ``analyse`` takes for 73, 1,000 and 10,000 patients (prints the figures).
+
+Bundles come from a simple seeded generator below (plausible shapes, not a trial model): every
+patient has platelet and fibrinogen counts every 2 days for 8 weeks then monthly to 2 years,
+sirolimus and (arm SP) prednisolone courses, MRIs, PedsQL questionnaires, adverse events,
+transfusions, sequelae and a disposition row. Run: ``.venv/bin/python benchmarks/bench_analyse.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+SIZES = (73, 1_000, 10_000)
+PEDSQL_ITEMS = 23  # PedsQL 4.0 Generic Core: 23 items
+AE_TERMS = ("upper_respiratory_infection", "mucositis_oral", "nausea", "vomiting", "pneumonia",
+            "alanine_aminotransferase_increased", "fever", "diarrhea")
+LAB_DAYS = np.r_[-2, np.arange(0, 57, 2), np.arange(84, 731, 30)]
+
+
+def _dates(day0: np.ndarray, days: np.ndarray) -> np.ndarray:
+    return (day0 + days.astype("timedelta64[D]")).astype("datetime64[ns]")
+
+
+def generate(n: int, seed: int = 1) -> SimpleNamespace:
+    """A bundle-like object (tables as attributes, bundle dtypes) with ``n`` patients."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"P{i:05d}" for i in range(n)])
+    arm = np.where(rng.random(n) < 0.5, "SP", "S")
+    day0 = np.datetime64("2017-06-01") + rng.integers(0, 900, n).astype("timedelta64[D]")
+    patients = pd.DataFrame({
+        "patient_id": pd.array(ids, dtype="string"), "site_id": pd.array(rng.choice(["C1", "C2", "C3"], n), dtype="string"),
+        "sex": pd.array(rng.choice(["F", "M"], n), dtype="string"),
+        "birth_date": _dates(day0, -rng.integers(10, 2000, n)),
+        "randomization_date": day0.astype("datetime64[ns]"),
+        "arm": pd.array(arm, dtype="string"), "weight_kg": rng.uniform(3, 20, n), "height_cm": rng.uniform(50, 110, n),
+        "lesion_depth": pd.array(rng.choice(["superficial", "mixed", "deep"], n), dtype="string"),
+        "lesion_site": pd.array(rng.choice(["head_neck", "trunk", "extremity", "retroperitoneal"], n), dtype="string"),
+        "kmp_onset_date": _dates(day0, -rng.integers(1, 90, n)), "biopsy": pd.array(rng.integers(0, 2, n), dtype="Int64"),
+    })
+    # Platelets rise from ~20 to ~250 on a patient's response day (earlier with prednisolone).
+    response_day = np.where(arm == "SP", rng.gamma(3, 4, n), rng.gamma(3, 7, n))
+    rebound_day = np.where(rng.random(n) < 0.1, rng.uniform(60, 700, n), np.inf)
+    pid = np.repeat(np.arange(n), len(LAB_DAYS))
+    day = np.tile(LAB_DAYS, n)
+    up = (day >= response_day[pid]) & (day < rebound_day[pid])
+    platelets = np.round(np.where(up, rng.normal(250, 60, len(day)), rng.normal(25, 12, len(day))).clip(1, 1500))
+    fibrinogen = np.round(np.where(up, rng.normal(2.4, 0.4, len(day)), rng.normal(0.9, 0.3, len(day))).clip(0.1, 9), 2)
+    base = np.arange(n)
+    labs = pd.concat([
+        pd.DataFrame({"p": pid, "day": day, "test": "platelets", "value": platelets}),
+        pd.DataFrame({"p": pid, "day": day, "test": "fibrinogen", "value": fibrinogen}),
+        pd.DataFrame({"p": base, "day": -1, "test": "d_dimer", "value": np.round(rng.uniform(0.5, 20, n), 2)}),
+        pd.DataFrame({"p": base, "day": -1, "test": "hemoglobin", "value": np.round(rng.uniform(60, 130, n))}),
+    ]).sort_values(["p", "day"], kind="stable")
+    labs = _frame(labs, ids, day0, test=True)
+    prednisolone = arm == "SP"
+    rescue = (~prednisolone) & (rng.random(n) < 0.15)
+    medications = pd.concat([
+        pd.DataFrame({"p": base, "drug": "sirolimus", "start": 0, "end": rng.integers(365, 700, n).astype(float)}),
+        pd.DataFrame({"p": base[prednisolone], "drug": "prednisolone", "start": 0, "end": 35.0}),
+        pd.DataFrame({"p": base[rescue], "drug": "prednisolone", "start": rng.integers(5, 60, rescue.sum()), "end": np.nan}),
+        pd.DataFrame({"p": base, "drug": "tmp_smx", "start": 0, "end": 183.0}),
+    ]).sort_values("p", kind="stable")
+    meds = pd.DataFrame({"patient_id": pd.array(ids[medications["p"]], dtype="string"),
+                         "drug": pd.array(medications["drug"], dtype="string"),
+                         "start_date": _dates(day0[medications["p"]], medications["start"].to_numpy()),
+                         "end_date": pd.to_datetime(pd.Series(day0[medications["p"]]).to_numpy().astype("datetime64[ns]")
+                                                    + pd.to_timedelta(medications["end"].to_numpy(), unit="D"))})
+    v0 = np.round(rng.lognormal(4, 1, n), 1)
+    mri = _frame(pd.concat([pd.DataFrame({"p": base, "day": -3, "lesion_volume_ml": v0}),
+                            pd.DataFrame({"p": base, "day": rng.integers(340, 390, n),
+                                          "lesion_volume_ml": np.round(v0 * rng.uniform(0, 1.3, n), 1)})])
+                 .sort_values("p", kind="stable"), ids, day0)
+    q = np.repeat(np.arange(2 * n), PEDSQL_ITEMS)
+    qpatient = q % n
+    qday = np.where(q < n, -2, 360)[...]
+    response = rng.integers(0, 5, len(q)).astype(float)
+    response[rng.random(len(q)) < 0.05] = np.nan
+    qol = _frame(pd.DataFrame({"p": qpatient, "day": qday, "instrument": "generic_core_2_4", "scale": "physical",
+                               "item": np.tile([f"i{k}" for k in range(PEDSQL_ITEMS)], 2 * n),
+                               "response": pd.array(response, dtype="Int64")}).sort_values(["p", "day"], kind="stable"), ids, day0)
+    n_ae = rng.poisson(3.5, n)
+    ae_p = np.repeat(base, n_ae)
+    adverse_events = _frame(pd.DataFrame({"p": ae_p, "day": rng.integers(0, 600, len(ae_p)),
+                                          "term": rng.choice(AE_TERMS, len(ae_p)),
+                                          "grade": pd.array(rng.choice([1, 2, 3, 4], len(ae_p), p=[.6, .3, .08, .02]), dtype="Int64")}),
+                            ids, day0, date="onset_date")
+    n_tx = rng.poisson(np.where(arm == "SP", 1.4, 2.5))
+    tx_p = np.repeat(base, n_tx)
+    transfusions = _frame(pd.DataFrame({"p": tx_p, "day": rng.integers(0, 120, len(tx_p)),
+                                        "product": rng.choice(["ffp", "red_cells"], len(tx_p))}), ids, day0)
+    sequelae = _frame(pd.DataFrame({"p": base, "day": 730, "sequela": "lymphedema",
+                                    "present": pd.array((rng.random(n) < 0.2).astype(int), dtype="Int64")}), ids, day0)
+    disposition = _frame(pd.DataFrame({"p": base, "day": 730, "status": "completed", "reason": None}), ids, day0)
+    return SimpleNamespace(patients=patients, labs=labs, drug_levels=None, medications=meds, mri=mri, qol=qol,
+                           adverse_events=adverse_events, transfusions=transfusions, sequelae=sequelae,
+                           disposition=disposition, screening=None)
+
+
+def _frame(rows: pd.DataFrame, ids, day0, date: str = "date", test: bool = False) -> pd.DataFrame:
+    p = rows["p"].to_numpy()
+    out = pd.DataFrame({"patient_id": pd.array(ids[p], dtype="string"),
+                        date: _dates(day0[p], rows["day"].to_numpy())})
+    for column in rows.columns.drop(["p", "day"]):
+        values = rows[column].to_numpy() if not isinstance(rows[column].dtype, pd.api.extensions.ExtensionDtype) else rows[column].array
+        out[column] = pd.array(values, dtype="string") if rows[column].dtype == object else values
+    return out.reset_index(drop=True)
+
+
+def main() -> None:
+    from khetrial.analysis import analyse
+
+    print(f"{'patients':>9} {'rows':>10} {'analyse s':>10} {'s / 1000 patients':>18}")
+    previous = None
+    for n in SIZES:
+        bundle = generate(n)
+        rows = sum(len(t) for t in vars(bundle).values() if isinstance(t, pd.DataFrame))
+        start = time.perf_counter()
+        analyse(bundle)
+        seconds = time.perf_counter() - start
+        growth = "" if previous is None else f"  (×{seconds / previous[1]:.1f} time for ×{n / previous[0]:.1f} patients)"
+        print(f"{n:>9,} {rows:>10,} {seconds:>10.2f} {1000 * seconds / n:>18.3f}{growth}", flush=True)
+        previous = (n, seconds)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

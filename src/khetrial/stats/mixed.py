@@ -17,6 +17,7 @@ from khetrial.errors import AnalysisError
 from khetrial.protocol.constants import (
     ARM_CONTROL,
     ARM_EXPERIMENTAL,
+    ARMS,
     CONFIDENCE_LEVEL,
     PRIMARY_WEEK,
     RESPONSE_WEEKS,
@@ -86,22 +87,23 @@ def _prepared(data, week: int):
         raise AnalysisError(f"platelet mixed model: the data lack the column(s) {', '.join(missing)}; "
                             f"expected a long table with {', '.join(REQUIRED_COLUMNS)}")
     frame = data.loc[:, list(REQUIRED_COLUMNS)].copy()
-    for column in ("week", "change", "baseline"):
+    for column in ("change", "baseline"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    frame = frame.dropna(subset=["change", "baseline", "week", "patient_id", "arm"])
-    arms = set(frame["arm"].unique())
+    frame = frame.dropna(subset=["change", "baseline"])
+    arms = {str(a) for a in frame["arm"].unique()}
     if not arms <= {ARM_EXPERIMENTAL, ARM_CONTROL}:
-        raise AnalysisError(f"platelet mixed model: got arm(s) {sorted(map(str, arms - {ARM_EXPERIMENTAL, ARM_CONTROL}))}; "
+        raise AnalysisError(f"platelet mixed model: got arm(s) {sorted(arms - set(ARMS))}; "
                             f"expected {ARM_EXPERIMENTAL!r} or {ARM_CONTROL!r}")
-    weeks = set(frame["week"].unique())
-    if not weeks <= set(RESPONSE_WEEKS):
-        raise AnalysisError(f"platelet mixed model: got week(s) {sorted(weeks - set(RESPONSE_WEEKS))}; "
-                            f"expected weeks {RESPONSE_WEEKS}")
+    week_numbers = pd.to_numeric(frame["week"], errors="coerce")
+    bad_weeks = frame.loc[~week_numbers.isin(RESPONSE_WEEKS), "week"]
+    if len(bad_weeks):
+        raise AnalysisError(f"platelet mixed model: got week(s) "
+                            f"{sorted({str(w) for w in bad_weeks})}; expected weeks {RESPONSE_WEEKS}")
+    frame["week"] = week_numbers.astype(int)
     two_arms = frame.groupby("patient_id")["arm"].nunique()
     if (two_arms > 1).any():
         raise AnalysisError(f"platelet mixed model: patient(s) {list(two_arms[two_arms > 1].index)} "
                             "appear in both arms; each patient belongs to one arm")
-    frame["week"] = frame["week"].astype(int)
     for arm in (ARM_EXPERIMENTAL, ARM_CONTROL):
         for needed in (REFERENCE_WEEK, week):
             if not ((frame["arm"] == arm) & (frame["week"] == needed)).any():

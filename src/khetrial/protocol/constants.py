@@ -87,6 +87,54 @@ PLATELET_MONITORING_INTERVAL_DAYS = 2  # "blood counts every 2 days until the st
 MRI_MONTHS = (6, 12, 24)  # "MRI was performed at months 6 and 12 and every 12 months thereafter"
 PEDSQL_MONTHS = (0, 12)  # "completed by parents at baseline and at 12 months"
 
+# --- Protocol rules as code (khetrial.protocol; literature and project choices) ---------------
+# Eligibility washouts. Pub.: "KHE therapies within 1 week before enrollment"; "major surgery
+# within 2 weeks before enrollment". Project choice: "within" is inclusive (day −7 excludes).
+PRIOR_KHE_THERAPY_WASHOUT_DAYS = 7
+MAJOR_SURGERY_WASHOUT_DAYS = 14
+# Body-surface area. Mosteller RD, N Engl J Med 1987;317:1098: BSA = sqrt(height cm × weight kg / 3600).
+MOSTELLER_DIVISOR = 3600
+# Haycock GB et al., J Pediatr 1978;93:62-66: BSA = 0.024265 × W^0.5378 × H^0.3964.
+HAYCOCK_COEFFICIENTS = (0.024265, 0.5378, 0.3964)
+# Du Bois D, Du Bois EF, Arch Intern Med 1916;17:863-871: BSA = 0.007184 × W^0.425 × H^0.725.
+DU_BOIS_COEFFICIENTS = (0.007184, 0.425, 0.725)
+BSA_DECIMALS = 4  # m², as reported (0.2894 m²)
+# Oral syringes for the 1 mg/mL solution (project assumption): a 1 mL syringe graduated in
+# 0.01 mL for volumes < 1 mL, a 3-5 mL syringe graduated in 0.1 mL from 1 mL on.
+SYRINGE_SMALL_MAX_ML = Fraction(1)
+SYRINGE_SMALL_STEP_ML = Fraction("0.01")
+SYRINGE_LARGE_STEP_ML = Fraction("0.1")
+# Titration. Rapamune label §2.1: "new Rapamune dose = current dose × (target concentration/
+# current concentration)"; target = middle of Pub.'s "10 to 15 ng/mL".
+SIROLIMUS_TROUGH_AIM_NG_ML = Fraction(25, 2)
+# Project choice (bounded step): at most ×2 or ×½ per adjustment — the label warns "dose
+# adjustments based on non-steady-state sirolimus concentrations can lead to overdosing or
+# underdosing", and clearance still matures in infants (Mizuno et al., Pediatr Blood Cancer 2017).
+SIROLIMUS_MAX_STEP_FACTOR = Fraction(2)
+# Rapamune label §2.1: "continue on the new maintenance dose for at least 7 to 14 days before
+# further dosage adjustment with concentration monitoring".
+SIROLIMUS_RECHECK_AFTER_CHANGE_DAYS = (7, 14)
+DOSE_MG_DECIMALS = 2  # sirolimus mg shown to 0.01 mg (= 0.01 mL of 1 mg/mL)
+PREDNISOLONE_MG_DECIMALS = 1  # prednisolone mg to 0.1 mg (0.1 mL of a 1 mg/mL solution)
+TMP_SMX_MG_DECIMALS = 1  # TMP-SMX mg per dose to 0.1 mg
+# Body size accepted by the dose calculator = the bundle format's plausible ranges.
+DOSING_WEIGHT_RANGE_KG = (Fraction("0.5"), Fraction(80))  # bundle: "weight_kg | number 0.5–80"
+DOSING_HEIGHT_RANGE_CM = (Fraction(30), Fraction(180))  # bundle: "height_cm | number 30–180"
+# Prednisolone taper (project choice within Pub.'s "within 4 to 6 weeks"): weekly equal steps,
+# week i of n at (n + 1 − i)/(n + 1) of the full daily dose, then stop; default n = 4.
+PREDNISOLONE_TAPER_DEFAULT_WEEKS = 4
+# Visit windows in days around the target day (project choices, see protocol/schedule.py):
+# weeks 1–4 ±3 (SAP "within ±3 days"), weeks 8–12 ±7, weeks 24–84 ±14, year 2 = SAP month 24.
+BASELINE_VISIT_WINDOW = BASELINE_LAB_WINDOW  # SAP "last measurement on days −14…0"
+VISIT_WINDOW_HALF_WIDTHS = ((4, 3), (12, 7), (84, 14))  # (up to week, ± days)
+YEAR2_VISIT_TARGET_DAY, YEAR2_VISIT_WINDOW = MONTH24_TARGET_DAY, MONTH24_WINDOW
+# Safety: SAP "events and patients of grade ≥ 3" (CTCAE v4.0 grades 1–5).
+AE_SEVERE_GRADE = 3
+AE_MAX_GRADE = 5
+# A trough is overdue when none was measured from 3 days before its scheduled date and it is
+# more than 3 days late (project choice, the SAP's "±3 days" week window).
+TROUGH_CHECK_TOLERANCE_DAYS = WEEK_WINDOW_HALF_WIDTH
+
 # --- Design (Pub. "Statistical analysis") ------------------------------------------------------
 DESIGN_CONTROL_RESPONSE = 0.55  # "primary outcome of 70% vs 55% for sirolimus monotherapy"
 DESIGN_EXPERIMENTAL_RESPONSE = 0.70

@@ -1,0 +1,220 @@
+"""The study calendar: visits with windows, trough checks, blood counts, MRI and PedsQL.
+
+Day 0 is the randomization date (bundle format: "day 0 = randomization = first dose").
+
+Visits — Pub., "Study outcomes": "the scheduled visits (baseline; at 1, 2, 4, 8, 12, 24 36, 48,
+60, 72, and 84 weeks; and 2 years)". Week *w* is due on day 7*w*; "2 years" on day 730 (SAP
+"Month 24 = closest to day 730"). Windows (the publication gives none; ``constants``):
+
+- baseline: days −14…0, the SAP's baseline window ("the last measurement on days −14…0");
+- weeks 1, 2, 4: ±3 days, the SAP's week-*w* rule ("closest to day 7*w* within ±3 days"), so a
+  visit in its window feeds the primary endpoint;
+- weeks 8, 12: ±7 days (a quarter of the 4-week gap to the neighbouring visits);
+- weeks 24–84: ±14 days (a sixth of the 12-week gap);
+- year 2: days 670…790, the SAP's month-24 window, where sequelae are assessed.
+
+No two windows overlap. Status on a given ``today``: ``done`` (with whether it was done inside
+the window), ``upcoming`` (before the window), ``due`` (inside it, first and last day
+included) or ``overdue`` (after its last day, not done).
+
+Other checks: sirolimus troughs per ``constants.TROUGH_SCHEDULE`` ("weekly for 2 weeks, then
+every other week for 2 weeks, then monthly for 2 months, and then every 3 months thereafter");
+blood counts "every 2 days until the stabilization of platelet counts"; MRI "at months 6 and 12
+and every 12 months thereafter"; PedsQL "at baseline and at 12 months". Months are calendar
+months (2026-03-02 + 6 months = 2026-09-02).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from khetrial.errors import ProtocolError
+from khetrial.protocol import constants as C
+from khetrial.protocol._checks import add_months, check_date
+
+UPCOMING, DUE, OVERDUE, DONE = "upcoming", "due", "overdue", "done"
+
+
+@dataclass(frozen=True)
+class VisitDefinition:
+    """A scheduled visit in study days: target day and window (first and last day, inclusive)."""
+
+    code: str
+    name: str
+    week: int
+    target_day: int
+    window_start_day: int
+    window_end_day: int
+
+
+def _half_width(week: int) -> int:
+    for up_to_week, half in C.VISIT_WINDOW_HALF_WIDTHS:
+        if week <= up_to_week:
+            return half
+    raise ProtocolError(f"no visit window is defined for week {week}")  # pragma: no cover - constants
+
+
+def visit_definitions() -> tuple[VisitDefinition, ...]:
+    """The publication's visits with their windows in study days (see module doc)."""
+    visits = []
+    for week in C.VISIT_WEEKS:
+        if week == 0:
+            start, end = C.BASELINE_VISIT_WINDOW
+            visits.append(VisitDefinition("baseline", "Baseline", 0, 0, start, end))
+        elif week == C.VISIT_WEEKS[-1]:
+            start, end = C.YEAR2_VISIT_WINDOW
+            visits.append(VisitDefinition("year_2", "Year 2", week, C.YEAR2_VISIT_TARGET_DAY, start, end))
+        else:
+            day, half = week * C.DAYS_PER_WEEK, _half_width(week)
+            visits.append(VisitDefinition(f"week_{week}", f"Week {week}", week, day, day - half, day + half))
+    return tuple(visits)
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    """A visit on the calendar of one patient."""
+
+    code: str
+    name: str
+    target: date
+    window_start: date
+    window_end: date
+
+    def contains(self, day: date) -> bool:
+        return self.window_start <= day <= self.window_end
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "target_date": self.target.isoformat(),
+                "window_start": self.window_start.isoformat(), "window_end": self.window_end.isoformat()}
+
+
+def plan_visits(randomized: date) -> tuple[PlannedVisit, ...]:
+    """The visit calendar of a patient randomized on ``randomized``."""
+    day0 = check_date(randomized, "randomization date")
+    return tuple(PlannedVisit(v.code, v.name, day0 + timedelta(v.target_day),
+                              day0 + timedelta(v.window_start_day), day0 + timedelta(v.window_end_day))
+                 for v in visit_definitions())
+
+
+@dataclass(frozen=True)
+class VisitStatus:
+    """Where a visit stands on ``today``. ``done_on``/``in_window`` only when done."""
+
+    visit: PlannedVisit
+    status: str
+    done_on: date | None = None
+    in_window: bool | None = None
+
+    def to_dict(self) -> dict:
+        return {**self.visit.to_dict(), "status": self.status,
+                "done_on": self.done_on.isoformat() if self.done_on else None, "in_window": self.in_window}
+
+
+def visit_statuses(randomized: date, today: date, done: Mapping[str, date] | None = None) -> tuple[VisitStatus, ...]:
+    """Status of every visit on ``today``; ``done`` maps a visit code (``week_4``) to the date
+    it took place. Unknown codes are an input error."""
+    today = check_date(today, "today")
+    visits = plan_visits(randomized)
+    done = dict(done or {})
+    unknown = set(done) - {v.code for v in visits}
+    if unknown:
+        raise ProtocolError(f"visits done: got unknown visit code(s) {', '.join(sorted(unknown))}; expected "
+                            f"codes among {', '.join(v.code for v in visits)}")
+    statuses = []
+    for visit in visits:
+        if visit.code in done:
+            when = check_date(done[visit.code], f"date of visit {visit.code}")
+            statuses.append(VisitStatus(visit, DONE, when, visit.contains(when)))
+        elif today < visit.window_start:
+            statuses.append(VisitStatus(visit, UPCOMING))
+        elif today <= visit.window_end:
+            statuses.append(VisitStatus(visit, DUE))
+        else:
+            statuses.append(VisitStatus(visit, OVERDUE))
+    return tuple(statuses)
+
+
+def _check_span(start: date, until: date) -> tuple[date, date]:
+    start, until = check_date(start, "start date"), check_date(until, "until date")
+    if until < start:
+        raise ProtocolError(f"until {until} is before the start {start}; give a later end date")
+    return start, until
+
+
+def trough_dates(start: date, until: date) -> tuple[date, ...]:
+    """Sirolimus trough checks from ``start`` (first dose) through ``until``: "weekly for 2
+    weeks, then every other week for 2 weeks, then monthly for 2 months, and then every 3
+    months thereafter" as ``constants.TROUGH_SCHEDULE`` (days 7, 14, 28, 58, 88, 179, ...)."""
+    start, until = _check_span(start, until)
+    last_day = (until - start).days
+    days, day = [], 0
+    for interval, count in C.TROUGH_SCHEDULE:
+        n = 0
+        while (count is None or n < count) and day + interval <= last_day:
+            day, n = day + interval, n + 1
+            days.append(day)
+        if count is None or n < count:  # ran past ``until``
+            break
+    return tuple(start + timedelta(d) for d in days)
+
+
+def next_scheduled_trough(start: date, after: date) -> date:
+    """The first protocol trough date strictly after ``after`` (sirolimus started ``start``)."""
+    start, after = check_date(start, "start date"), check_date(after, "after")
+    horizon = max(after, start) + timedelta(max(interval for interval, _ in C.TROUGH_SCHEDULE))
+    return next(d for d in trough_dates(start, horizon) if d > after)
+
+
+def blood_count_dates(start: date, until: date) -> tuple[date, ...]:
+    """Blood counts "every 2 days until the stabilization of platelet counts was reached":
+    ``start``, ``start`` + 2, ... through ``until`` (the date platelets are judged stable)."""
+    start, until = _check_span(start, until)
+    step = C.PLATELET_MONITORING_INTERVAL_DAYS
+    return tuple(start + timedelta(d) for d in range(0, (until - start).days + 1, step))
+
+
+def mri_dates(randomized: date) -> tuple[date, ...]:
+    """Volumetric MRI "at months 6 and 12 and every 12 months thereafter" within follow-up."""
+    day0 = check_date(randomized, "randomization date")
+    return tuple(add_months(day0, m) for m in C.MRI_MONTHS)
+
+
+def pedsql_dates(randomized: date) -> tuple[date, ...]:
+    """PedsQL "completed by parents at baseline and at 12 months after treatment"."""
+    day0 = check_date(randomized, "randomization date")
+    return tuple(add_months(day0, m) for m in C.PEDSQL_MONTHS)
+
+
+@dataclass(frozen=True)
+class StudyCalendar:
+    """One patient's calendar: visits, trough checks, blood counts, MRI and PedsQL dates."""
+
+    randomized: date
+    visits: tuple[PlannedVisit, ...]
+    troughs: tuple[date, ...]
+    blood_counts: tuple[date, ...]
+    mri: tuple[date, ...]
+    pedsql: tuple[date, ...]
+    end_of_follow_up: date
+
+    def to_dict(self) -> dict:
+        iso = lambda days: [d.isoformat() for d in days]  # noqa: E731
+        return {"randomized": self.randomized.isoformat(), "visits": [v.to_dict() for v in self.visits],
+                "trough_dates": iso(self.troughs), "blood_count_dates": iso(self.blood_counts),
+                "blood_count_interval_days": C.PLATELET_MONITORING_INTERVAL_DAYS,
+                "mri_dates": iso(self.mri), "pedsql_dates": iso(self.pedsql),
+                "end_of_follow_up": self.end_of_follow_up.isoformat()}
+
+
+def study_calendar(randomized: date, platelets_stable_on: date | None = None,
+                   troughs_until: date | None = None) -> StudyCalendar:
+    """The full calendar. Blood counts run to ``platelets_stable_on`` (default: day 28, the
+    primary endpoint's week 4); troughs to ``troughs_until`` (default: end of follow-up,
+    "followed for a total of 2 years", day 730 — stop them when sirolimus stops)."""
+    day0 = check_date(randomized, "randomization date")
+    end = day0 + timedelta(C.YEAR2_VISIT_TARGET_DAY)
+    stable = platelets_stable_on or day0 + timedelta(C.PRIMARY_WEEK * C.DAYS_PER_WEEK)
+    return StudyCalendar(day0, plan_visits(day0), trough_dates(day0, troughs_until or end),
+                         blood_count_dates(day0, stable), mri_dates(day0), pedsql_dates(day0), end)

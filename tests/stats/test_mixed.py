@@ -112,3 +112,16 @@ def test_a_week_that_is_not_a_number_is_refused_not_dropped(long_data):
     data.loc[data.index[0], "week"] = "wk1"
     with pytest.raises(AnalysisError, match=r"got week\(s\) \['wk1'\]"):
         platelet_mixed_model(data)
+
+
+def test_too_few_data_raise_analysis_error_not_a_numpy_error():
+    # Five patients with one value each: the random intercept and residual cannot be separated.
+    data = pd.DataFrame([
+        {"patient_id": 1, "arm": "SP", "week": 1, "change": 5, "baseline": 20},
+        {"patient_id": 2, "arm": "SP", "week": 4, "change": 50, "baseline": 30},
+        {"patient_id": 3, "arm": "S", "week": 1, "change": 3, "baseline": 25},
+        {"patient_id": 4, "arm": "S", "week": 4, "change": 10, "baseline": 40},
+        {"patient_id": 5, "arm": "S", "week": 4, "change": 12, "baseline": 45},
+    ])
+    with pytest.raises(AnalysisError, match="platelet mixed model"):
+        platelet_mixed_model(data)

@@ -69,6 +69,11 @@ def platelet_mixed_model(data, week: int = PRIMARY_WEEK) -> MixedModelResult:
     covariance = np.asarray(fit.cov_params(), dtype=float)[: len(names), : len(names)]
     difference = float(contrast @ beta)
     se = float(np.sqrt(contrast @ covariance @ contrast))
+    if not (np.isfinite(difference) and np.isfinite(se)):
+        raise AnalysisError(
+            f"the platelet mixed model gave no finite week-{week} contrast on these data "
+            f"({len(frame)} week values of {frame['patient_id'].nunique()} patients); it needs "
+            "several patients per arm with values at several weeks")
     return MixedModelResult(
         difference=difference, se=se, lower=difference - WALD_Z_975 * se,
         upper=difference + WALD_Z_975 * se, level=CONFIDENCE_LEVEL, week=week,
@@ -140,12 +145,20 @@ def _fit(endog, exog, groups):
 
     from statsmodels.regression.mixed_linear_model import MixedLM
 
-    model = MixedLM(endog, exog, groups=groups)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = model.fit(reml=True)
-        for method in _FALLBACK_OPTIMIZERS:
-            if fit.converged:
-                break
-            fit = model.fit(reml=True, method=method)
+    import numpy as np
+
+    try:
+        model = MixedLM(endog, exog, groups=groups)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = model.fit(reml=True)
+            for method in _FALLBACK_OPTIMIZERS:
+                if fit.converged:
+                    break
+                fit = model.fit(reml=True, method=method)
+    except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as error:
+        raise AnalysisError(
+            f"the platelet mixed model cannot be fitted on these data ({len(endog)} week values "
+            f"of {len(set(groups))} patients): {error}; it needs several patients per arm with "
+            "values at several weeks") from error
     return fit

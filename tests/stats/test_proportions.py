@@ -206,7 +206,9 @@ def test_agresti_caffo_upper_limit_is_truncated_at_1():
         # [PropCIs] diffscoreci(7, 34, 1, 34, 0.95): 0.0270416 0.3452912
         (7, 34, 1, 34, 0.0270416, 0.3452912),
         # [PropCIs] diffscoreci(30, 37, 21, 36, 0.95): 0.0157901 0.4238718
-        # (statsmodels 0.15 confint_proportions_2indep(method="score") raises here, #10269)
+        # (statsmodels 0.15.0 confint_proportions_2indep(30, 37, 21, 36, method="score") raises
+        # "ValueError: f(a) and f(b) must have different signs" here, and gives (0.02732,
+        # 0.34343) for 7/34 vs 1/34 — hence our own root search)
         (30, 37, 21, 36, 0.0157901, 0.4238718),
         # [PropCIs] diffscoreci(56, 70, 48, 80, 0.95): 0.0528297 0.3381730
         (56, 70, 48, 80, 0.0528297, 0.3381730),

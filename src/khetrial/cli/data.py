@@ -1,3 +1,58 @@
-"""Commands: data (to be filled in)."""
+"""Commands about trial data bundles: ``khetrial validate``."""
 
-from khetrial.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from khetrial.cli.app import app, console, fail
+
+
+@app.command()
+def validate(
+    bundle: Path = typer.Argument(..., help="Bundle folder holding patients.csv, labs.csv, medications.csv ..."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (valid, counts or problems) instead of text."),
+) -> None:
+    """Check a trial data bundle against every rule of the format; list every problem."""
+    from khetrial.bundle import validate_bundle
+    from khetrial.errors import BundleError
+
+    try:
+        result = validate_bundle(bundle)
+    except BundleError as error:
+        if as_json:
+            typer.echo(json.dumps({
+                "bundle": str(bundle), "valid": False,
+                "problems": [{"file": p.file, "line": p.line, "column": p.column,
+                              "value": p.value, "message": p.message} for p in error.problems],
+            }, ensure_ascii=False))
+            raise typer.Exit(error.exit_code) from None
+        fail(error)
+        return
+    counts = result.counts()
+    if as_json:
+        typer.echo(json.dumps({"bundle": str(bundle), "valid": True, "rows": counts}))
+        return
+    console.print(f"{bundle}: valid ({summary(counts)})", highlight=False)
+
+
+_LABELS = {
+    "patients": ("patient", "patients"), "labs": ("lab row", "lab rows"),
+    "drug_levels": ("drug level", "drug levels"), "medications": ("medication course", "medication courses"),
+    "mri": ("MRI", "MRIs"), "qol": ("PedsQL item", "PedsQL items"),
+    "adverse_events": ("adverse event", "adverse events"), "transfusions": ("transfusion", "transfusions"),
+    "sequelae": ("sequela row", "sequela rows"), "disposition": ("disposition", "dispositions"),
+    "screening": ("screened", "screened"),
+}
+
+
+def summary(counts: dict[str, int]) -> str:
+    """``6 patients, 204 lab rows, ...`` (tables with rows only, patients always)."""
+    parts = []
+    for name, n in counts.items():
+        if n or name == "patients":
+            one, many = _LABELS[name]
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts)

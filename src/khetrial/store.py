@@ -25,6 +25,8 @@ from khetrial.errors import DatabaseError
 from khetrial.trial import convert
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from khetrial.bundle import Bundle
 
 # Bundle table -> model of the ``trial`` app, in the order rows are written.
@@ -342,9 +344,6 @@ def export_bundle(*, sites: Iterable[str] | None = None) -> Bundle:
     ``sites``: only these site codes (their patients, those patients' rows, and their
     screening rows); ``None`` = all.
     """
-    import pandas as pd
-
-    from khetrial.bundle import Bundle
     from khetrial.trial.models import ExtraColumn, Patient, Site
 
     site_pks = dict(Site.objects.values_list("code", "pk"))
@@ -358,7 +357,7 @@ def export_bundle(*, sites: Iterable[str] | None = None) -> Bundle:
                 f"{', '.join(sorted(site_pks)) or 'none'}")
     keys = {"site_id": {pk: code for code, pk in site_pks.items()},
             "patient_id": {pk: pid for pid, pk in Patient.objects.values_list("patient_id", "pk")}}
-    frames: dict[str, pd.DataFrame] = {}
+    frames = {}
     for table in TABLE_MODELS:
         model = table_model(table)
         qs = model.objects.all()
@@ -369,7 +368,25 @@ def export_bundle(*, sites: Iterable[str] | None = None) -> Bundle:
             qs = qs.filter(**{site_path: chosen})
         order = list(ExtraColumn.objects.filter(table=table).values_list("name", flat=True))
         frames[table] = _read_rows(qs.order_by("seq", "id"), model_columns(model), keys, order)
-    return Bundle.from_tables(**frames)
+    return canonical_bundle(frames)
+
+
+def canonical_bundle(frames: Mapping[str, pd.DataFrame]) -> Bundle:
+    """A :class:`Bundle` from frames that hold the spec columns (extra columns after them):
+    each column is cast to its canonical dtype with vectorized ``astype`` (fast on millions
+    of rows; unlike ``Bundle.from_tables`` it does not check or parse values)."""
+    import pandas as pd
+
+    from khetrial.bundle import Bundle
+    from khetrial.bundle.format import TABLE_SPECS
+
+    tables = {}
+    for table, frame in frames.items():
+        specs = TABLE_SPECS[table].columns
+        out = {c.name: frame[c.name].astype(c.dtype) for c in specs}
+        out |= {name: frame[name].astype("string") for name in frame.columns if name not in out}
+        tables[table] = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    return Bundle(**tables)
 
 
 def _read_rows(qs, columns: tuple[Column, ...], keys: Mapping[str, dict], extra_order: list[str]):

@@ -1,0 +1,1 @@
+"""Accounts: each user's role and site, account lockout, API tokens."""

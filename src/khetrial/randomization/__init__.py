@@ -1,0 +1,1 @@
+"""Central randomization: a concealed allocation list and allocation under a row lock."""

@@ -1,0 +1,45 @@
+"""Web-side records: emergency unblinding requests and monitors' data queries."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class UnblindingRequest(models.Model):
+    """A blinded user's request to learn one patient's arm; a different person approves."""
+
+    patient_id = models.CharField(max_length=64, db_index=True)
+    site_code = models.CharField(max_length=64)
+    requested_by = models.CharField(max_length=150)
+    requested_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    approved_by = models.CharField(max_length=150, blank=True, default="")
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+
+QUERY_STATUSES = ("open", "answered", "closed")
+
+
+class DataQuery(models.Model):
+    """A monitor's question about one value; the site answers, the monitor closes it."""
+
+    patient_id = models.CharField(max_length=64, db_index=True)
+    site_code = models.CharField(max_length=64, db_index=True)
+    table = models.CharField(max_length=40)
+    record_id = models.CharField(max_length=40, blank=True, default="")
+    field = models.CharField(max_length=60, blank=True, default="")
+    text = models.TextField()
+    raised_by = models.CharField(max_length=150)
+    raised_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, default="open",
+                              choices=[(s, s) for s in QUERY_STATUSES])
+    answer = models.TextField(blank=True, default="")
+    answered_by = models.CharField(max_length=150, blank=True, default="")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]

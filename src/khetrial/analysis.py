@@ -146,17 +146,22 @@ def adverse_event_result(tables: AnalysisTables, n: dict) -> dict:
 
 def bundle_checksums(bundle) -> dict[str, str]:
     """SHA-256 of each bundle file: of the files in the bundle's source folder when it has
-    one, otherwise of each table exported as CSV (a bundle loaded from a database)."""
+    one, otherwise of the files :func:`khetrial.bundle.write_bundle` exports (a bundle loaded
+    from a database)."""
     folder = _source_folder(bundle)
     if folder is not None:
         return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
                 for path in sorted(folder.glob("*.csv"))}
-    sums = {}
-    for name in BUNDLE_TABLES:
-        table = getattr(bundle, name, None)
-        if isinstance(table, pd.DataFrame):
-            sums[f"{name}.csv"] = hashlib.sha256(_csv_text(table).encode("utf-8")).hexdigest()
-    return sums
+    import tempfile
+
+    from khetrial.bundle import Bundle, write_bundle
+
+    if not isinstance(bundle, Bundle):
+        bundle = Bundle.from_tables(**{name: getattr(bundle, name, None) for name in BUNDLE_TABLES})
+    with tempfile.TemporaryDirectory(prefix="khetrial-export-") as folder:
+        write_bundle(bundle, folder)
+        return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+                for path in sorted(Path(folder).glob("*.csv"))}
 
 
 def _source_folder(bundle) -> Path | None:
@@ -165,14 +170,6 @@ def _source_folder(bundle) -> Path | None:
         if isinstance(value, (str, Path)) and Path(value).is_dir():
             return Path(value)
     return None
-
-
-def _csv_text(table: pd.DataFrame) -> str:
-    text = table.copy()
-    for column in text.columns:
-        if pd.api.types.is_datetime64_any_dtype(text[column]):
-            text[column] = text[column].dt.strftime("%Y-%m-%d")
-    return text.to_csv(index=False, lineterminator="\n")
 
 
 def provenance(bundle, run_at: datetime | None = None) -> dict:

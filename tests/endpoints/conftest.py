@@ -5,14 +5,14 @@ hand computations in the tests readable, a table may give *study days* instead o
 column ``day`` (``start_day``, ``end_day``, ``onset_day``) becomes ``date`` (``start_date``, ...)
 = the patient's randomization date + that many days. Patients default to randomization on
 2020-01-01. Tables get the dtypes of ``khetrial.bundle`` (text "string", dates datetime64,
-numbers float64, integer codes Int64) and keep their row (file) order.
+numbers float64, integer codes Int64, code lists categorical) through ``Bundle.from_tables``,
+and keep their row (file) order.
 """
 
 from __future__ import annotations
 
 import io
 from textwrap import dedent
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -52,7 +52,7 @@ def read_table(text: str, day0: dict[str, pd.Timestamp] | None = None) -> pd.Dat
     return table
 
 
-def build_bundle(**csv: str) -> SimpleNamespace:
+def build_bundle(**csv: str):
     patients = read_table(csv.pop("patients"))
     for column, value in PATIENT_DEFAULTS.items():
         if column not in patients.columns:
@@ -64,11 +64,9 @@ def build_bundle(**csv: str) -> SimpleNamespace:
         if name not in TABLES:
             raise KeyError(f"unknown table {name}")
         tables[name] = read_table(text, day0)
-    for required, header in (("labs", "patient_id,date,test,value"),
-                             ("medications", "patient_id,drug,start_date,end_date")):
-        if tables[required] is None:
-            tables[required] = read_table(header)
-    return SimpleNamespace(**tables)
+    from khetrial.bundle import Bundle
+
+    return Bundle.from_tables(**tables)
 
 
 @pytest.fixture

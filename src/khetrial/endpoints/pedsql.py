@@ -91,7 +91,13 @@ def derive_qol_response(qol: pd.DataFrame | None, patients: pd.DataFrame,
     out = out.merge(month12[["patient_id", "total"]].rename(columns={"total": "qol_total_m12"}),
                     on="patient_id", how="left")
     out["qol_change"] = exact(out["qol_total_m12"] - out["qol_total_baseline"])
-    with np.errstate(invalid="ignore"):
-        improved = out["qol_change"].to_numpy() >= float(QOL_IMPROVEMENT_MIN_POINTS)
+    improved = compute_qol_improvement(out["qol_total_baseline"], out["qol_total_m12"])
     out["qol_improvement_m12"] = improved.astype("int64")
     return out
+
+
+def compute_qol_improvement(baseline, month12) -> np.ndarray:
+    """Month-12 total − baseline total ≥ 4.5, exact on the decimals (False when missing)."""
+    change = exact(np.asarray(month12, dtype="float64") - np.asarray(baseline, dtype="float64"))
+    with np.errstate(invalid="ignore"):
+        return change >= float(QOL_IMPROVEMENT_MIN_POINTS)

@@ -248,6 +248,10 @@ def test_cli_import_then_export_round_trips(db, bundle, tmp_path):
     again = runner.invoke(app, ["import", str(tmp_path / "in")])
     assert again.exit_code == 2
     assert "already in the database" in again.output
+    replaced = runner.invoke(app, ["import", str(tmp_path / "in"), "--replace",
+                                   "--reason", "corrected export from the site"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "Replaced 2 patient(s)" in replaced.output
     result = runner.invoke(app, ["export", str(tmp_path / "out"), "--json"])
     assert result.exit_code == 0, result.output
     assert '"total": 22' in result.stdout

@@ -132,22 +132,45 @@ def import_bundle(bundle: Bundle, *, replace: bool = False, reason: str | None =
     bundle are already in the database and ``replace`` is false, or when the database refuses
     a row. With ``replace``, those patients' rows are updated, their earlier clinical rows
     (and the earlier screening rows with the bundle's screening ids) voided with ``reason``
-    (default "replaced by bundle import"), and the bundle's rows written. ``user`` is accepted
-    for the audit trail and not stored yet. ``progress(table, done, total)`` is called as rows
-    are written.
+    (default "replaced by bundle import"), and the bundle's rows written.
+
+    When the audit app is installed, a locked database refuses the import, and the import is
+    recorded in the audit trail as done by ``user`` (a Django user or a name; default
+    "system") with ``reason`` (which the trail requires for a replacing import). Rows are
+    written in bulk, so the per-row model signals do not run. ``progress(table, done, total)``
+    is called as rows are written.
     """
+    from django.apps import apps
     from django.db import DatabaseError as DjangoDatabaseError
     from django.db import transaction
 
+    audited = apps.is_installed("khetrial.audit")
     try:
         with transaction.atomic():
-            return _import(bundle, replace=replace, reason=reason or DEFAULT_VOID_REASON,
-                           progress=progress or (lambda table, done, total: None))
+            if audited:
+                from khetrial.audit.trail import check_unlocked
+
+                check_unlocked()
+            summary = _import(bundle, replace=replace, reason=reason or DEFAULT_VOID_REASON,
+                              progress=progress or (lambda table, done, total: None))
+            if audited:
+                from khetrial.audit.trail import record_import
+
+                record_import(summary.to_dict(), actor=_actor(user), reason=reason or "",
+                              replace=bool(summary.replaced_patients or summary.voided))
+            return summary
     except DjangoDatabaseError as exc:
         raise DatabaseError(
             f"the database refused the import ({type(exc).__name__}: {exc}); nothing was "
             "imported. Check the bundle with `khetrial validate` and the database URL."
         ) from exc
+
+
+def _actor(user) -> str:
+    """The audit trail's name for ``user`` (a Django user, a name, or ``None`` = system)."""
+    if user is None:
+        return "system"
+    return str(getattr(user, "username", user))
 
 
 def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -> ImportSummary:

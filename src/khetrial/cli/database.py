@@ -18,6 +18,11 @@ def import_(
     replace: bool = typer.Option(False, "--replace",
                                  help="Replace the records of patients already in the database "
                                       "(their earlier rows are voided, not deleted)."),
+    reason: str | None = typer.Option(None, "--reason",
+                                      help="Why (recorded in the audit trail; needed with "
+                                           "--replace, and as the voided rows' reason)."),
+    user: str | None = typer.Option(None, "--user", help="Who imports, for the audit trail "
+                                    "(default: system)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
     """Validate a bundle and import it into the database, all or nothing."""
@@ -30,7 +35,8 @@ def import_(
         data = read_bundle(bundle, validate=True)
         url = database.setup(db)
         with _progress(quiet=as_json) as progress:
-            summary = import_bundle(data, replace=replace, progress=progress)
+            summary = import_bundle(data, replace=replace, reason=reason, user=user,
+                                    progress=progress)
     except KhetrialError as error:
         fail(error)
     if as_json:

@@ -30,6 +30,7 @@ METHODS = ("newcombe", "wald", "agresti-caffo", "miettinen-nurminen")
 """The interval methods :func:`diff_proportions` accepts; the first is the plan's."""
 
 _BISECTION_TOLERANCE = 1e-13  # width at which a score-interval limit counts as found
+_NEWTON_STEPS = 60  # safeguarded Newton steps polishing the restricted MLE (usually 1–3 needed)
 
 
 def normal_quantile(level: float) -> float:
@@ -122,8 +123,40 @@ def restricted_mle(x1: int, n1: int, x2: int, n2: int, delta: float) -> tuple[fl
 
     The closed-form root of the likelihood equation, a cubic in ``p1``, with
     ``θ = n2/n1``: ``a = 1 + θ``, ``b = −(1 + θ + p̂1 + θp̂2 + δ(θ + 2))``,
-    ``c = δ² + δ(2p̂1 + θ + 1) + p̂1 + θp̂2``, ``d = −p̂1·δ(1 + δ)``.
+    ``c = δ² + δ(2p̂1 + θ + 1) + p̂1 + θp̂2``, ``d = −p̂1·δ(1 + δ)``; then polished by
+    safeguarded Newton steps on the (concave) log-likelihood, because the trigonometric form
+    loses digits near a double root, and set exactly on a boundary of
+    ``[max(0, δ), min(1, 1 + δ)]`` when the maximum lies there (e.g. ``3/3`` vs ``5/5``).
     """
+    low, high = max(0.0, delta), min(1.0, 1.0 + delta)
+    if high <= low:
+        return low, low - delta
+    if _dloglik(low, x1, n1, x2, n2, delta) <= 0:
+        return low, low - delta
+    if _dloglik(high, x1, n1, x2, n2, delta) >= 0:
+        return high, high - delta
+    p1 = _cubic_root(x1, n1, x2, n2, delta)
+    if not low < p1 < high:
+        p1 = (low + high) / 2
+    for _ in range(_NEWTON_STEPS):
+        slope = _dloglik(p1, x1, n1, x2, n2, delta)
+        if slope == 0:
+            break
+        if slope > 0:
+            low = p1
+        else:
+            high = p1
+        step = p1 - slope / _d2loglik(p1, x1, n1, x2, n2, delta)
+        if not low < step < high:
+            step = (low + high) / 2
+        if step == p1:
+            break
+        p1 = step
+    return p1, p1 - delta
+
+
+def _cubic_root(x1: int, n1: int, x2: int, n2: int, delta: float) -> float:
+    """Farrington & Manning's closed-form root for the restricted ``p1``."""
     p1_hat, p2_hat = x1 / n1, x2 / n2
     theta = n2 / n1
     a = 1 + theta
@@ -131,16 +164,35 @@ def restricted_mle(x1: int, n1: int, x2: int, n2: int, delta: float) -> tuple[fl
     c = delta * delta + delta * (2 * p1_hat + theta + 1) + p1_hat + theta * p2_hat
     d = -p1_hat * delta * (1 + delta)
     v = (b / (3 * a)) ** 3 - b * c / (6 * a * a) + d / (2 * a)
-    s2 = (b / (3 * a)) ** 2 - c / (3 * a)
-    s = math.sqrt(max(s2, 0.0))
+    s = math.sqrt(max((b / (3 * a)) ** 2 - c / (3 * a), 0.0))
     if s == 0.0:
-        p1 = -b / (3 * a)
-    else:
-        u = s if v > 0 else -s
-        w = (math.pi + math.acos(max(-1.0, min(1.0, v / u**3)))) / 3
-        p1 = 2 * u * math.cos(w) - b / (3 * a)
-    p1 = min(max(p1, max(0.0, delta)), min(1.0, 1.0 + delta))
-    return p1, p1 - delta
+        return -b / (3 * a)
+    u = s if v > 0 else -s
+    w = (math.pi + math.acos(max(-1.0, min(1.0, v / u**3)))) / 3
+    return 2 * u * math.cos(w) - b / (3 * a)
+
+
+def _terms(p1: float, x1: int, n1: int, x2: int, n2: int, delta: float):
+    """(count, denominator, sign) of the four log-likelihood terms' derivatives in ``p1``."""
+    p2 = p1 - delta
+    return ((x1, p1, 1), (n1 - x1, 1 - p1, -1), (x2, p2, 1), (n2 - x2, 1 - p2, -1))
+
+
+def _dloglik(p1: float, x1: int, n1: int, x2: int, n2: int, delta: float) -> float:
+    """d/dp1 of the log-likelihood along ``p2 = p1 − δ``; ±inf at a boundary a count pushes from."""
+    total = 0.0
+    for count, denominator, sign in _terms(p1, x1, n1, x2, n2, delta):
+        if count:
+            if denominator <= 0:
+                return sign * math.inf
+            total += sign * count / denominator
+    return total
+
+
+def _d2loglik(p1: float, x1: int, n1: int, x2: int, n2: int, delta: float) -> float:
+    """Second derivative (negative inside the interval: the log-likelihood is concave)."""
+    return -sum(count / denominator**2
+                for count, denominator, _ in _terms(p1, x1, n1, x2, n2, delta) if count)
 
 
 def mn_score(x1: int, n1: int, x2: int, n2: int, delta: float) -> float:

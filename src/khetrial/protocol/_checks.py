@@ -48,12 +48,16 @@ def exact(value: Number, name: str, *, minimum: Number | None = 0, maximum: Numb
             raise TypeError
     except (ValueError, TypeError, ArithmeticError):
         raise ProtocolError(f"{name}: got {value!r}; expected a finite number{_unit(unit)}") from None
-    if minimum is not None and result < Fraction(str(minimum)):
-        raise ProtocolError(f"{name}: got {value}{_unit(unit)}; it cannot be below {minimum}{_unit(unit)}; "
-                            "check the value and its unit")
-    if maximum is not None and result > Fraction(str(maximum)):
-        raise ProtocolError(f"{name}: got {value}{_unit(unit)}; it cannot be above {maximum}{_unit(unit)}; "
-                            "check the value and its unit")
+    low = None if minimum is None else exact(minimum, "minimum", minimum=None)
+    high = None if maximum is None else exact(maximum, "maximum", minimum=None)
+    if (low is not None and result < low) or (high is not None and result > high):
+        if low is not None and high is not None:
+            expected = f"expected {fmt(low)}–{fmt(high)}{_unit(unit)}"
+        elif low is not None:
+            expected = f"expected at least {fmt(low)}{_unit(unit)}"
+        else:
+            expected = f"expected at most {fmt(high)}{_unit(unit)}"
+        raise ProtocolError(f"{name}: got {fmt(result)}{_unit(unit)}; {expected}; check the value and its unit")
     return result
 
 
@@ -61,7 +65,7 @@ def positive(value: Number, name: str, unit: str = "") -> Fraction:
     """``value`` as an exact Fraction that must be > 0 (a weight, a height, a dose)."""
     result = exact(value, name, minimum=None, unit=unit)
     if result <= 0:
-        raise ProtocolError(f"{name}: got {value}{_unit(unit)}; expected a number greater than 0{_unit(unit)}")
+        raise ProtocolError(f"{name}: got {fmt(result)}{_unit(unit)}; expected a number greater than 0{_unit(unit)}")
     return result
 
 
@@ -114,6 +118,14 @@ def completed_years(birth: date, on: date) -> int:
     if (on.month, on.day) < (birth.month, birth.day):
         years -= 1
     return years
+
+
+def fmt(value: Fraction | Decimal | int | float) -> str:
+    """A number as a person writes it: ``Fraction(1, 2)`` → ``0.5``, ``Fraction(100)`` → ``100``."""
+    if isinstance(value, Fraction) and value.denominator != 1:
+        text = f"{Decimal(value.numerator) / Decimal(value.denominator):.10f}".rstrip("0").rstrip(".")
+        return text
+    return f"{float(value):g}" if not isinstance(value, int) else str(value)
 
 
 def _unit(unit: str) -> str:

@@ -52,7 +52,7 @@ def sirolimus_continuation(randomized: date, on: date, lesion_response: str | No
     """
     day0, on = check_date(randomized, "randomization date"), check_date(on, "decision date")
     if on < day0:
-        raise ProtocolError(f"decision date {on} is before randomization {day0}; check both dates")
+        raise ProtocolError(f"decision date: got {on}, before randomization on {day0}; check both dates")
     if lesion_response is not None:
         check_choice(lesion_response, "lesion response", LESION_RESPONSES)
     month12 = add_months(day0, C.MIN_TREATMENT_MONTHS)

@@ -66,6 +66,6 @@ def is_chronic_pain(daily_pain_since: date, on: date) -> bool:
     since = check_date(daily_pain_since, "daily pain since")
     on = check_date(on, "assessment date")
     if since > on:
-        raise ProtocolError(f"daily pain since {since} is after the assessment date {on}; "
+        raise ProtocolError(f"daily pain since: got {since}, after the assessment date {on}; "
                             "give the date the daily pain began")
     return on >= add_months(since, C.CHRONIC_PAIN_MIN_MONTHS)

@@ -145,7 +145,7 @@ def age_in_years(birth_date: date, on: date) -> int:
     """Completed years of age on ``on``; a birth date after ``on`` is an input error."""
     birth, on = check_date(birth_date, "birth date"), check_date(on, "screening date")
     if birth > on:
-        raise ProtocolError(f"birth date {birth} is after the screening date {on}; check both dates")
+        raise ProtocolError(f"birth date: got {birth}, after the screening date {on}; check both dates")
     return completed_years(birth, on)
 
 

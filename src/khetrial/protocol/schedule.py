@@ -139,7 +139,7 @@ def visit_statuses(randomized: date, today: date, done: Mapping[str, date] | Non
 def _check_span(start: date, until: date) -> tuple[date, date]:
     start, until = check_date(start, "start date"), check_date(until, "until date")
     if until < start:
-        raise ProtocolError(f"until {until} is before the start {start}; give a later end date")
+        raise ProtocolError(f"until: got {until}, before the start {start}; give a later end date")
     return start, until
 
 

@@ -15,6 +15,8 @@ Dates are calendar dates: a time part given to :func:`coerce_table` is dropped.
 
 from __future__ import annotations
 
+import datetime
+import math
 import re
 
 import numpy as np
@@ -27,30 +29,44 @@ DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER_PATTERN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 INTEGER_PATTERN = re.compile(r"[+-]?\d{1,15}")
 STRING = pd.StringDtype()
+NAT = np.datetime64("NaT", "D")
+DATE_YEARS = (1678, 2261)  # the years datetime64[ns] holds whole
 
 
 # --- text cells -> canonical ---------------------------------------------------------------
+def _date_or_nat(v) -> np.datetime64:
+    if isinstance(v, str) and DATE_PATTERN.fullmatch(v):
+        try:
+            day = datetime.date.fromisoformat(v)
+        except ValueError:
+            return NAT
+        if DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
+            return np.datetime64(day, "D")
+    return NAT
+
+
 def parse_dates(cells: pd.Series) -> pd.Series:
     """ISO ``YYYY-MM-DD`` text -> ``datetime64[ns]``; anything else -> NaT."""
-    text = cells.astype(object).where(cells.notna(), None)
-    ok = text.map(lambda v: isinstance(v, str) and DATE_PATTERN.fullmatch(v) is not None)
-    parsed = pd.to_datetime(text.where(ok, None), format="%Y-%m-%d", errors="coerce")
-    return pd.Series(parsed, index=cells.index).astype("datetime64[ns]")
+    days = np.array([_date_or_nat(v) for v in cells], dtype="datetime64[D]")
+    return pd.Series(days.astype("datetime64[ns]"), index=cells.index)
+
+
+def _number_or_nan(v) -> float:
+    if isinstance(v, str) and NUMBER_PATTERN.fullmatch(v):
+        x = float(v)
+        return x if math.isfinite(x) else math.nan
+    return math.nan
 
 
 def parse_numbers(cells: pd.Series) -> pd.Series:
     """Decimal text -> float64; anything else (and non-finite values) -> NaN."""
-    text = cells.astype(object)
-    ok = text.map(lambda v: isinstance(v, str) and NUMBER_PATTERN.fullmatch(v) is not None)
-    values = pd.to_numeric(text.where(ok, None), errors="coerce").astype("float64")
-    return values.where(np.isfinite(values))
+    return pd.Series(np.array([_number_or_nan(v) for v in cells], dtype="float64"), index=cells.index)
 
 
 def parse_integers(cells: pd.Series) -> pd.Series:
     """Whole-number text -> Int64; anything else -> <NA>."""
-    text = cells.astype(object)
-    ok = text.map(lambda v: isinstance(v, str) and INTEGER_PATTERN.fullmatch(v) is not None)
-    return pd.to_numeric(text.where(ok, None), errors="coerce").astype("Int64")
+    values = [int(v) if isinstance(v, str) and INTEGER_PATTERN.fullmatch(v) else None for v in cells]
+    return pd.Series(pd.array(values, dtype="Int64"), index=cells.index)
 
 
 def parse_column(cells: pd.Series, spec: ColumnSpec) -> pd.Series:
@@ -58,12 +74,18 @@ def parse_column(cells: pd.Series, spec: ColumnSpec) -> pd.Series:
     if spec.kind == TEXT:
         return cells.astype(STRING)
     if spec.kind == CODE:
-        return pd.Series(pd.Categorical(cells.astype(object), dtype=spec.dtype), index=cells.index)
+        return to_codes(cells, spec)
     if spec.kind == DATE:
         return parse_dates(cells)
     if spec.kind == NUMBER:
         return parse_numbers(cells)
     return parse_integers(cells)  # INTEGER, FLAG
+
+
+def to_codes(values: pd.Series, spec: ColumnSpec) -> pd.Series:
+    """Values -> categorical with the spec's code list; a value outside the list -> missing."""
+    known = values.astype(object).map(lambda v: v if isinstance(v, str) and v in spec.codes else None)
+    return pd.Series(pd.Categorical(known, dtype=spec.dtype), index=values.index)
 
 
 def parse_table(name: str, raw: pd.DataFrame) -> pd.DataFrame:
@@ -134,8 +156,7 @@ def _coerce_column(values: pd.Series, col: ColumnSpec) -> tuple[pd.Series, np.nd
     if col.kind == TEXT:
         return given.map(lambda v: v if v is None else str(v)).astype(STRING), np.zeros(len(given), bool)
     if col.kind == CODE:
-        text = given.map(lambda v: v if v is None else str(v))
-        out = pd.Series(pd.Categorical(text, dtype=col.dtype))
+        out = to_codes(given.map(lambda v: v if v is None else str(v)), col)
         return out, present & out.isna().to_numpy()
     if col.kind == DATE:
         if pd.api.types.is_datetime64_any_dtype(values.dtype):

@@ -1,0 +1,115 @@
+"""A seeded, deterministic simulator of the KHE/KMP trial that writes a data bundle.
+
+``simulate_tables(seed, n_patients)`` draws a random trial whose rates are the publication's;
+``simulate_tables(seed, match_publication=True)`` builds the 73-patient cohort for which the
+analysis plan gives exactly the publication's counts (see :mod:`khetrial.simulate.publication`).
+Same seed, same tables, same bundle bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from khetrial.errors import ProtocolError
+
+DEFAULT_SEED = 20170701  # the trial's first screening month
+MAX_PATIENTS = 5000
+
+TABLE_ORDER = ("patients", "labs", "drug_levels", "medications", "mri", "qol", "adverse_events",
+               "transfusions", "sequelae", "disposition", "screening")
+
+
+def simulate_tables(seed: int = DEFAULT_SEED, n_patients: int | None = None,
+                    match_publication: bool = False) -> dict:
+    """Every table of a simulated bundle, keyed by file stem (``patients``, ``labs``, ...)."""
+    from khetrial.simulate import parameters as P
+    from khetrial.simulate.adverse_events import derive_adverse_events
+    from khetrial.simulate.cohort import derive_cohort
+    from khetrial.simulate.outcomes import derive_mri, derive_qol, derive_sequelae, derive_transfusions
+    from khetrial.simulate.profiles import random_profiles
+    from khetrial.simulate.publication import published_profiles
+    from khetrial.simulate.trajectories import derive_labs
+    from khetrial.simulate.treatment import derive_disposition, derive_drug_levels, derive_medications
+
+    published_n = sum(P.N_PER_ARM.values())
+    if match_publication and n_patients not in (None, published_n):
+        raise ProtocolError(f"--match-publication builds the published {published_n} patients; "
+                            f"got --patients {n_patients}. Drop --patients or drop --match-publication.")
+    n = published_n if n_patients is None else int(n_patients)
+    if not 1 <= n <= MAX_PATIENTS:
+        raise ProtocolError(f"number of patients: got {n}; expected 1 to {MAX_PATIENTS}.")
+    if seed < 0:
+        raise ProtocolError(f"seed: got {seed}; expected a non-negative integer.")
+    rng = np.random.Generator(np.random.PCG64(seed))
+    profiles = published_profiles(rng) if match_publication else random_profiles(n, rng)
+    cohort = derive_cohort(profiles, rng, exact=match_publication)
+    patients = cohort.patients
+    adverse_events, alt_peaks = derive_adverse_events(profiles, patients, rng, exact=match_publication)
+    tables = {
+        "patients": patients,
+        "labs": derive_labs(profiles, patients, rng, match_publication, alt_peaks),
+        "drug_levels": derive_drug_levels(profiles, patients, rng),
+        "medications": derive_medications(profiles, patients, cohort.previous_therapy, rng, match_publication),
+        "mri": derive_mri(profiles, patients, rng),
+        "qol": derive_qol(profiles, patients, rng),
+        "adverse_events": adverse_events,
+        "transfusions": derive_transfusions(profiles, patients, rng),
+        "sequelae": derive_sequelae(profiles, patients, rng),
+        "disposition": derive_disposition(profiles, patients),
+        "screening": cohort.screening,
+    }
+    return {name: tables[name] for name in TABLE_ORDER}
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):  # 2.0 -> "2" (a column with gaps turns ints to floats)
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, (np.integer,)):
+        return str(int(value))
+    return str(value)
+
+
+def write_tables(tables: dict, out: str | Path) -> Path:
+    """Write the simulated tables as the bundle's CSV files (UTF-8, RFC 4180, ``\\n`` line ends).
+
+    The simulator writes its own cells (shortest float text, ISO dates, empty = missing) so that
+    the same seed always gives the same bytes.
+    """
+    import csv
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ProtocolError(f"{out} exists and is not a folder; give a folder to write the bundle into.")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(list(frame.columns))
+            for row in frame.itertuples(index=False, name=None):
+                writer.writerow([_cell(v) for v in row])
+    return out
+
+
+def write_simulated_bundle(out: str | Path, seed: int = DEFAULT_SEED, n_patients: int | None = None,
+                           match_publication: bool = False) -> Path:
+    """Simulate and write the bundle folder ``out``; returns its path."""
+    return write_tables(simulate_tables(seed, n_patients, match_publication), out)
+
+
+def simulate_bundle(seed: int = DEFAULT_SEED, n_patients: int | None = None, match_publication: bool = False):
+    """The simulated trial as a validated :class:`khetrial.bundle.Bundle` (via a temporary folder)."""
+    import tempfile
+
+    from khetrial.bundle import read_bundle
+
+    with tempfile.TemporaryDirectory(prefix="khetrial-sim-") as tmp:
+        return read_bundle(write_simulated_bundle(Path(tmp) / "bundle", seed, n_patients, match_publication))
+
+
+__all__ = ["DEFAULT_SEED", "simulate_tables", "simulate_bundle", "write_simulated_bundle"]

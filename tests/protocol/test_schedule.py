@@ -1,0 +1,130 @@
+"""The study calendar (Pub. "Study outcomes" and "Study intervention"; windows: protocol/schedule.py)."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from khetrial.errors import ProtocolError
+from khetrial.protocol.schedule import (
+    blood_count_dates,
+    mri_dates,
+    next_scheduled_trough,
+    pedsql_dates,
+    plan_visits,
+    study_calendar,
+    trough_dates,
+    visit_definitions,
+    visit_statuses,
+)
+
+D0 = date(2026, 3, 2)
+
+
+def test_the_publication_visits_in_order():
+    # Pub.: "baseline; at 1, 2, 4, 8, 12, 24 36, 48, 60, 72, and 84 weeks; and 2 years"
+    codes = [v.code for v in visit_definitions()]
+    assert codes == ["baseline", "week_1", "week_2", "week_4", "week_8", "week_12", "week_24", "week_36",
+                     "week_48", "week_60", "week_72", "week_84", "year_2"]
+
+
+@pytest.mark.parametrize("code, target, start, end", [
+    ("baseline", 0, -14, 0),     # SAP baseline window "days −14…0"
+    ("week_1", 7, 4, 10),        # SAP "closest to day 7w within ±3 days"
+    ("week_4", 28, 25, 31),
+    ("week_8", 56, 49, 63),      # ±7 (project choice)
+    ("week_24", 168, 154, 182),  # ±14 (project choice)
+    ("week_84", 588, 574, 602),
+    ("year_2", 730, 670, 790),   # SAP "Month 24 = closest to day 730 within days 670…790"
+])
+def test_visit_windows_in_study_days(code, target, start, end):
+    visit = next(v for v in visit_definitions() if v.code == code)
+    assert (visit.target_day, visit.window_start_day, visit.window_end_day) == (target, start, end)
+
+
+def test_windows_never_overlap():
+    visits = visit_definitions()
+    for before, after in zip(visits, visits[1:]):
+        assert before.window_end_day < after.window_start_day
+
+
+def test_visit_dates_for_a_patient():
+    week4 = next(v for v in plan_visits(D0) if v.code == "week_4")
+    # 2026-03-02 + 28 days = 2026-03-30 (March has 31 days); window 03-27 … 04-02
+    assert (week4.target, week4.window_start, week4.window_end) == (date(2026, 3, 30), date(2026, 3, 27), date(2026, 4, 2))
+
+
+@pytest.mark.parametrize("today, status", [
+    (date(2026, 3, 26), "upcoming"),  # day before the week-4 window
+    (date(2026, 3, 27), "due"),       # first day of the window
+    (date(2026, 4, 2), "due"),        # last day of the window
+    (date(2026, 4, 3), "overdue"),    # day after
+])
+def test_visit_status_at_the_window_edges(today, status):
+    week4 = next(s for s in visit_statuses(D0, today) if s.visit.code == "week_4")
+    assert week4.status == status
+
+
+def test_done_visits_report_whether_they_were_in_the_window():
+    statuses = {s.visit.code: s for s in visit_statuses(D0, date(2026, 4, 10),
+                                                         {"week_1": date(2026, 3, 9), "week_2": date(2026, 3, 21)})}
+    assert statuses["week_1"].status == "done" and statuses["week_1"].in_window is True
+    assert statuses["week_2"].status == "done" and statuses["week_2"].in_window is False  # window ends 03-19
+
+
+def test_unknown_visit_code_is_refused_with_the_known_codes():
+    with pytest.raises(ProtocolError, match="week_9.*week_8"):
+        visit_statuses(D0, D0, {"week_9": D0})
+
+
+def test_trough_schedule():
+    # Pub.: "weekly for 2 weeks, then every other week for 2 weeks, then monthly for 2 months, and then
+    # every 3 months": days 7, 14, 28, 58, 88, 179, 270, 361 (30-day months, 91-day quarters)
+    # 2026-03-02 + 7 = 03-09; +14 = 03-16; +28 = 03-30; +58 = 04-29; +88 = 05-29; +179 = 08-28;
+    # +270 = 11-27; +361 = 2027-02-26
+    assert trough_dates(D0, date(2027, 3, 1)) == (
+        date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 30), date(2026, 4, 29), date(2026, 5, 29),
+        date(2026, 8, 28), date(2026, 11, 27), date(2027, 2, 26))
+
+
+def test_trough_schedule_stops_at_until():
+    assert trough_dates(D0, date(2026, 3, 16)) == (date(2026, 3, 9), date(2026, 3, 16))
+    assert trough_dates(D0, date(2026, 3, 8)) == ()
+
+
+def test_next_scheduled_trough():
+    assert next_scheduled_trough(D0, date(2026, 3, 9)) == date(2026, 3, 16)  # strictly after
+    assert next_scheduled_trough(D0, date(2026, 6, 1)) == date(2026, 8, 28)
+    assert next_scheduled_trough(D0, date(2026, 1, 1)) == date(2026, 3, 9)
+
+
+def test_blood_counts_every_two_days_until_stable():
+    # Pub.: "blood counts every 2 days until the stabilization of platelet counts"
+    assert blood_count_dates(D0, D0 + timedelta(5)) == (D0, D0 + timedelta(2), D0 + timedelta(4))
+    with pytest.raises(ProtocolError, match="before the start"):
+        blood_count_dates(D0, D0 - timedelta(1))
+
+
+def test_mri_and_pedsql_dates():
+    # Pub.: MRI "at months 6 and 12 and every 12 months thereafter" (within the 2-year follow-up);
+    # PedsQL "at baseline and at 12 months". Calendar months from 2026-03-02.
+    assert mri_dates(D0) == (date(2026, 9, 2), date(2027, 3, 2), date(2028, 3, 2))
+    assert pedsql_dates(D0) == (D0, date(2027, 3, 2))
+
+
+def test_month_end_randomization_clamps_to_the_month():
+    # 2026-08-31 + 6 months = 2027-02-28 (February 2027 has 28 days)
+    assert mri_dates(date(2026, 8, 31))[0] == date(2027, 2, 28)
+
+
+def test_calendar_defaults():
+    calendar = study_calendar(D0)
+    assert calendar.blood_counts[-1] == D0 + timedelta(28)  # default: week 4 (primary endpoint)
+    assert calendar.end_of_follow_up == D0 + timedelta(730)  # "followed for a total of 2 years"
+    data = calendar.to_dict()
+    assert data["visits"][0] == {"code": "baseline", "name": "Baseline", "target_date": "2026-03-02",
+                                 "window_start": "2026-02-16", "window_end": "2026-03-02"}
+
+
+def test_dates_must_be_dates():
+    with pytest.raises(ProtocolError, match="calendar date"):
+        plan_visits("2026-03-02")

@@ -173,3 +173,52 @@ def check_command(
     console.print(f"[dim]{result.sentence}[/]")
     console.print(result.summary)
     console.print(_power_table([result.planned, result.enrolled], "Power: planned and enrolled sizes", "chi2"))
+
+
+@design_app.command("simulate")
+def simulate_command(
+    scenario_file: Path = typer.Argument(..., help="Scenario TOML (see examples/scenarios/publication.toml)."),
+    trials: int = typer.Option(10_000, "--trials", help="Number of simulated trials."),
+    seed: int = typer.Option(None, "--seed", help="Random seed; the same seed gives the same trials for any --workers."),
+    workers: int = typer.Option(1, "--workers", help="Worker processes (use the number of cores)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Simulated operating characteristics of a trial design: power / type I error per endpoint."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from khetrial.cli.app import err_console
+    from khetrial.design.scenario import load_scenario
+    from khetrial.design.simulate import simulate_design
+    from khetrial.errors import KhetrialError
+
+    try:
+        scenario = load_scenario(scenario_file)
+        columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("trials"), TimeRemainingColumn())
+        with Progress(*columns, console=err_console, transient=True) as bar:
+            task = bar.add_task("simulate", total=trials)
+            result = simulate_design(scenario, trials, seed, workers,
+                                     progress=lambda k: bar.advance(task, k))
+    except KhetrialError as error:
+        fail(error)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict()))
+        return
+    measure = "type I error" if result.null else "power"
+    console.print(f"Scenario [bold]{result.scenario}[/]: {result.n_experimental} SP + "
+                  f"{result.n_control} S patients, {result.trials} trials, two-sided α = "
+                  f"{result.alpha}, {result.trials_per_second:,.0f} trials/s")
+    table = Table(title=f"Operating characteristics ({measure}: share of trials with Fisher p ≤ α)")
+    for col in ("endpoint", measure, "MC SE", "Newcombe CI excl. 0", "mean SP", "mean S",
+                "mean difference"):
+        table.add_column(col, justify="left" if col == "endpoint" else "right", overflow="fold")
+    for e in result.endpoints:
+        table.add_row(e.endpoint, f"{e.rejection_rate:.4f}", f"{e.mc_se:.4f}",
+                      f"{e.ci_excludes_zero:.4f}", f"{e.mean_experimental:.3f}",
+                      f"{e.mean_control:.3f}", f"{e.mean_difference:+.3f}")
+    console.print(table)
+    d = result.primary_difference
+    quantiles = ", ".join(f"{float(q):.1%}: {v:+.3f}" for q, v in d["quantiles"].items())
+    console.print(f"Primary difference ({result.primary_endpoint}, SP − S): mean "
+                  f"{d['mean']:+.3f}, SD {d['sd']:.3f}; quantiles {quantiles}")

@@ -1,0 +1,113 @@
+"""Endpoints of simulated trials, two ways that share the analysis plan's rules.
+
+* :func:`derive_batch_endpoints` — the fast path: every patient of every trial of a
+  :class:`~khetrial.design.trajectories.TrialBatch` in one array pass through the endpoint
+  kernels of :mod:`khetrial.endpoints.response` (``compute_durable_run_start``,
+  ``compute_rebound``, ``compute_responder``, ``compute_platelet_ok``,
+  ``compute_fibrinogen_ok``); patient codes are unique across trials.
+* :func:`derive_trial_endpoints` — the per-trial path: one trial's bundle tables through the
+  analysis plan's full derivation (:func:`khetrial.endpoints.adsl.derive_analysis_tables`),
+  exactly as a real trial's bundle is analysed.
+
+Both return one row per patient with the columns of :data:`ENDPOINT_COLUMNS`; the tests check
+that they agree on every patient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from khetrial.design.trajectories import REASON_LACK_OF_EFFICACY, TrialBatch, batch_bundle
+from khetrial.endpoints.response import (
+    FIRST_EFFICACY_DAY,
+    compute_durable_run_start,
+    compute_fibrinogen_ok,
+    compute_platelet_ok,
+    compute_rebound,
+    compute_responder,
+)
+from khetrial.protocol.constants import PRIMARY_WEEK, REBOUND_LAST_DAY, RESPONSE_WEEKS
+
+#: The binary endpoints a simulated trial has (the SAP's ids); lesion, QOL and sequelae are
+#: not simulated.
+SIMULATED_ENDPOINTS = (
+    *(f"durable_platelet_response_wk{k}" for k in RESPONSE_WEEKS),
+    f"fibrinogen_stabilization_wk{PRIMARY_WEEK}",
+    "kmp_rebound",
+    "discontinued_lack_of_efficacy",
+)
+PRIMARY_ENDPOINT = f"durable_platelet_response_wk{PRIMARY_WEEK}"
+DAY_COLUMNS = ("censoring_day", "platelet_durable_start_day", "fibrinogen_stable_start_day")
+ENDPOINT_COLUMNS = (*DAY_COLUMNS, *SIMULATED_ENDPOINTS)
+
+
+def compute_censoring_day(batch: TrialBatch) -> np.ndarray:
+    """Per patient: the earliest of discontinuation and rescue prednisolone (NaN when none).
+
+    The simulator only makes these two intercurrent events, and it dates a rescue course as
+    the SAP counts it (arm S: any start after day 0; arm SP: more than 7 days after the
+    initial course ended), so the earliest of the two is the SAP's censoring day.
+    """
+    return np.fmin(batch.discontinued_day, batch.rescue_day)
+
+
+def _run_start(values: np.ndarray, days: np.ndarray, keep: np.ndarray, is_ok) -> np.ndarray:
+    """First day of each patient's first durable run among the kept measurements."""
+    n = values.shape[0]
+    keep = keep & ~np.isnan(values)
+    codes = np.broadcast_to(np.arange(n)[:, None], values.shape)[keep]
+    day = np.broadcast_to(days[None, :], values.shape)[keep]
+    return compute_durable_run_start(codes, day, is_ok(values[keep]), n)
+
+
+def derive_batch_endpoints(batch: TrialBatch) -> dict[str, np.ndarray]:
+    """Every patient's endpoints (arrays in patient order), all trials in one pass."""
+    days = batch.days
+    censor = compute_censoring_day(batch)
+    limit = np.where(np.isnan(censor), np.inf, censor)
+    efficacy = (days[None, :] >= FIRST_EFFICACY_DAY) & (days[None, :] < limit[:, None])
+    platelet_start = _run_start(batch.platelets, days, efficacy, compute_platelet_ok)
+    fibrinogen_start = _run_start(batch.fibrinogen, days, efficacy, compute_fibrinogen_ok)
+
+    in_rebound_window = np.broadcast_to(
+        (days >= FIRST_EFFICACY_DAY) & (days <= REBOUND_LAST_DAY), batch.platelets.shape)
+    keep = in_rebound_window & ~np.isnan(batch.platelets)
+    n = batch.n_patients
+    codes = np.broadcast_to(np.arange(n)[:, None], keep.shape)[keep]
+    day = np.broadcast_to(days[None, :], keep.shape)[keep]
+    rebound = compute_rebound(codes, day, compute_platelet_ok(batch.platelets[keep]), n)
+
+    out = {"censoring_day": censor, "platelet_durable_start_day": platelet_start,
+           "fibrinogen_stable_start_day": fibrinogen_start}
+    for week in RESPONSE_WEEKS:
+        out[f"durable_platelet_response_wk{week}"] = compute_responder(platelet_start, week).astype(np.int8)
+    out[f"fibrinogen_stabilization_wk{PRIMARY_WEEK}"] = compute_responder(
+        fibrinogen_start, PRIMARY_WEEK).astype(np.int8)
+    out["kmp_rebound"] = rebound.astype(np.int8)
+    out["discontinued_lack_of_efficacy"] = (batch.discontinued_reason == REASON_LACK_OF_EFFICACY).astype(np.int8)
+    return out
+
+
+def derive_batch_table(batch: TrialBatch) -> pd.DataFrame:
+    """:func:`derive_batch_endpoints` as a frame with ``trial`` and ``arm`` columns."""
+    k = batch.n_per_trial
+    frame = pd.DataFrame({"trial": np.repeat(np.arange(batch.n_trials), k),
+                          "arm": batch.arm})
+    for name, values in derive_batch_endpoints(batch).items():
+        frame[name] = values
+    return frame[["trial", "arm", *ENDPOINT_COLUMNS]]
+
+
+def derive_trial_endpoints(batch: TrialBatch, trial: int) -> pd.DataFrame:
+    """One trial through the analysis plan's full per-trial derivation (its ADSL columns)."""
+    from khetrial.endpoints.adsl import derive_analysis_tables
+
+    adsl = derive_analysis_tables(batch_bundle(batch, [trial])).adsl
+    out = pd.DataFrame({"trial": trial, "arm": batch.arm[trial * batch.n_per_trial:
+                                                         (trial + 1) * batch.n_per_trial]})
+    for name in DAY_COLUMNS:
+        out[name] = adsl[name].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    for name in SIMULATED_ENDPOINTS:
+        out[name] = adsl[name].to_numpy().astype(np.int8)
+    return out

@@ -64,8 +64,15 @@ def make_trial():
                                                sequela="lymphedema", present=False)
             m.Disposition.objects.create(patient=p, date=day0 + dt.timedelta(days=730),
                                          status="completed")
-        m.Screening.objects.create(screening_id="SCR-A1", site=m.Site.objects.get(code="A"),
-                                   date=day0, eligible=True)
+        for site in ("A", "B"):
+            m.Screening.objects.create(screening_id=f"SCR-{site}1", date=day0, eligible=True,
+                                       site=m.Site.objects.get(code=site))
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    """Web tests log in often: a fast hasher here (argon2 itself: tests/accounts)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -81,3 +88,35 @@ def login(client):
         assert client.login(username=username, password=PASSWORD), username
         return client
     return _login
+
+
+@pytest.fixture
+def walkable(trial):
+    """The trial plus one data query and two unblinding requests (one approved) per site A/B,
+    so every route has an object to open."""
+    from django.utils import timezone
+
+    from khetrial.web.models import DataQuery, UnblindingRequest
+
+    for pid, site in (("A-01", "A"), ("B-01", "B")):
+        DataQuery.objects.create(patient_id=pid, site_code=site, table="mri", text="check?",
+                                 raised_by="mon")
+        for assessor in ("assessor_a", "assessor_all"):
+            UnblindingRequest.objects.create(patient_id=pid, site_code=site,
+                                             requested_by=assessor, reason="emergency")
+            UnblindingRequest.objects.create(patient_id=pid, site_code=site,
+                                             requested_by=assessor, reason="emergency",
+                                             approved_by=f"inv_{site.lower()}",
+                                             approved_at=timezone.now())
+
+
+@pytest.fixture
+def token_for(db):
+    """``token_for("inv_a")`` -> a fresh API token of that user."""
+    def _token(username):
+        from django.contrib.auth import get_user_model
+
+        from khetrial.accounts.models import ApiToken
+
+        return ApiToken.issue(get_user_model().objects.get(username=username))[1]
+    return _token

@@ -93,6 +93,25 @@ def _table(request, table_name: str, write: bool = False):
     return t
 
 
+def _payload(request) -> dict:
+    """The JSON object sent with a write (read after the role check, not before)."""
+    import json
+
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        raise HttpError(400, "the request body is not JSON; send a JSON object") from None
+    if not isinstance(data, dict):
+        raise HttpError(400, "send a JSON object of field: value")
+    return data
+
+
+WRITE_BODY = {"requestBody": {"content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": True,
+    "description": "field: value pairs of the table (bundle format names); "
+                   "'reason' is required for a correction or a void"}}}}}
+
+
 def _validated(table_name: str, fields, payload: dict, correction: bool = False) -> dict:
     from khetrial.web.forms import record_form_class
 
@@ -136,11 +155,13 @@ def records(request, patient_id: str, table_name: str) -> list[dict[str, Any]]:
     return d.rows(table_name, qs.order_by(t.date_field, "seq", "id"))
 
 
-@api.post("/patients/{patient_id}/{table_name}", summary="Add a record (e.g. a lab result)")
+@api.post("/patients/{patient_id}/{table_name}", summary="Add a record (e.g. a lab result)",
+          openapi_extra=WRITE_BODY)
 @api_allow(INVESTIGATOR, ASSESSOR)
-def add(request, patient_id: str, table_name: str, payload: dict[str, Any]) -> dict[str, Any]:
+def add(request, patient_id: str, table_name: str) -> dict[str, Any]:
     from khetrial.audit.trail import audit_context
 
+    payload = _payload(request)
     d = request.disclosure
     t = _table(request, table_name, write=True)
     p = _patient(request, patient_id)
@@ -155,12 +176,12 @@ def add(request, patient_id: str, table_name: str, payload: dict[str, Any]) -> d
 
 
 @api.patch("/patients/{patient_id}/{table_name}/{record_id}",
-           summary="Correct a record; 'reason' is required")
+           summary="Correct a record; 'reason' is required", openapi_extra=WRITE_BODY)
 @api_allow(INVESTIGATOR, ASSESSOR)
-def correct(request, patient_id: str, table_name: str, record_id: int,
-            payload: dict[str, Any]) -> dict[str, Any]:
+def correct(request, patient_id: str, table_name: str, record_id: int) -> dict[str, Any]:
     from khetrial.audit.trail import audit_context
 
+    payload = _payload(request)
     d = request.disclosure
     t = _table(request, table_name, write=True)
     obj = _record(request, table_name, patient_id, record_id)
@@ -178,12 +199,12 @@ def correct(request, patient_id: str, table_name: str, record_id: int,
 
 
 @api.post("/patients/{patient_id}/{table_name}/{record_id}/void",
-          summary="Void a record; 'reason' is required")
+          summary="Void a record; 'reason' is required", openapi_extra=WRITE_BODY)
 @api_allow(INVESTIGATOR, ASSESSOR)
-def void(request, patient_id: str, table_name: str, record_id: int,
-         payload: dict[str, Any]) -> dict[str, Any]:
+def void(request, patient_id: str, table_name: str, record_id: int) -> dict[str, Any]:
     from khetrial.audit.trail import audit_context
 
+    payload = _payload(request)
     d = request.disclosure
     _table(request, table_name, write=True)
     obj = _record(request, table_name, patient_id, record_id)

@@ -126,9 +126,18 @@ class Disclosure:
             out = {"id": obj.pk, "patient_id": obj.patient.patient_id,
                    **{k: v for k, v in out.items() if k != "id"}}
             out["voided"] = bool(getattr(obj, "voided", False))
-        if table == "patients" and self.blinded and obj.patient_id in self.unblinded:
-            out["arm"] = obj.arm  # emergency unblinding of this one patient, approved
         return out
+
+    def revealed_arm(self, patient) -> str:
+        """The arm of an emergency-unblinded patient (approved for this user), else refuse.
+
+        Used only by the reveal page: listings and the API never carry it, even then.
+        """
+        from khetrial.errors import PermissionDenied
+
+        if self.blinded and patient.patient_id not in self.unblinded:
+            raise PermissionDenied("no approved unblinding request for this patient")
+        return patient.arm
 
     def rows(self, table: str, objs) -> list[dict]:
         return [self.row(table, o) for o in objs]

@@ -76,11 +76,12 @@ def unblinding_reveal(request, pk):
     if req is None:
         raise Http404("no such approved request")
     patient = visible_patient(request, req.patient_id)
+    request.disclosure.revealed_arm(patient)
     record_event("unblind_reveal", actor=request.user.username, role=ASSESSOR,
                  patient_id=patient.patient_id, site_code=patient.site.code,
                  detail=f"allocation of {patient.patient_id} revealed")
+    arm = request.disclosure.revealed_arm(patient)
     response = render(request, "web/unblinding_reveal.html", {
-        "patient_id": patient.patient_id, "arm": patient.arm,
-        "label": ARM_LABELS.get(patient.arm, patient.arm)})
+        "patient_id": patient.patient_id, "arm": arm, "label": ARM_LABELS.get(arm, arm)})
     response.khetrial_reveal = patient.patient_id  # the guard lets this one patient through
     return response

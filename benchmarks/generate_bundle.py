@@ -64,11 +64,11 @@ def make_tables(n_patients: int = DEFAULT_PATIENTS,
             days=np.tile(MRI_DAYS, n)),
         "qol": _qol(rng, ids, rand),
         "disposition": pd.DataFrame({"patient_id": ids, "date": _iso(rand + FOLLOW_UP_DAYS),
-                                     "status": "completed", "reason": ""}),
+                                     "status": "completed", "reason": None}),
         "screening": pd.DataFrame({
             "screening_id": [f"S{i:06d}" for i in range(1, n + 1)],
             "site_id": patients["site_id"], "date": _iso(rand - 3), "eligible": 1,
-            "reason": "", "patient_id": ids}),
+            "reason": None, "patient_id": ids}),
     }
 
 

@@ -74,7 +74,7 @@ def small_tables(prefix: str = "P", lab_value: float = 45.5) -> dict[str, pd.Dat
         "screening": pd.DataFrame({
             "screening_id": [f"S{prefix}1", f"S{prefix}2", f"S{prefix}3"],
             "site_id": ["BJ", "CD", "WH"], "date": ["2018-03-01", "2018-03-20", "2018-03-25"],
-            "eligible": [1, 1, 0], "reason": [None, None, "age > 14 years"],
+            "eligible": [1, 1, 0], "reason": [None, None, "age > 14 years,\n\"not eligible\""],
             "patient_id": [a, b, None]}),
     }
     return tables
@@ -172,11 +172,11 @@ def test_a_failure_on_the_third_table_leaves_the_database_as_it_was(db, bundle, 
     written: list[str] = []
     insert = store._insert_rows
 
-    def failing_insert(db_table, columns, rows):
+    def failing_insert(db_table, columns, rows, **options):
         written.append(db_table)
         if len(written) == 3:
             raise IntegrityError("injected failure on the third table")
-        insert(db_table, columns, rows)
+        insert(db_table, columns, rows, **options)
 
     monkeypatch.setattr(store, "_insert_rows", failing_insert)
     with pytest.raises(DatabaseError, match="injected failure.*nothing was imported"):

@@ -8,14 +8,16 @@
   (``seq``) and with their extra columns: import then export gives the same bundle.
 - :func:`load_bundle` brings Django up on a database URL and exports (``analyse --db``).
 
-Rows are written with one multi-row statement per batch (``executemany``) or, on PostgreSQL,
-with ``COPY``; building two million model instances would take minutes. Column lists come from
+Rows are written with ``executemany`` in batches or, on PostgreSQL, with ``COPY`` (CSV
+built by the :mod:`csv` module); building two million model instances would take minutes. Column lists come from
 the models (:mod:`khetrial.trial.models`), conversions from :mod:`khetrial.trial.convert`.
 Django is imported inside the functions: call :func:`khetrial.db.setup` first.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -327,31 +329,44 @@ def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Prog
     extras = _register_extra(table, frame, model)
     base = _next_seq(model)
     stamp = (connection.ops.adapt_datetimefield_value(now)
-             if connection.vendor != "postgresql" else now)
+             if connection.vendor != "postgresql" else now.isoformat())
     names = [c.db_column for c in columns] + [
         "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"]
+    text = tuple(c.db_column for c in columns if c.kind == convert.TEXT) + ("void_reason",)
     for start in range(0, n, BATCH_ROWS * 10):
         part = frame.iloc[start:start + BATCH_ROWS * 10]
         values = _column_values(part, columns, keys)
         m = len(part)
         values += [range(base + start, base + start + m), convert.extra_to_json(part, extras),
                    [False] * m, [""] * m, [None] * m, [stamp] * m, [stamp] * m]
-        _insert_rows(model._meta.db_table, names, list(zip(*values)))
+        _insert_rows(model._meta.db_table, names, list(zip(*values)), text_columns=text)
         progress(table, start + m, n)
     return n
 
 
-def _insert_rows(db_table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Insert rows: ``COPY`` on PostgreSQL, batched ``executemany`` elsewhere."""
+def _insert_rows(db_table: str, columns: list[str], rows: list[tuple], *,
+                 text_columns: tuple[str, ...] = ()) -> None:
+    """Insert rows: ``COPY`` (CSV) on PostgreSQL, batched ``executemany`` elsewhere.
+
+    ``text_columns`` are never NULL (missing text is ``""``); the CSV sent to ``COPY`` reads
+    an empty cell as NULL in every other column.
+    """
     from django.db import connection
 
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(db_table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            options = "FORMAT csv"
+            if text_columns:
+                options += f", FORCE_NOT_NULL ({', '.join(quote(c) for c in text_columns)})"
+            with cursor.cursor.copy(f"COPY {quote(db_table)} ({names}) FROM STDIN "
+                                    f"WITH ({options})") as copy:
+                for start in range(0, len(rows), BATCH_ROWS):
+                    buffer = io.StringIO()
+                    csv.writer(buffer, lineterminator="\n").writerows(
+                        rows[start:start + BATCH_ROWS])
+                    copy.write(buffer.getvalue())
             return
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {quote(db_table)} ({names}) VALUES ({marks})"

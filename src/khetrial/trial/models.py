@@ -120,7 +120,9 @@ class Record(Timestamped):
 class ClinicalRow(Record):
     """A row of one patient's data (labs, medications, ...)."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="%(class)s_set")
+    # No index of its own: each model's (patient, date) index starts with it.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="%(class)s_set",
+                                db_index=False)
 
     class Meta(Record.Meta):
         abstract = True
@@ -138,8 +140,7 @@ class LabResult(ClinicalRow):
     value = models.FloatField(null=True, blank=True)
 
     class Meta(ClinicalRow.Meta):
-        indexes = [_patient_date_index("lab_patient_date"),
-                   models.Index(fields=["patient", "test", "date"], name="lab_patient_test_date")]
+        indexes = [_patient_date_index("lab_patient_date")]
 
 
 class DrugLevel(ClinicalRow):

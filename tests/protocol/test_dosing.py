@@ -105,7 +105,7 @@ weights = st.decimals(min_value="0.5", max_value="80", places=1)
 heights = st.decimals(min_value="30", max_value="180", places=1)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(w1=weights, w2=weights, h=heights, formula=st.sampled_from(["mosteller", "haycock", "du_bois"]))
 def test_dose_advice_never_decreases_as_weight_increases(w1, w2, h, formula):
     small, large = sorted((w1, w2))
@@ -114,7 +114,7 @@ def test_dose_advice_never_decreases_as_weight_increases(w1, w2, h, formula):
     assert a.prednisolone_mg_daily <= b.prednisolone_mg_daily and a.tmp_smx_mg <= b.tmp_smx_mg
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(w=weights, h1=heights, h2=heights, formula=st.sampled_from(["mosteller", "haycock", "du_bois"]))
 def test_dose_advice_never_decreases_as_height_increases(w, h1, h2, formula):
     small, large = sorted((h1, h2))

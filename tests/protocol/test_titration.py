@@ -95,14 +95,14 @@ doses = st.decimals(min_value="0.05", max_value="5", places=2)
 troughs = st.decimals(min_value="0.5", max_value="200", places=1)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(dose=doses, t1=troughs, t2=troughs)
 def test_new_dose_never_increases_as_the_measured_trough_increases(dose, t1, t2):
     low, high = sorted((t1, t2))
     assert titrate_sirolimus(dose, low, ON).adjusted_dose_mg >= titrate_sirolimus(dose, high, ON).adjusted_dose_mg
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(dose=doses, trough=troughs)
 def test_new_dose_stays_within_half_and_double_the_current_dose(dose, trough):
     new = Fraction(titrate_sirolimus(dose, trough, ON).adjusted_dose_mg)

@@ -120,6 +120,9 @@ TMP_SMX_MG_DECIMALS = 1  # TMP-SMX mg per dose to 0.1 mg
 # Body size accepted by the dose calculator = the bundle format's plausible ranges.
 DOSING_WEIGHT_RANGE_KG = (Fraction("0.5"), Fraction(80))  # bundle: "weight_kg | number 0.5–80"
 DOSING_HEIGHT_RANGE_CM = (Fraction(30), Fraction(180))  # bundle: "height_cm | number 30–180"
+PLATELETS_MAX = 2000  # bundle: "platelets | ×10⁹/L | 0–2000"
+SIROLIMUS_TROUGH_MAX_NG_ML = 200  # bundle: "sirolimus_trough_ng_ml (0–200)"
+JOINT_ANGLE_MAX_DEGREES = 180  # a joint angle is at most a straight angle
 # Prednisolone taper (project choice within Pub.'s "within 4 to 6 weeks"): weekly equal steps,
 # week i of n at (n + 1 − i)/(n + 1) of the full daily dose, then stop; default n = 4.
 PREDNISOLONE_TAPER_DEFAULT_WEEKS = 4

@@ -54,8 +54,8 @@ def is_severe_anemia(hemoglobin_g_l: Number) -> bool:
 def is_decreased_rom(extension_loss_degrees: Number, flexion_degrees: Number) -> bool:
     """"Decreased range of motion (ROM) was defined as ≥10° of extension loss, flexion <120°,
     or both." Angles in degrees, 0–180."""
-    loss = exact(extension_loss_degrees, "extension loss", maximum=180, unit="°")
-    flexion = exact(flexion_degrees, "flexion", maximum=180, unit="°")
+    loss = exact(extension_loss_degrees, "extension loss", maximum=C.JOINT_ANGLE_MAX_DEGREES, unit="°")
+    flexion = exact(flexion_degrees, "flexion", maximum=C.JOINT_ANGLE_MAX_DEGREES, unit="°")
     return loss >= C.ROM_EXTENSION_LOSS_DEGREES or flexion < C.ROM_FLEXION_MIN_DEGREES
 
 

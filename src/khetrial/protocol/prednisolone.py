@@ -37,7 +37,7 @@ def taper_start_date(platelets: Iterable[tuple[date, Number]]) -> date | None:
     """
     by_date: dict[date, Fraction] = {}
     for when, value in platelets:
-        by_date[check_date(when, "platelet date")] = exact(value, "platelets", maximum=2000, unit="×10⁹/L")
+        by_date[check_date(when, "platelet date")] = exact(value, "platelets", maximum=C.PLATELETS_MAX, unit="×10⁹/L")
     run_start: date | None = None
     for when in sorted(by_date):
         if by_date[when] >= C.PREDNISOLONE_TAPER_PLATELETS:

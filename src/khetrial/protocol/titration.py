@@ -43,7 +43,7 @@ INCREASE, DECREASE, KEEP = "increase", "decrease", "keep"
 def trough_status(trough_ng_ml: Number) -> str:
     """``low`` (< 10), ``in_range`` (10–15, ends included) or ``high`` (> 15 ng/mL) against the
     publication's "trough levels of 10 to 15 ng/mL"."""
-    value = exact(trough_ng_ml, "sirolimus trough", maximum=200, unit="ng/mL")
+    value = exact(trough_ng_ml, "sirolimus trough", maximum=C.SIROLIMUS_TROUGH_MAX_NG_ML, unit="ng/mL")
     low, high = C.SIROLIMUS_TROUGH_TARGET_NG_ML
     return "low" if value < low else "high" if value > high else "in_range"
 

@@ -66,3 +66,29 @@ def test_check_prints_the_stated_and_recomputed_power():
     out = json.loads(result.stdout)
     assert out["stated_power"] == 0.8  # Pub.: "∼80% power"
     assert out["planned"]["analytic"] == pytest.approx(r_reference()["A.power"], rel=1e-12)
+
+
+def test_simulate_json_gives_power_per_endpoint(tmp_path):
+    from .conftest import SCENARIOS
+
+    result = runner.invoke(app, ["design", "simulate", str(SCENARIOS / "publication.toml"),
+                                 "--trials", "250", "--seed", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["measure"] == "power" and out["trials"] == 250
+    assert "durable_platelet_response_wk4" in out["endpoints"]
+
+
+def test_simulate_null_scenario_prints_type_i_error():
+    from .conftest import SCENARIOS
+
+    result = runner.invoke(app, ["design", "simulate", str(SCENARIOS / "null.toml"),
+                                 "--trials", "250", "--seed", "4"])
+    assert result.exit_code == 0, result.output
+    assert "type I error" in result.output
+
+
+def test_simulate_refuses_a_missing_scenario_file(tmp_path):
+    result = runner.invoke(app, ["design", "simulate", str(tmp_path / "none.toml")])
+    assert result.exit_code == 2
+    assert "does not" in result.output and "exist" in result.output

@@ -99,15 +99,23 @@ def derive_batch_table(batch: TrialBatch) -> pd.DataFrame:
     return frame[["trial", "arm", *ENDPOINT_COLUMNS]]
 
 
-def derive_trial_endpoints(batch: TrialBatch, trial: int) -> pd.DataFrame:
-    """One trial through the analysis plan's full per-trial derivation (its ADSL columns)."""
+def derive_bundle_endpoints(batch: TrialBatch, trials) -> pd.DataFrame:
+    """The chosen trials' bundle through the analysis plan's full derivation
+    (:func:`khetrial.endpoints.adsl.derive_analysis_tables`), one row per patient."""
     from khetrial.endpoints.adsl import derive_analysis_tables
 
-    adsl = derive_analysis_tables(batch_bundle(batch, [trial])).adsl
-    out = pd.DataFrame({"trial": trial, "arm": batch.arm[trial * batch.n_per_trial:
-                                                         (trial + 1) * batch.n_per_trial]})
+    trials = np.atleast_1d(np.asarray(trials, dtype=np.int64))
+    adsl = derive_analysis_tables(batch_bundle(batch, trials)).adsl
+    k = batch.n_per_trial
+    rows = (trials[:, None] * k + np.arange(k)[None, :]).ravel()
+    out = pd.DataFrame({"trial": np.repeat(trials, k), "arm": batch.arm[rows]})
     for name in DAY_COLUMNS:
         out[name] = adsl[name].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     for name in SIMULATED_ENDPOINTS:
         out[name] = adsl[name].to_numpy().astype(np.int8)
     return out
+
+
+def derive_trial_endpoints(batch: TrialBatch, trial: int) -> pd.DataFrame:
+    """One trial (73 patients in the publication's design) through the per-trial path."""
+    return derive_bundle_endpoints(batch, [trial])

@@ -1,3 +1,96 @@
-"""Commands: trial (to be filled in)."""
+"""Commands: ``khetrial simulate`` (a synthetic trial bundle), ``khetrial report`` (the HTML trial
+report) and ``khetrial demo`` (simulate → database → analysis → report, in one go)."""
 
-from khetrial.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from khetrial.cli.app import DB_HELP, app, console, fail
+
+DEMO_DIR = Path("khetrial-demo")
+
+
+@app.command("simulate")
+def simulate(
+    out: Path = typer.Argument(..., help="Folder to write the simulated bundle into (created if needed)."),
+    seed: int = typer.Option(None, "--seed", help="Random seed; the same seed gives the same bundle bytes. Default 20170701."),
+    patients: int = typer.Option(None, "--patients", help="Number of patients (1:1 in permuted blocks of 4). Default 73."),
+    match_publication: bool = typer.Option(False, "--match-publication",
+                                           help="Build the 73-patient cohort whose analysis gives exactly the publication's counts."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (folder, seed, rows per file) instead of text."),
+) -> None:
+    """Write a realistic synthetic bundle of the trial (5 sites, 1:1 arms, labs, medications,
+    MRI, PedsQL items, adverse events, transfusions, sequelae, screening); it passes `khetrial validate`."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.bundle import read_bundle
+        from khetrial.simulate import DEFAULT_SEED, write_simulated_bundle
+
+        seed = DEFAULT_SEED if seed is None else seed
+        path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication)
+        bundle = read_bundle(path)
+    except KhetrialError as error:
+        fail(error)
+    counts = bundle.counts()
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"bundle": str(path), "seed": seed, "match_publication": match_publication,
+                               "rows": counts}))
+        return
+    console.print(f"simulated bundle (seed {seed}{', publication-matched' if match_publication else ''}): "
+                  f"{counts['patients']} patients, {sum(counts.values())} rows -> {path}")
+
+
+@app.command("report")
+def report(
+    bundle: Path = typer.Argument(None, metavar="[BUNDLE]", help="Bundle folder of CSV files.", show_default=False),
+    db: str = typer.Option(None, "--db", help=DB_HELP, show_default=False),
+    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="Where to write the HTML report."),
+    compare_publication: bool = typer.Option(False, "--compare-publication",
+                                             help="Show the publication's values beside khetrial's (automatic for the publication-matched cohort)."),
+    results_path: Path = typer.Option(None, "--results", help="Also write the analysis results (results.json) here."),
+) -> None:
+    """Write the trial report: one self-contained HTML page (CONSORT flow, Tables 1-4, Figure 2,
+    trajectories, forest plot, lesion categories, provenance) that opens offline and prints cleanly."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.analysis import analyse, results_json
+        from khetrial.cli.analysis import _load
+        from khetrial.report import write_report
+
+        data = _load(bundle, db)
+        results = analyse(data)
+        if results_path is not None:
+            results_path.parent.mkdir(parents=True, exist_ok=True)
+            results_path.write_text(results_json(results) + "\n", encoding="utf-8")
+        path = write_report(data, out, results, compare_publication=compare_publication or None,
+                            source=str(bundle) if bundle is not None else "database")
+    except KhetrialError as error:
+        fail(error)
+    console.print(f"report -> {path}")
+
+
+@app.command("demo")
+def demo(
+    out: Path = typer.Option(DEMO_DIR, "--out", help="Folder for the demo: bundle/, khetrial.sqlite3, results.json, report.html."),
+    seed: int = typer.Option(None, "--seed", help="Random seed of the simulated cohort. Default 20170701."),
+) -> None:
+    """Simulate the publication-matched cohort, import it into an SQLite database, run the
+    analysis and write the report; then print the main table and the report's path."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.report.demo import run_demo
+
+        results, report_path = run_demo(out, seed=seed, console=console)
+    except KhetrialError as error:
+        fail(error)
+    from khetrial.cli.analysis import summary_table
+
+    console.print(summary_table(results))
+    console.print(f"[bold]report:[/] {report_path.resolve()}")

@@ -1,0 +1,118 @@
+"""The trial report: one self-contained HTML page with the publication's tables and figures.
+
+``build_report(bundle, results)`` returns the page: CONSORT flow, Table 1 (baseline), Table 2
+(previous therapies), Table 3 (efficacy), Figure 2 (weekly platelet medians), individual platelet
+trajectories, a forest plot, the lesion categories, Table 4 (adverse events), the design check and
+the provenance. Tables are great-tables HTML, figures plotly with plotly.js inline, so the page
+opens offline. When the results are the publication's cohort (or ``compare_publication=True``),
+each table shows the publication's values beside khetrial's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from html import escape
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+TITLE = "Sirolimus plus prednisolone vs sirolimus for KHE with KMP: trial report"
+
+
+def bundle_hash(results: dict) -> str:
+    """One SHA-256 over the bundle's per-file hashes (``provenance.bundle_sha256``)."""
+    files = (results.get("provenance") or {}).get("bundle_sha256") or {}
+    if isinstance(files, str):
+        return files
+    text = "".join(f"{name}:{digest}\n" for name, digest in sorted(files.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _provenance_html(results: dict, generated_at: str, source: str | None) -> str:
+    from khetrial import __version__
+
+    prov = results.get("provenance") or {}
+    rows = [("khetrial version", __version__), ("bundle SHA-256", bundle_hash(results)),
+            ("analysis run at (UTC)", str(prov.get("run_at_utc", ""))), ("report written at (UTC)", generated_at)]
+    if source:
+        rows.append(("data source", source))
+    files = prov.get("bundle_sha256") or {}
+    if isinstance(files, dict):
+        rows += [(f"  {name}", digest) for name, digest in sorted(files.items())]
+    return "<table class='provenance'>" + "".join(
+        f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in rows) + "</table>"
+
+
+def _design_html() -> str:
+    """The publication's power statement recomputed (khetrial.design), when that part is installed."""
+    try:
+        from khetrial.design.check import design_check
+    except ImportError:  # design check not available: leave the hook visible
+        return "<p class='note'>Design check not available in this installation.</p>"
+    check = design_check()
+    return (f"<blockquote class='note'>“{escape(check.sentence)}”</blockquote>"
+            f"<p>{escape(check.summary)}</p>")
+
+
+def _lead(results: dict, compare: bool) -> str:
+    b = results["binary"]["durable_platelet_response_wk4"]
+    from khetrial.protocol.constants import ARM_CONTROL as S
+    from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
+
+    text = (f"At week 4, a durable platelet response was achieved by {b[SP]['events']} of {b[SP]['n']} patients "
+            f"given sirolimus and prednisolone and by {b[S]['events']} of {b[S]['n']} given sirolimus alone "
+            f"(difference {100 * b['difference']:.1f} percentage points; 95% CI {100 * b['ci95'][0]:.1f} to "
+            f"{100 * b['ci95'][1]:.1f}; P = {b['p_value']:.4f}).")
+    if compare:
+        text += " Where the publication reports a value, it is shown beside khetrial's."
+    return escape(text)
+
+
+def build_report(bundle, results: dict | None = None, *, compare_publication: bool | None = None,
+                 generated_at: datetime | None = None, source: str | None = None) -> str:
+    """The report page as one HTML string (``results`` default: ``analyse(bundle)``)."""
+    from khetrial import __version__
+    from khetrial.report.consort import consort_html, derive_consort_counts
+    from khetrial.report.figures import figures_html
+    from khetrial.report.published import matches_publication
+    from khetrial.report.tables import (
+        adverse_event_table,
+        baseline_table,
+        efficacy_table,
+        previous_therapy_table,
+    )
+
+    if results is None:
+        from khetrial.analysis import analyse
+
+        results = analyse(bundle)
+    matched = matches_publication(results)
+    compare = matched if compare_publication is None else bool(compare_publication or matched)
+    when = (generated_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    figs = figures_html(bundle, results, compare)
+    n = results["n"]
+    subtitle = f"{sum(n.values())} randomized patients ({' / '.join(f'{a} {k}' for a, k in n.items())})"
+    if source:
+        subtitle += f" · data: {source}"
+    badge = "<span class='badge'>publication-matched cohort</span>" if matched else ""
+    css = resources.files("khetrial.report").joinpath("report.css").read_text(encoding="utf-8")
+    template = Template(resources.files("khetrial.report").joinpath("template.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        version=escape(__version__), title=escape(TITLE), css=css, badge=badge, subtitle=escape(subtitle),
+        lead=_lead(results, compare), consort=consort_html(derive_consort_counts(bundle)),
+        table1=baseline_table(results, compare), table2=previous_therapy_table(bundle, results),
+        table3=efficacy_table(results, compare), table4=adverse_event_table(results, compare),
+        figure2=figs["figure2"], trajectories=figs["trajectories"], forest=figs["forest"], lesion=figs["lesion"],
+        design=_design_html(), provenance=_provenance_html(results, when, source), generated_at=when)
+
+
+def write_report(bundle, out: str | Path, results: dict | None = None, **options) -> Path:
+    """Build the report and write it to ``out`` (folders created); returns the path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(build_report(bundle, results, **options), encoding="utf-8")
+    return out
+
+
+__all__ = ["build_report", "write_report", "bundle_hash"]

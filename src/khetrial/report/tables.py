@@ -1,0 +1,197 @@
+"""The report's tables (great-tables HTML): baseline, previous therapies, efficacy, adverse events."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from khetrial.protocol.constants import ARM_CONTROL as S
+from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
+from khetrial.protocol.constants import ARM_LABELS
+from khetrial.report import published as pub
+
+NBSP = "\u00a0"
+
+
+def fmt_p(p) -> str:
+    if p is None or p != p:
+        return "–"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def fmt_pct(events: int, n: int) -> str:
+    return f"{events}/{n} ({100 * events / n:.1f}%)" if n else f"{events}/0"
+
+
+def fmt_diff(diff, ci) -> str:
+    if diff is None or ci is None:
+        return "–"
+    return f"{100 * diff:.1f} ({100 * ci[0]:.1f} to {100 * ci[1]:.1f})"
+
+
+def _gt(frame: pd.DataFrame, title: str, subtitle: str, note: str, spanners: dict | None = None,
+        labels: dict | None = None) -> str:
+    from great_tables import GT, loc, style
+
+    table = GT(frame).tab_header(title=title, subtitle=subtitle)
+    for label, columns in (spanners or {}).items():
+        table = table.tab_spanner(label=label, columns=columns)
+    if labels:
+        table = table.cols_label(**labels)
+    table = table.tab_source_note(note).tab_style(style=style.text(weight="bold"),
+                                                  locations=loc.column_labels())
+    table = table.opt_table_font(font=["Georgia", "Times New Roman", "serif"]).opt_stylize(style=1, color="gray")
+    return table.as_raw_html(inline_css=False)
+
+
+def arm_header(results: dict, arm: str) -> str:
+    return f"{ARM_LABELS[arm]} (n = {results['n'][arm]})"
+
+
+def efficacy_table(results: dict, compare: bool) -> str:
+    """Table 3: every binary endpoint, then transfusions and the mixed model."""
+    rows = []
+    for endpoint, r in results["binary"].items():
+        row = {"Endpoint": pub.ENDPOINT_LABELS.get(endpoint, endpoint),
+               "sp": fmt_pct(r[SP]["events"], r[SP]["n"]), "s": fmt_pct(r[S]["events"], r[S]["n"]),
+               "diff": fmt_diff(r["difference"], r["ci95"]), "p": fmt_p(r["p_value"])}
+        if compare:
+            row.update(_published_binary(endpoint))
+        rows.append(row)
+    t = results.get("transfusions_m12") or {}
+    if t:
+        row = {"Endpoint": "Transfusions per patient, months 0-12 (mean; median)",
+               "sp": f"{t[SP]['mean']:.1f}; {t[SP]['median']:g}", "s": f"{t[S]['mean']:.1f}; {t[S]['median']:g}",
+               "diff": "Mann-Whitney U", "p": fmt_p(t.get("p_value"))}
+        if compare:
+            row.update({"pub_sp": f"{pub.PUBLISHED_TRANSFUSIONS[SP]}", "pub_s": f"{pub.PUBLISHED_TRANSFUSIONS[S]}",
+                        "pub_diff": f"P = {pub.PUBLISHED_TRANSFUSIONS['p_value']}"})
+        rows.append(row)
+    m = results.get("platelets_mixed_model_wk4") or {}
+    if m and m.get("difference") is not None:
+        row = {"Endpoint": "Platelet change to week 4, mixed model (×10⁹/L)", "sp": "", "s": "",
+               "diff": f"{m['difference']:.1f} ({m['ci95'][0]:.1f} to {m['ci95'][1]:.1f})", "p": "–"}
+        if compare:
+            d, (lo, hi) = pub.PUBLISHED_MIXED_MODEL
+            row.update({"pub_sp": "", "pub_s": "", "pub_diff": f"{d:.1f} ({lo:.1f} to {hi:.1f})"})
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    labels = {"sp": arm_header(results, SP), "s": arm_header(results, S),
+              "diff": "Difference, % (95% CI)", "p": "P"}
+    spanners = {"khetrial": ["sp", "s", "diff", "p"]}
+    if compare:
+        labels.update({"pub_sp": "SP", "pub_s": "S", "pub_diff": "Difference (95% CI)"})
+        spanners["Publication"] = ["pub_sp", "pub_s", "pub_diff"]
+    note = ("Differences are experimental − control (SP − S) with Newcombe's hybrid score interval; "
+            "P from Fisher's exact test. Intention to treat; censored or missing = non-response. "
+            "The publication printed rebound, sequelae and lack of efficacy as S − SP; they are shown "
+            "here with the sign turned. Week 2 is not in the publication's text.")
+    return _gt(frame, "Table 3. Efficacy outcomes", "Intention-to-treat population", note, spanners, labels)
+
+
+def _published_binary(endpoint: str) -> dict:
+    entry = pub.PUBLISHED_BINARY.get(endpoint)
+    if entry is None or entry[0] is None:
+        return {"pub_sp": "not published", "pub_s": "", "pub_diff": ""}
+    sp, s, diff, ci, sign, _ = entry
+    out = {"pub_sp": fmt_pct(sp, pub.PUBLISHED_N[SP]), "pub_s": fmt_pct(s, pub.PUBLISHED_N[S]), "pub_diff": "–"}
+    if diff is not None:
+        lo, hi = (sign * ci[0], sign * ci[1]) if sign > 0 else (sign * ci[1], sign * ci[0])
+        out["pub_diff"] = f"{sign * diff:.1f} ({lo:.1f} to {hi:.1f})"
+    return out
+
+
+def baseline_table(results: dict, compare: bool) -> str:
+    """Table 1 from the analysis's baseline summaries."""
+    base = results.get("baseline") or {}
+    rows = []
+    names = {"age_months": "Age at randomization, months", "kmp_duration_months": "Duration of KMP, months",
+             "platelets_baseline": "Platelets, ×10⁹/L", "fibrinogen_baseline": "Fibrinogen, g/L",
+             "d_dimer_baseline": "D-dimer, µg/mL", "hemoglobin_baseline": "Hemoglobin, g/L"}
+    published = {"age_months": f"mean {pub.PUBLISHED_BASELINE['age_mean_months']} (range 0.3-25.0), all patients",
+                 "kmp_duration_months": f"mean {pub.PUBLISHED_BASELINE['kmp_duration_mean_months']} (range 0.0-17.5), all patients"}
+    for key, c in (base.get("continuous") or {}).items():
+        def cell(arm):
+            d = c[arm]
+            if key in ("age_months", "kmp_duration_months"):
+                return f"mean {d['mean']:.1f} (range {d['min']:.1f}-{d['max']:.1f}); median {d['median']:.1f}"
+            return f"median {d['median']:.4g} (IQR {d['q1']:.4g}-{d['q3']:.4g})"
+        row = {"Characteristic": names.get(key, key), "sp": cell(SP), "s": cell(S), "p": fmt_p(c.get("p_value"))}
+        if compare:
+            row["pub"] = published.get(key, "")
+        rows.append(row)
+    for key, c in (base.get("categorical") or {}).items():
+        levels = [lv for lv in c[SP] if (c[SP].get(lv, 0) + c[S].get(lv, 0)) > 0]
+        for k, level in enumerate(levels):
+            row = {"Characteristic": f"{key.replace('_', ' ').capitalize()}: {level.replace('_', ' ')}",
+                   "sp": fmt_pct(c[SP][level], results["n"][SP]), "s": fmt_pct(c[S][level], results["n"][S]),
+                   "p": fmt_p(c.get("p_value")) if k == 0 else ""}
+            if compare:
+                row["pub"] = {("sex", "F"): f"{pub.PUBLISHED_BASELINE['female']} girls in all",
+                              ("previous_khe_therapy", "yes"): f"{pub.PUBLISHED_BASELINE['previous_therapy']} (32.9%) in all"
+                              }.get((key, level), "")
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    labels = {"sp": arm_header(results, SP), "s": arm_header(results, S), "p": "P"}
+    if compare:
+        labels["pub"] = "Publication"
+    note = "Continuous: Mann-Whitney U; categorical: Fisher's exact (2×2) or χ² test."
+    return _gt(frame, "Table 1. Baseline characteristics", "Intention-to-treat population", note, labels=labels)
+
+
+def previous_therapy_table(bundle, results: dict) -> str:
+    """Table 2: KHE therapies started before randomization, patients per arm."""
+    med = bundle.medications.copy()
+    pts = bundle.patients[["patient_id", "arm", "randomization_date"]]
+    med = med.merge(pts, on="patient_id", how="inner")
+    med = med[med["start_date"] < med["randomization_date"]]
+    med = med[med["drug"].astype(str).isin(["prednisolone", "other_khe_therapy"])]
+    agent = med["agent"].astype("string") if "agent" in med.columns else pd.Series(pd.NA, index=med.index, dtype="string")
+    fallback = med["drug"].astype(str).map({"prednisolone": "corticosteroids", "other_khe_therapy": "other KHE therapy"})
+    med = med.assign(therapy=agent.fillna(pd.Series(fallback, index=med.index)).astype(str))
+    rows = []
+    any_prev = med.groupby("arm", observed=True)["patient_id"].nunique()
+    rows.append({"Therapy": "At least one previous therapy",
+                 "sp": fmt_pct(int(any_prev.get(SP, 0)), results["n"][SP]),
+                 "s": fmt_pct(int(any_prev.get(S, 0)), results["n"][S])})
+    counts = med.groupby(["therapy", "arm"], observed=True)["patient_id"].nunique().unstack(fill_value=0)
+    order = counts.sum(axis=1).sort_values(ascending=False).index if len(counts) else []
+    for therapy in order:
+        rows.append({"Therapy": str(therapy).replace("_", " ").capitalize(),
+                     "sp": fmt_pct(int(counts.loc[therapy].get(SP, 0)), results["n"][SP]),
+                     "s": fmt_pct(int(counts.loc[therapy].get(S, 0)), results["n"][S])})
+    frame = pd.DataFrame(rows)
+    labels = {"sp": arm_header(results, SP), "s": arm_header(results, S)}
+    note = ("Courses in medications.csv that started before randomization. Pub.: \"Twenty-four (32.9%) patients "
+            "had been treated previously ... The most common previous therapy in all patients was corticosteroids\".")
+    return _gt(frame, "Table 2. Previous therapies for KHE", "Patients per arm", note, labels=labels)
+
+
+def adverse_event_table(results: dict, compare: bool) -> str:
+    """Table 4: patients with each CTCAE term, any grade and grade ≥ 3."""
+    ae = results.get("adverse_events") or {}
+    n = results["n"]
+    rows = [{"Term": "Events (per patient)",
+             "sp_any": f"{ae[SP]['events']} ({ae[SP]['per_patient']:.1f})", "sp_g3": str(ae[SP]["grade3plus_events"]),
+             "s_any": f"{ae[S]['events']} ({ae[S]['per_patient']:.1f})", "s_g3": str(ae[S]["grade3plus_events"]),
+             "p": fmt_p(ae.get("p_value"))},
+            {"Term": "Patients with ≥ 1 event", "sp_any": fmt_pct(ae[SP]["patients"], n[SP]),
+             "sp_g3": fmt_pct(ae[SP].get("grade3plus_patients", 0), n[SP]),
+             "s_any": fmt_pct(ae[S]["patients"], n[S]), "s_g3": fmt_pct(ae[S].get("grade3plus_patients", 0), n[S]),
+             "p": ""}]
+    terms = ae.get("terms") or {}
+    order = sorted(terms, key=lambda t: -(terms[t][SP]["patients"] + terms[t][S]["patients"]))
+    for term in order:
+        t = terms[term]
+        rows.append({"Term": term.replace("_", " ").capitalize(),
+                     "sp_any": fmt_pct(t[SP]["patients"], n[SP]), "sp_g3": str(t[SP]["grade3plus_patients"]),
+                     "s_any": fmt_pct(t[S]["patients"], n[S]), "s_g3": str(t[S]["grade3plus_patients"]),
+                     "p": fmt_p(t.get("p_value"))})
+    frame = pd.DataFrame(rows)
+    labels = {"sp_any": "Any grade", "sp_g3": "Grade ≥ 3", "s_any": "Any grade", "s_g3": "Grade ≥ 3", "p": "P"}
+    spanners = {arm_header(results, SP): ["sp_any", "sp_g3"], arm_header(results, S): ["s_any", "s_g3"]}
+    note = ("CTCAE v4.0 terms; events from day 0 to 30 days after the last sirolimus dose. Events per patient "
+            "compared with the Mann-Whitney U test, terms with Fisher's exact test.")
+    if compare:
+        note += (f" Publication: {pub.PUBLISHED_AE_PER_PATIENT[SP]} vs {pub.PUBLISHED_AE_PER_PATIENT[S]} events per "
+                 f"patient, P = {pub.PUBLISHED_AE_PER_PATIENT['p_value']}; {pub.PUBLISHED_GRADE3_EVENTS} grade 3-4 events.")
+    return _gt(frame, "Table 4. Adverse events", "Patients with the event (grade ≥ 3: patients)", note, spanners, labels)

@@ -23,7 +23,8 @@ from khetrial.errors import DatabaseError
 runner = CliRunner()
 
 
-def small_tables(prefix: str = "P", lab_value: float = 45.5) -> dict[str, pd.DataFrame]:
+def small_tables(prefix: str = "P", lab_value: float = 45.5,
+                 weight: float = 7.3) -> dict[str, pd.DataFrame]:
     """Two patients at two sites, with awkward values: floats whose shortest text is long,
     missing cells, extra columns (one all empty, named so sorting would reorder them),
     quotes, commas and non-ASCII text."""
@@ -33,7 +34,7 @@ def small_tables(prefix: str = "P", lab_value: float = 45.5) -> dict[str, pd.Dat
             "patient_id": [a, b], "site_id": ["BJ", "CD"], "sex": ["F", "M"],
             "birth_date": ["2016-01-31", "2017-12-01"],
             "randomization_date": ["2018-03-07", "2018-04-01"], "arm": ["SP", "S"],
-            "weight_kg": [7.3, 10.1], "height_cm": [66.0, 80.25],
+            "weight_kg": [weight, 10.1], "height_cm": [66.0, 80.25],
             "lesion_depth": ["deep", "mixed"], "lesion_site": ["trunk", "head_neck"],
             "kmp_onset_date": ["2018-02-20", None], "biopsy": [1, 0],
             "zz_note": ['said "ok", then left', None], "a_empty": [None, None],
@@ -212,14 +213,15 @@ def test_reimport_without_replace_is_refused_naming_the_patients(db, bundle):
 
 
 def test_reimport_with_replace_voids_the_earlier_rows_and_exports_the_new(db, bundle, tmp_path):
-    from khetrial.trial.models import LabResult
+    from khetrial.trial.models import LabResult, Patient
 
     store.import_bundle(bundle)
-    changed = bundle_of(small_tables(lab_value=99.0), tmp_path / "changed")
+    changed = bundle_of(small_tables(lab_value=99.0, weight=7.9), tmp_path / "changed")
     summary = store.import_bundle(changed, replace=True, reason="site correction")
     assert summary.replaced_patients == ("P001", "P002")
     assert summary.voided["labs"] == 5 and summary.voided["screening"] == 3
     assert_same_bundle(store.export_bundle(), changed)
+    assert Patient.objects.count() == 2 and Patient.objects.get(patient_id="P001").weight_kg == 7.9
     old = LabResult.objects.filter(voided=True).order_by("seq")
     assert [row.value for row in old][:1] == [45.5]
     assert {row.void_reason for row in old} == {"site correction"}

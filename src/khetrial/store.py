@@ -183,7 +183,7 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -
     now = timezone.now()
     patients, screening = bundle.patients, bundle.screening
     ids = patients["patient_id"].astype("string").tolist()
-    existing = set(Patient.objects.values_list("patient_id", flat=True))
+    existing = dict(Patient.objects.values_list("patient_id", "pk"))
     replaced = [p for p in ids if p in existing]
     screening_ids = screening["screening_id"].astype("string").tolist() if len(screening) else []
     live_screenings = set(Screening.objects.filter(voided=False)
@@ -202,7 +202,8 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -
 
     rows: dict[str, int] = {}
     voided: dict[str, int] = {}
-    rows["patients"] = _write_patients(patients, set(replaced), site_pks, progress)
+    rows["patients"] = _write_patients(patients, {p: existing[p] for p in replaced}, site_pks,
+                                       now, progress)
     patient_pks = dict(Patient.objects.values_list("patient_id", "pk"))
     if replaced:
         pks = [patient_pks[p] for p in replaced]
@@ -231,8 +232,10 @@ def _refusal(patients: list[str], screenings: list[str]) -> str:
     return "; ".join(parts) + "; use --replace to replace their records"
 
 
-def _write_patients(frame, replaced: set[str], site_pks: dict, progress: Progress) -> int:
-    """Create the new patients and update the replaced ones (in place: they keep their id)."""
+def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
+                    progress: Progress) -> int:
+    """Create the new patients and update the replaced ones (``patient_id -> pk``) in place,
+    so that their earlier (voided) rows still point at them."""
     from khetrial.trial.models import Patient
 
     columns = model_columns(Patient)
@@ -246,11 +249,10 @@ def _write_patients(frame, replaced: set[str], site_pks: dict, progress: Progres
         (updated if patient.patient_id in replaced else new).append(patient)
     Patient.objects.bulk_create(new, batch_size=BATCH_ROWS)
     if updated:
-        current = dict(Patient.objects.filter(patient_id__in=list(replaced))
-                       .values_list("patient_id", "pk"))
         for patient in updated:
-            patient.pk = current[patient.patient_id]
-        names = [c.attname for c in columns if c.name != "patient_id"] + ["seq", "extra"]
+            patient.pk, patient.updated_at = replaced[patient.patient_id], now
+        names = [c.attname for c in columns if c.name != "patient_id"] + [
+            "seq", "extra", "updated_at"]
         Patient.objects.bulk_update(updated, names, batch_size=IN_CHUNK)
     progress("patients", len(frame), len(frame))
     return len(frame)

@@ -139,3 +139,12 @@ def test_to_dict_carries_the_cli_keys():
     data = starting_doses(5.2, 58).to_dict()
     for key in ("bsa_m2", "sirolimus_dose_mg", "sirolimus_dose_ml", "prednisolone_dose_mg", "tmp_smx_dose_mg"):
         assert key in data
+
+
+def test_pjp_prophylaxis_is_required_for_the_first_6_months():
+    from datetime import date
+
+    from khetrial.protocol.dosing import prophylaxis_required_until
+
+    # Pub.: "required for all patients at least during the first 6 months": 2026-03-02 + 6 months
+    assert prophylaxis_required_until(date(2026, 3, 2)) == date(2026, 9, 2)

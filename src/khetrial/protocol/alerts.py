@@ -27,7 +27,8 @@ from datetime import date, timedelta
 
 from khetrial.errors import ProtocolError
 from khetrial.protocol import constants as C
-from khetrial.protocol._checks import Number, add_months, check_choice, check_date, check_flag
+from khetrial.protocol._checks import Number, check_choice, check_date, check_flag
+from khetrial.protocol.dosing import prophylaxis_required_until
 from khetrial.protocol.prednisolone import taper_plan, taper_start_date
 from khetrial.protocol.schedule import DUE, OVERDUE, trough_dates, visit_statuses
 from khetrial.protocol.supportive_care import PLASMA, transfusion_advice
@@ -111,7 +112,7 @@ def _adverse_event_alerts(p: PatientSnapshot) -> list[Alert]:
 def _prophylaxis_alerts(p: PatientSnapshot) -> list[Alert]:
     if p.randomized is None or p.on_tmp_smx is None or check_flag(p.on_tmp_smx, "on TMP-SMX"):
         return []
-    until = add_months(p.randomized, C.TMP_SMX_MIN_MONTHS)
+    until = prophylaxis_required_until(p.randomized)
     if p.randomized <= p.today < until:
         return [Alert("pjp_prophylaxis_missing", CRITICAL,
                       f"No PJP prophylaxis: trimethoprim-sulfamethoxazole 10 mg/kg twice daily, 3 days a week, "

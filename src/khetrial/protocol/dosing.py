@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from khetrial.errors import ProtocolError
 from khetrial.protocol import constants as C
-from khetrial.protocol._checks import Number, check_choice, exact, round_half_up
+from khetrial.protocol._checks import Number, add_months, check_choice, check_date, exact, round_half_up
 
 BSA_FORMULAS = ("mosteller", "haycock", "du_bois")
 
@@ -126,6 +127,12 @@ def tmp_smx_dose_mg(weight_kg: Number) -> Decimal:
     """
     weight, _ = _body_size(weight_kg)
     return round_half_up(C.TMP_SMX_DOSE_MG_KG * weight, C.TMP_SMX_MG_DECIMALS)
+
+
+def prophylaxis_required_until(randomized: date) -> date:
+    """PJP prophylaxis "was required for all patients at least during the first 6 months": the
+    first day on which it is no longer required (randomization + 6 calendar months)."""
+    return add_months(check_date(randomized, "randomization date"), C.TMP_SMX_MIN_MONTHS)
 
 
 @dataclass(frozen=True)

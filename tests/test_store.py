@@ -147,6 +147,11 @@ def test_two_imports_export_in_import_order(db, tmp_path):
             expected["patient_id" if name != "screening" else "screening_id"].tolist(), name
 
 
+def test_load_bundle_exports_the_configured_database(db, bundle):
+    store.import_bundle(bundle)
+    assert_same_bundle(store.load_bundle(), bundle)
+
+
 def test_export_of_one_site_holds_its_patients_rows_and_screenings(db, bundle):
     store.import_bundle(bundle)
     cd = store.export_bundle(sites=["CD"])
@@ -274,6 +279,7 @@ def test_cli_import_of_an_invalid_bundle_lists_the_problems_and_imports_nothing(
     assert all(n == 0 for n in table_counts().values())
 
 
+@pytest.mark.slow
 def test_cli_import_and_export_on_an_sqlite_file_in_a_fresh_process(bundle, tmp_path):
     write_bundle(bundle, tmp_path / "in")
     url = f"sqlite:///{tmp_path / 'trial.sqlite3'}"

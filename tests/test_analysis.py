@@ -35,7 +35,7 @@ def test_binary_result_reproduces_the_publications_primary_outcome():
     # interval, 10.0-44.7)"; R: fisher.test(matrix(c(35,2,24,12),2))$p.value = 0.002859556055.
     adsl = arms_frame("durable_platelet_response_wk4", [1] * 35 + [0] * 2, [1] * 24 + [0] * 12)
     r = binary_result(adsl, "durable_platelet_response_wk4", {"SP": 37, "S": 36})
-    assert r["SP"] == {"events": 35, "n": 37, "proportion": 35 / 37}
+    assert r["SP"] == {"events": 35, "n": 37, "proportion": 35 / 37, "percent": 100 * 35 / 37}
     assert r["S"]["events"] == 24 and r["S"]["n"] == 36
     assert r["difference"] == pytest.approx(35 / 37 - 24 / 36)
     # SAP "Machine-readable results" example: "ci95": [0.0995, 0.4472]

@@ -67,14 +67,18 @@ def analyse(bundle, run_at: datetime | None = None) -> dict:
 
 
 def binary_result(adsl: pd.DataFrame, endpoint: str, n: dict) -> dict:
-    """One binary endpoint: events, N and proportion per arm, difference (SP − S), Newcombe
-    95 % interval, Fisher's p."""
+    """One binary endpoint: events, N, proportion and percentage per arm (sequelae: also the
+    number assessed), difference (SP − S), Newcombe 95 % interval, Fisher's p."""
     from khetrial.stats import diff_proportions
 
     events = {arm: int(adsl.loc[adsl["arm"] == arm, endpoint].sum()) for arm in ARMS}
     result = diff_proportions(events[ARM_EXPERIMENTAL], n[ARM_EXPERIMENTAL],
                               events[ARM_CONTROL], n[ARM_CONTROL], method="newcombe")
-    out = {arm: {"events": events[arm], "n": n[arm], "proportion": events[arm] / n[arm]} for arm in ARMS}
+    out = {arm: {"events": events[arm], "n": n[arm], "proportion": events[arm] / n[arm],
+                 "percent": 100 * events[arm] / n[arm]} for arm in ARMS}
+    if endpoint == "sequelae_m24":  # SAP: "also report the number assessed"
+        for arm in ARMS:
+            out[arm]["assessed"] = int(adsl.loc[adsl["arm"] == arm, "sequelae_assessed_m24"].sum())
     out.update(difference=result.difference, ci95=[result.lower, result.upper], p_value=result.p_value)
     return out
 

@@ -181,7 +181,7 @@ def _number_or_text(v):
 
 
 def _to_timestamp(v) -> pd.Timestamp:
-    if v is None:
+    if v is None or _isna(v):
         return pd.NaT
     try:
         if isinstance(v, str):
@@ -190,6 +190,8 @@ def _to_timestamp(v) -> pd.Timestamp:
             ts = pd.Timestamp(v)
         else:
             ts = pd.Timestamp(v)
+        if pd.isna(ts):
+            return pd.NaT
         if ts.tzinfo is not None:
             ts = ts.tz_localize(None)
         return ts.normalize()

@@ -59,11 +59,12 @@ def _lead(results: dict, compare: bool) -> str:
     b = results["binary"]["durable_platelet_response_wk4"]
     from khetrial.protocol.constants import ARM_CONTROL as S
     from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
+    from khetrial.stats.rounding import percent
 
     text = (f"At week 4, a durable platelet response was achieved by {b[SP]['events']} of {b[SP]['n']} patients "
             f"given sirolimus and prednisolone and by {b[S]['events']} of {b[S]['n']} given sirolimus alone "
-            f"(difference {100 * b['difference']:.1f} percentage points; 95% CI {100 * b['ci95'][0]:.1f} to "
-            f"{100 * b['ci95'][1]:.1f}; P = {b['p_value']:.4f}).")
+            f"(difference {percent(b['difference'])} percentage points; 95% CI {percent(b['ci95'][0])} to "
+            f"{percent(b['ci95'][1])}; P = {b['p_value']:.4f}).")
     if compare:
         text += " Where the publication reports a value, it is shown beside khetrial's."
     return escape(text)

@@ -78,7 +78,9 @@ def trajectories_figure(bundle):
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=ARM_COLORS[arm], width=1),
                                  opacity=0.45, name=ARM_LABELS[arm], hoverinfo="skip"), row=1, col=col)
         fig.add_hline(y=PLATELET_RESPONSE_THRESHOLD, line=dict(dash="dash", color="#b00"), row=1, col=col)
-    fig.update_yaxes(type="log", title_text="Platelet count (×10⁹/L, log scale)", row=1, col=1)
+    ticks = [2, 5, 10, 20, 50, 100, 200, 500, 1000]
+    fig.update_yaxes(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks], minor=dict(showgrid=False))
+    fig.update_yaxes(title_text="Platelet count (×10⁹/L, log scale)", row=1, col=1)
     fig.update_xaxes(title_text="Day since randomization")
     fig.update_layout(showlegend=False)
     return _layout(fig, f"Individual platelet trajectories, days 0-{TRAJECTORY_LAST_DAY} "

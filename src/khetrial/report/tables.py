@@ -8,6 +8,7 @@ from khetrial.protocol.constants import ARM_CONTROL as S
 from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
 from khetrial.protocol.constants import ARM_LABELS
 from khetrial.report import published as pub
+from khetrial.stats.rounding import percent
 
 NBSP = "\u00a0"
 
@@ -19,13 +20,14 @@ def fmt_p(p) -> str:
 
 
 def fmt_pct(events: int, n: int) -> str:
-    return f"{events}/{n} ({100 * events / n:.1f}%)" if n else f"{events}/0"
+    """``n/N (p%)`` with the publication's rounding (khetrial.stats.rounding)."""
+    return f"{events}/{n} ({percent(events / n)}%)" if n else f"{events}/0"
 
 
 def fmt_diff(diff, ci) -> str:
     if diff is None or ci is None:
         return "–"
-    return f"{100 * diff:.1f} ({100 * ci[0]:.1f} to {100 * ci[1]:.1f})"
+    return f"{percent(diff)} ({percent(ci[0])} to {percent(ci[1])})"
 
 
 def _gt(frame: pd.DataFrame, title: str, subtitle: str, note: str, spanners: dict | None = None,

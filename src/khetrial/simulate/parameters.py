@@ -134,7 +134,7 @@ AE_COUNTS = {
 AE_GRADE3_EVENTS = {SP: 11, S: 10}  # 21 in total
 AE_GRADE3_TERMS = ("upper_respiratory_infection",) * 7 + ("pneumonia",) * 5 + (
     "neutrophil_count_decreased", "neutrophil_count_decreased", "diarrhea", "fever",
-    "alanine_aminotransferase_increased", "skin_infection", "vomiting", "hypertriglyceridemia",
+    "anemia", "skin_infection", "vomiting", "hypertriglyceridemia",
     "mucositis_oral")  # Pub.: "grade ≥3 upper respiratory tract infections (7 events) and pneumonia (5 events)"
 AE_TERM_WEIGHTS = {  # chosen; Pub.: "most common ... were upper respiratory tract infection, mucositis, and nausea/vomiting"
     "upper_respiratory_infection": 30, "mucositis_oral": 16, "vomiting": 9, "nausea": 6,

@@ -1,0 +1,20 @@
+"""Property: the analysis runs without error on simulated trials of many seeds and sizes."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1), n=st.integers(min_value=4, max_value=24))
+def test_analysis_runs_on_any_simulated_trial(seed, n):
+    from khetrial.analysis import analyse
+    from khetrial.simulate import simulate_bundle
+
+    results = analyse(simulate_bundle(seed=seed, n_patients=n))  # validated on the way
+    assert sum(results["n"].values()) == n
+    for r in results["binary"].values():
+        for arm in ("SP", "S"):
+            assert 0 <= r[arm]["events"] <= r[arm]["n"]
+        assert -1 <= r["ci95"][0] <= r["difference"] <= r["ci95"][1] <= 1

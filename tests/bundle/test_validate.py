@@ -235,6 +235,14 @@ def test_a_missing_required_column_is_reported_on_the_header_line(bundle_copy, d
     assert f"required column {column} is missing" in problem.message
 
 
+def test_a_column_name_in_the_wrong_case_is_pointed_out(bundle_copy):
+    path = bundle_copy / "labs.csv"
+    path.write_bytes(path.read_bytes().replace(b",value\r\n", b",Value \r\n", 1))
+    (problem,) = problems_of(bundle_copy)
+    assert (problem.file, problem.line, problem.column) == ("labs.csv", 1, "value")
+    assert "found 'Value '" in problem.message
+
+
 @pytest.mark.parametrize(("file", "column"), [("patients.csv", "kmp_onset_date"),
                                               ("medications.csv", "end_date"), ("qol.csv", "response")])
 def test_a_column_whose_cells_may_be_empty_may_be_left_out(bundle_copy, drop_column, file, column):

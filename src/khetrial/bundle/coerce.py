@@ -218,6 +218,8 @@ def _format_float(v: float) -> str:
     """Shortest text that reads back as ``v``: ``2.64``, ``18`` (not ``18.0``), ``1e-05``."""
     if np.isnan(v):
         return ""
+    if not math.isfinite(v):
+        return repr(float(v))  # not a bundle value: validation will say so on reading
     if v == int(v) and abs(v) < 1e15 and not (v == 0 and np.signbit(v)):
         return str(int(v))
     return repr(float(v))

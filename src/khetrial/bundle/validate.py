@@ -79,9 +79,7 @@ def sort_problems(problems: list[Problem], raws: dict[str, RawTable | None]) -> 
 # --- per-column rules --------------------------------------------------------------------------
 def column_problems(spec: TableSpec, raw: RawTable) -> list[Problem]:
     """Missing required columns, then every failed per-column rule of ``raw``."""
-    problems = [Problem(spec.file, 1, col.name, None,
-                        f"required column {col.name} is missing from the header; add it "
-                        f"(columns of {spec.file}: {', '.join(spec.column_names)})")
+    problems = [Problem(spec.file, 1, col.name, None, _missing_column_message(spec, col, raw.header))
                 for col in spec.columns if col.required and col.name not in raw.header]
     schema, rules = build_schema(spec, raw.header)
     try:
@@ -89,6 +87,15 @@ def column_problems(spec: TableSpec, raw: RawTable) -> list[Problem]:
     except SchemaErrors as errors:
         problems.extend(_failure_problems(spec, raw, errors.failure_cases, rules))
     return problems
+
+
+def _missing_column_message(spec: TableSpec, col: ColumnSpec, header: list[str]) -> str:
+    near = [name for name in header if name.strip().lower() == col.name]
+    if near:
+        return (f"required column {col.name} is missing from the header (found {near[0]!r}; "
+                "column names are exact, lower case, without spaces)")
+    return (f"required column {col.name} is missing from the header; add it "
+            f"(columns of {spec.file}: {', '.join(spec.column_names)})")
 
 
 def build_schema(spec: TableSpec, header: list[str]) -> tuple[pa.DataFrameSchema, dict[str, _Rule]]:

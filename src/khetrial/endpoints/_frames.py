@@ -46,7 +46,7 @@ def patient_frame(patients: pd.DataFrame) -> pd.DataFrame:
 def per_patient(patients: pd.DataFrame, values: pd.DataFrame, fill: dict | None = None) -> pd.DataFrame:
     """Left-join ``values`` (keyed by ``patient_id``, one row per patient) onto every patient,
     keeping the patients' file order; fill the columns named in ``fill`` for absent patients."""
-    base = patient_frame(patients)[["patient_id"]]
+    base = pd.DataFrame({"patient_id": patients["patient_id"].astype("string").to_numpy()})
     out = base.merge(values, on="patient_id", how="left", sort=False)
     for column, value in (fill or {}).items():
         out[column] = out[column].fillna(value)

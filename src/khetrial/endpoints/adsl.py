@@ -97,7 +97,8 @@ def derive_analysis_tables(bundle) -> AnalysisTables:
     wide = wide.reindex(columns=range(len(WEEK_COLUMNS)))
     wide.columns = list(WEEK_COLUMNS)
 
-    events = derive_treatment_emergent_aes(_table(bundle, "adverse_events"), medications, patients)
+    ae_window = derive_ae_window(medications, patients)
+    events = derive_treatment_emergent_aes(_table(bundle, "adverse_events"), medications, patients, ae_window)
     parts = [
         derive_platelet_response(platelets, patients, censoring),
         derive_fibrinogen_stabilization(fibrinogen, patients, censoring),
@@ -107,7 +108,7 @@ def derive_analysis_tables(bundle) -> AnalysisTables:
         derive_sequelae(_table(bundle, "sequelae"), patients),
         derive_lack_of_efficacy(_table(bundle, "disposition"), patients),
         derive_transfusion_count(_table(bundle, "transfusions"), patients),
-        derive_ae_window(medications, patients)[["patient_id", "last_treatment_day"]],
+        ae_window[["patient_id", "last_treatment_day"]],
         derive_ae_counts(events, patients),
         wide.rename_axis("patient_id").reset_index(),
     ]

@@ -36,12 +36,15 @@ def derive_ae_window(medications: pd.DataFrame | None, patients: pd.DataFrame) -
 
 
 def derive_treatment_emergent_aes(adverse_events: pd.DataFrame | None, medications: pd.DataFrame | None,
-                                  patients: pd.DataFrame) -> pd.DataFrame:
+                                  patients: pd.DataFrame, window: pd.DataFrame | None = None) -> pd.DataFrame:
     """The adverse_events.csv rows inside the window, with ``day`` (of onset), a float
-    ``grade`` and ``severe`` (grade ≥ 3, 0/1); file order kept."""
+    ``grade`` and ``severe`` (grade ≥ 3, 0/1); file order kept. ``window`` is
+    :func:`derive_ae_window`'s result when already at hand."""
     rows = require_columns(adverse_events, "adverse_events.csv", ["patient_id", "term", "onset_date", "grade"])
     rows = derive_study_day(rows, patients, "onset_date", "day")
-    window = derive_ae_window(medications, patients).set_index("patient_id")["ae_window_end"]
+    if window is None:
+        window = derive_ae_window(medications, patients)
+    window = window.set_index("patient_id")["ae_window_end"]
     end = rows["patient_id"].astype("string").map(window).to_numpy(dtype="float64")
     day = rows["day"].to_numpy(dtype="float64")
     out = rows[(day >= FIRST_TREATMENT_DAY) & (day <= end)].copy()

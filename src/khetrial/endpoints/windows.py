@@ -30,10 +30,13 @@ _ORDER = "_file_order"
 _DISTANCE = "_distance"
 
 
-def compute_study_day(dates: pd.Series, randomization_dates: pd.Series) -> pd.Series:
+def compute_study_day(dates, randomization_dates) -> pd.Series:
     """Study day (float; NaN when either date is missing) = date − randomization date."""
-    delta = pd.to_datetime(dates) - pd.to_datetime(randomization_dates)
-    return (delta / pd.Timedelta(days=1)).astype("float64")
+    dates = np.asarray(pd.to_datetime(pd.Series(dates)).to_numpy(), dtype="datetime64[D]")
+    day0 = np.asarray(pd.to_datetime(pd.Series(randomization_dates)).to_numpy(), dtype="datetime64[D]")
+    delta = (dates - day0).astype("float64")
+    delta[np.isnat(dates) | np.isnat(day0)] = np.nan
+    return pd.Series(delta)
 
 
 def derive_study_day(table: pd.DataFrame, patients: pd.DataFrame, date_col: str = "date",
@@ -41,11 +44,13 @@ def derive_study_day(table: pd.DataFrame, patients: pd.DataFrame, date_col: str 
     """Add ``day_col``: the study day of ``date_col`` (NaN for an unknown patient or date)."""
     require_columns(table, "table", ["patient_id", date_col])
     require_columns(patients, "patients.csv", ["patient_id", "randomization_date"])
-    day0 = pd.Series(pd.to_datetime(patients["randomization_date"]).to_numpy(),
-                     index=patients["patient_id"].astype("string").to_numpy())
-    randomized = table["patient_id"].astype("string").map(day0)
+    position = pd.Index(patients["patient_id"].astype("string")).get_indexer(
+        table["patient_id"].astype("string"))
+    day0 = np.asarray(pd.to_datetime(patients["randomization_date"]).to_numpy(), dtype="datetime64[D]")
+    randomized = np.where(position >= 0, day0[np.maximum(position, 0)] if len(day0) else np.datetime64("NaT"),
+                          np.datetime64("NaT"))
     out = table.copy()
-    out[day_col] = compute_study_day(out[date_col], randomized).to_numpy()
+    out[day_col] = compute_study_day(out[date_col].to_numpy(), randomized).to_numpy()
     return out
 
 

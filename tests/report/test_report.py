@@ -1,0 +1,88 @@
+"""khetrial.report: a self-contained page with every table and figure, publication beside ours."""
+
+from __future__ import annotations
+
+import re
+
+from khetrial.report.consort import derive_consort_counts
+from khetrial.report.published import matches_publication
+from khetrial.report.tables import fmt_diff, fmt_pct
+
+
+def test_report_is_self_contained(report_path):
+    html = report_path.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", html), "a script is loaded from elsewhere"
+    assert not re.search(r"<link[^>]+href=", html), "a stylesheet is loaded from elsewhere"
+    assert "@import" not in html
+    assert html.count("plotly.js v") >= 1  # plotly.js is inline...
+    assert html.count('class="plotly-graph-div"') == 4  # ...and four figures use it
+
+
+def test_report_has_every_section(report_path):
+    html = report_path.read_text(encoding="utf-8")
+    for title in ("Trial profile (CONSORT flow)", "Table 1. Baseline characteristics",
+                  "Table 2. Previous therapies for KHE", "Table 3. Efficacy outcomes", "Figure 2. Median platelet",
+                  "Individual platelet trajectories", "Differences between the arms", "Lesion response at month 12",
+                  "Table 4. Adverse events", "Design check", "Provenance", "bundle SHA-256"):
+        assert title in html, title
+    assert "@media print" in html
+
+
+def test_publication_matched_results_show_the_publication_beside_ours(report_path, published_results):
+    assert matches_publication(published_results)
+    html = report_path.read_text(encoding="utf-8")
+    assert "Publication" in html and "publication-matched cohort" in html
+    # Pub.: "(difference 27.9%; 95% confidence interval, 10.0-44.7)", printed by khetrial and as published
+    assert html.count("27.9 (10.0 to 44.7)") == 2
+    # Pub.: rebound "(difference, 11.3%; 95% CI, −3.9 to 27.0)" printed S − SP; SP − S here
+    assert html.count("-11.3 (-27.0 to 3.9)") == 2
+
+
+def test_consort_counts_of_the_published_cohort(published_bundle):
+    c = derive_consort_counts(published_bundle)
+    # Pub.: "Of the 78 patients screened ... 73 were randomly assigned ... (n = 37) ... (n = 36)"
+    assert (c.screened, sum(c.excluded.values()), c.randomized) == (78, 5, 73)
+    assert c.allocated == {"SP": 37, "S": 36}
+    # Pub.: lack of efficacy 1 vs 5; "Sixty-six patients completed the 12-month treatment period"
+    assert c.discontinued["SP"].get("lack_of_efficacy") == 1 and c.discontinued["S"].get("lack_of_efficacy") == 5
+    assert sum(sum(d.values()) for d in c.discontinued.values()) == 73 - 66
+
+
+def test_formatting_follows_the_publication():
+    # Pub.: "35 of 37 ... (94.6% ...)"; lower limit 0.099454 prints 10.0 (khetrial.stats.rounding)
+    assert fmt_pct(35, 37) == "35/37 (94.6%)"
+    assert fmt_diff(0.2792792792, (0.0994537541, 0.4472221703)) == "27.9 (10.0 to 44.7)"
+
+
+def test_other_results_do_not_claim_to_match(published_results):
+    other = dict(published_results, n={"SP": 10, "S": 10})
+    assert not matches_publication(other)
+
+
+def test_report_command_writes_the_page(tmp_path):
+    from typer.testing import CliRunner
+
+    from khetrial.cli import app
+    from khetrial.simulate import write_simulated_bundle
+
+    bundle = write_simulated_bundle(tmp_path / "b", seed=5, n_patients=16)
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["report", str(bundle), "--out", str(out), "--compare-publication",
+                                      "--results", str(tmp_path / "results.json")])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Table 3. Efficacy outcomes" in html and "Publication" in html
+    assert (tmp_path / "results.json").exists()
+
+
+def test_simulate_command_json(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from khetrial.cli import app
+
+    result = CliRunner().invoke(app, ["simulate", str(tmp_path / "b"), "--seed", "3", "--patients", "8", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["rows"]["patients"] == 8 and payload["seed"] == 3

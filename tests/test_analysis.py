@@ -135,7 +135,7 @@ def test_cli_analyse_json_prints_one_object_and_writes_results(example_bundle_di
 def test_cli_analyse_prints_a_table_of_binary_endpoints(example_bundle_dir, tmp_path):
     result = runner.invoke(app, ["analyse", str(example_bundle_dir), "--out", str(tmp_path / "r.json")])
     assert result.exit_code == 0, result.output
-    assert "Binary endpoints (ITT: SP n = 3, S n = 3)" in result.output
+    assert "durable_platelet_response_wk4" in result.output and "SP n = 3, S n = 3" in result.output
 
 
 @pytest.mark.parametrize("args", [[], ["examples/bundle", "--db", "sqlite:///x.sqlite3"]])

@@ -78,20 +78,23 @@ def analyse(
 
 
 def summary_table(results: dict):
-    """A Rich table of the binary endpoints: events/N per arm, difference, 95 % CI, p."""
+    """A Rich table of the binary endpoints: events/N per arm, difference and 95 % CI in
+    percentage points, Fisher's p."""
+    from rich import box
     from rich.table import Table
 
     from khetrial.protocol.constants import ARM_CONTROL, ARM_EXPERIMENTAL
 
     n = results["n"]
     table = Table(title=f"Binary endpoints (ITT: {ARM_EXPERIMENTAL} n = {n[ARM_EXPERIMENTAL]}, "
-                        f"{ARM_CONTROL} n = {n[ARM_CONTROL]})")
-    for column in ("endpoint", ARM_EXPERIMENTAL, ARM_CONTROL, "difference", "95% CI", "p"):
-        table.add_column(column, justify="left" if column == "endpoint" else "right")
+                        f"{ARM_CONTROL} n = {n[ARM_CONTROL]}; difference {ARM_EXPERIMENTAL} − {ARM_CONTROL})",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("endpoint", no_wrap=True)
+    for column in (ARM_EXPERIMENTAL, ARM_CONTROL, "diff %", "95% CI %", "p"):
+        table.add_column(column, justify="right", no_wrap=True)
     for endpoint, r in results["binary"].items():
-        arms = [f"{r[a]['events']}/{r[a]['n']} ({100 * r[a]['proportion']:.1f}%)"
-                for a in (ARM_EXPERIMENTAL, ARM_CONTROL)]
+        arms = [f"{r[a]['events']}/{r[a]['n']}" for a in (ARM_EXPERIMENTAL, ARM_CONTROL)]
         low, high = r["ci95"]
-        table.add_row(endpoint, *arms, f"{100 * r['difference']:.1f}%",
-                      f"{100 * low:.1f} to {100 * high:.1f}", f"{r['p_value']:.3g}")
+        table.add_row(endpoint, *arms, f"{100 * r['difference']:.1f}",
+                      f"{100 * low:.1f}, {100 * high:.1f}", f"{r['p_value']:.2g}")
     return table

@@ -53,7 +53,8 @@ ADSL_EXTRA_COLUMNS = (
 )
 """Extra columns after the required ones (welcome by the SAP)."""
 
-_DAY_COLUMNS = ("censoring_day", "platelet_durable_start_day", "fibrinogen_stable_start_day")
+_DAY_COLUMNS = ("censoring_day", "platelet_durable_start_day", "fibrinogen_stable_start_day",
+                "last_treatment_day")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 
 from khetrial.design.derive import (
+    RESPONDER_HORIZON_DAYS,
     SIMULATED_ENDPOINTS,
+    derive_batch_endpoints,
     derive_batch_table,
     derive_bundle_endpoints,
     derive_trial_endpoints,
@@ -35,6 +37,16 @@ def test_vectorized_equals_per_patient_derivation_on_every_patient_of_200_trials
     slow = derive_bundle_endpoints(batch_200, range(batch_200.n_trials))
     assert len(fast) == 200 * 73
     pd.testing.assert_frame_equal(fast, slow, check_dtype=False)
+
+
+def test_the_simulators_horizon_keeps_every_binary_endpoint_of_the_per_trial_path(batch_200):
+    # The simulator ignores efficacy measurements after day 70 (RESPONDER_HORIZON_DAYS); the
+    # binary endpoints must still equal the analysis plan's derivation on all measurements.
+    slow = derive_bundle_endpoints(batch_200, range(batch_200.n_trials))
+    fast = derive_batch_endpoints(batch_200, horizon=RESPONDER_HORIZON_DAYS)
+    for name in SIMULATED_ENDPOINTS:
+        np.testing.assert_array_equal(fast[name], slow[name].to_numpy(), err_msg=name)
+    np.testing.assert_array_equal(fast["censoring_day"], slow["censoring_day"].to_numpy())
 
 
 def test_the_200_trials_exercise_every_censoring_rule_and_endpoint(batch_200):

@@ -27,7 +27,14 @@ from khetrial.endpoints.response import (
     compute_rebound,
     compute_responder,
 )
-from khetrial.protocol.constants import PRIMARY_WEEK, REBOUND_LAST_DAY, RESPONSE_WEEKS
+from khetrial.protocol.constants import (
+    DAYS_PER_WEEK,
+    DURABLE_RUN_MIN_DAYS,
+    PRIMARY_WEEK,
+    REBOUND_LAST_DAY,
+    RESPONSE_WEEKS,
+    RUN_MAX_GAP_DAYS,
+)
 
 #: The binary endpoints a simulated trial has (the SAP's ids); lesion, QOL and sequelae are
 #: not simulated.
@@ -39,6 +46,12 @@ SIMULATED_ENDPOINTS = (
 )
 PRIMARY_ENDPOINT = f"durable_platelet_response_wk{PRIMARY_WEEK}"
 DAY_COLUMNS = ("censoring_day", "platelet_durable_start_day", "fibrinogen_stable_start_day")
+#: Efficacy measurements after this day cannot change whether a patient responds by week 4:
+#: a run that starts by day 7·4 = 28 and is still going on day 70 has a measurement after
+#: day 70 − 14 = 56 (no two measurements more than 14 days apart), so it already lasts ≥ 28
+#: days; and cutting a measurement sequence only shortens the runs that reach the cut. The
+#: simulator uses this horizon; start days of runs that begin after day 28 are then not final.
+RESPONDER_HORIZON_DAYS = DAYS_PER_WEEK * PRIMARY_WEEK + DURABLE_RUN_MIN_DAYS + RUN_MAX_GAP_DAYS
 ENDPOINT_COLUMNS = (*DAY_COLUMNS, *SIMULATED_ENDPOINTS)
 
 
@@ -61,14 +74,23 @@ def _run_start(values: np.ndarray, days: np.ndarray, keep: np.ndarray, is_ok) ->
     return compute_durable_run_start(codes, day, is_ok(values[keep]), n)
 
 
-def derive_batch_endpoints(batch: TrialBatch) -> dict[str, np.ndarray]:
-    """Every patient's endpoints (arrays in patient order), all trials in one pass."""
+def derive_batch_endpoints(batch: TrialBatch, horizon: float | None = None) -> dict[str, np.ndarray]:
+    """Every patient's endpoints (arrays in patient order), all trials in one pass.
+
+    ``horizon`` (a day, e.g. :data:`RESPONDER_HORIZON_DAYS`) ignores efficacy measurements
+    after it: faster, with the same binary endpoints, but start days after day 28 not final.
+    """
     days = batch.days
     censor = compute_censoring_day(batch)
     limit = np.where(np.isnan(censor), np.inf, censor)
-    efficacy = (days[None, :] >= FIRST_EFFICACY_DAY) & (days[None, :] < limit[:, None])
-    platelet_start = _run_start(batch.platelets, days, efficacy, compute_platelet_ok)
-    fibrinogen_start = _run_start(batch.fibrinogen, days, efficacy, compute_fibrinogen_ok)
+    if horizon is not None:
+        limit = np.minimum(limit, horizon + 1)
+    n_days = int(np.searchsorted(days, np.max(limit, initial=-np.inf), side="left"))
+    days_used = days[:n_days]
+    efficacy = (days_used[None, :] >= FIRST_EFFICACY_DAY) & (days_used[None, :] < limit[:, None])
+    platelet_start = _run_start(batch.platelets[:, :n_days], days_used, efficacy, compute_platelet_ok)
+    fibrinogen_start = _run_start(batch.fibrinogen[:, :n_days], days_used, efficacy,
+                                  compute_fibrinogen_ok)
 
     in_rebound_window = np.broadcast_to(
         (days >= FIRST_EFFICACY_DAY) & (days <= REBOUND_LAST_DAY), batch.platelets.shape)

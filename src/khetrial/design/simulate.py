@@ -24,7 +24,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from khetrial.design.derive import PRIMARY_ENDPOINT, SIMULATED_ENDPOINTS, derive_batch_endpoints
+from khetrial.design.derive import (
+    PRIMARY_ENDPOINT,
+    RESPONDER_HORIZON_DAYS,
+    SIMULATED_ENDPOINTS,
+    derive_batch_endpoints,
+)
 from khetrial.design.exact import compute_fisher_pvalue_table
 from khetrial.design.scenario import Scenario
 from khetrial.design.trajectories import simulate_trials
@@ -73,7 +78,7 @@ def simulate_chunk_counts(scenario: Scenario, n_trials: int,
                           seed: np.random.SeedSequence) -> np.ndarray:
     """Events per trial, endpoint and arm: int array ``[trial, endpoint, arm]`` (arm 0 = SP)."""
     batch = simulate_trials(scenario, n_trials, np.random.default_rng(seed))
-    endpoints = derive_batch_endpoints(batch)
+    endpoints = derive_batch_endpoints(batch, horizon=RESPONDER_HORIZON_DAYS)
     group = (np.repeat(np.arange(n_trials), batch.n_per_trial) * 2 + batch.arm).astype(np.int64)
     counts = np.empty((n_trials, len(SIMULATED_ENDPOINTS), 2), dtype=np.int32)
     for j, name in enumerate(SIMULATED_ENDPOINTS):

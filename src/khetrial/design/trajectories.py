@@ -106,7 +106,7 @@ def _trajectory(rng, days, baseline, cross_day, plateau, ceiling, threshold, ris
     below = first | ~responder[:, None]
     cap = threshold * BELOW_THRESHOLD_FRACTION
     np.minimum(values, cap, out=values, where=below)
-    values = np.round(values, decimals, out=values)
+    values = np.rint(values, out=values) if decimals == 0 else np.round(values, decimals, out=values)
     return np.maximum(values, 10.0 ** -decimals, out=values)
 
 
@@ -162,9 +162,9 @@ def simulate_trials(scenario: Scenario, n_trials: int, rng: np.random.Generator)
                              FIBRINOGEN_THRESHOLD, par("fibrinogen_rise_days"),
                              par("fibrinogen_noise_sd_log"), 2)
 
-    missing = par("missing_probability")[:, None]
-    platelets[rng.random(platelets.shape) < missing] = np.nan
-    fibrinogen[rng.random(fibrinogen.shape) < missing] = np.nan
+    missing = par("missing_probability").astype(np.float32)[:, None]
+    platelets[rng.random(platelets.shape, dtype=np.float32) < missing] = np.nan
+    fibrinogen[rng.random(fibrinogen.shape, dtype=np.float32) < missing] = np.nan
 
     # Intercurrent events
     lack = ~responds & (rng.random(n) < par("lack_of_efficacy_probability"))

@@ -143,3 +143,14 @@ def test_cli_analyse_needs_exactly_one_of_bundle_and_db(args, tmp_path):
     result = runner.invoke(app, ["analyse", *args, "--out", str(tmp_path / "r.json")])
     assert result.exit_code == 2
     assert "exactly one" in result.output
+
+
+def test_a_bundle_loaded_from_the_database_gives_the_same_results(db, example_bundle_dir):
+    from khetrial import store
+
+    bundle = read_bundle(example_bundle_dir)
+    store.import_bundle(bundle)
+    from_db, from_folder = analyse(store.load_bundle()), analyse(bundle)
+    from_db.pop("provenance")
+    from_folder.pop("provenance")
+    assert results_json(from_db) == results_json(from_folder)

@@ -209,13 +209,18 @@ def simulate_command(
     console.print(f"Scenario [bold]{result.scenario}[/]: {result.n_experimental} SP + "
                   f"{result.n_control} S patients, {result.trials} trials, two-sided α = "
                   f"{result.alpha}, {result.trials_per_second:,.0f} trials/s")
-    table = Table(title=f"Operating characteristics ({measure}: share of trials with Fisher p ≤ α)")
-    for col in ("endpoint", measure, "MC SE", "Newcombe CI excl. 0", "mean SP", "mean S",
-                "mean difference"):
-        table.add_column(col, justify="left" if col == "endpoint" else "right", overflow="fold")
+    from rich import box
+
+    table = Table(title=f"Operating characteristics ({measure}: share of trials with Fisher p ≤ α)",
+                  box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True,
+                  caption=f"rate: {measure}; SE: Monte Carlo standard error; CI≠0: Newcombe 95 % interval excludes 0; "
+                          "SP, S: mean proportion with the event; diff: SP − S")
+    table.add_column("endpoint", no_wrap=True)
+    for col in ("rate", "SE", "CI≠0", "SP", "S", "diff"):
+        table.add_column(col, justify="right", no_wrap=True)
     for e in result.endpoints:
-        table.add_row(e.endpoint, f"{e.rejection_rate:.4f}", f"{e.mc_se:.4f}",
-                      f"{e.ci_excludes_zero:.4f}", f"{e.mean_experimental:.3f}",
+        table.add_row(e.endpoint, f"{e.rejection_rate:.3f}", f"{e.mc_se:.4f}",
+                      f"{e.ci_excludes_zero:.3f}", f"{e.mean_experimental:.3f}",
                       f"{e.mean_control:.3f}", f"{e.mean_difference:+.3f}")
     console.print(table)
     d = result.primary_difference

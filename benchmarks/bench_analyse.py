@@ -146,5 +146,23 @@ def main() -> None:
         previous = (n, seconds)
 
 
+def bench_kernels(n_patients: int = 730_000, per_patient: int = 30) -> None:
+    """The run-detection kernels on one simulated design batch (10,000 trials × 73 patients)."""
+    from khetrial.endpoints.response import compute_durable_run_start, compute_platelet_ok, compute_rebound
+
+    rng = np.random.default_rng(3)
+    codes = np.repeat(np.arange(n_patients), per_patient)
+    days = np.tile(np.arange(0, 2 * per_patient, 2), n_patients).astype(float)
+    values = np.round(rng.normal(120, 50, len(codes)))
+    start = time.perf_counter()
+    ok = compute_platelet_ok(values)
+    first = compute_durable_run_start(codes, days, ok, n_patients)
+    compute_rebound(codes, days, ok, n_patients)
+    seconds = time.perf_counter() - start
+    print(f"kernels: {n_patients:,} patients × {per_patient} measurements: threshold + durable run "
+          f"+ rebound in {seconds:.2f} s ({np.isfinite(first).mean():.0%} with a durable run)")
+
+
 if __name__ == "__main__":
+    bench_kernels()
     sys.exit(main())

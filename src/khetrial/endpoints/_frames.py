@@ -59,6 +59,21 @@ def exact(values) -> np.ndarray:
     return np.round(np.asarray(values, dtype="float64"), THRESHOLD_DECIMALS)
 
 
+_NEAR = 1e-6  # far wider than the 10-decimal rounding (≤ 5e-11) and float error at values ≤ 1e4
+
+
+def compare_exact(values, threshold, op) -> np.ndarray:
+    """``op(exact(values), threshold)`` (``op`` e.g. ``np.greater_equal``), fast: only values
+    within 1e-6 of the threshold are rounded; farther ones compare the same either way."""
+    x = np.asarray(values, dtype="float64")
+    threshold = float(threshold)
+    out = op(x, threshold)
+    near = np.abs(x - threshold) < _NEAR
+    if near.any():
+        out[near] = op(exact(x[near]), threshold)
+    return out
+
+
 def numeric(series: pd.Series) -> pd.Series:
     """A column as float64 with missing values as NaN (accepts Int64/Float64/object)."""
     return pd.to_numeric(series, errors="coerce").astype("float64")

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from khetrial.endpoints._frames import exact, numeric, patient_frame, require_columns
+from khetrial.endpoints._frames import compare_exact, numeric, patient_frame, require_columns
 from khetrial.endpoints.windows import derive_before_censoring, derive_last_of_date, derive_study_day
 from khetrial.errors import AnalysisError
 from khetrial.protocol.constants import (
@@ -48,12 +48,12 @@ FIRST_EFFICACY_DAY = 0  # SAP: "measurements on days ≥ 0 before the censoring 
 # --- kernels ---------------------------------------------------------------------------------
 def compute_platelet_ok(values) -> np.ndarray:
     """Platelets ≥ 100 ×10⁹/L, exact on the decimals as written."""
-    return exact(values) >= PLATELET_RESPONSE_THRESHOLD
+    return compare_exact(values, PLATELET_RESPONSE_THRESHOLD, np.greater_equal)
 
 
 def compute_fibrinogen_ok(values) -> np.ndarray:
     """Fibrinogen > 1.6 g/L (strictly), exact on the decimals as written."""
-    return exact(values) > float(FIBRINOGEN_STABLE_THRESHOLD)
+    return compare_exact(values, FIBRINOGEN_STABLE_THRESHOLD, np.greater)
 
 
 def _check_sorted(codes: np.ndarray, days: np.ndarray) -> None:

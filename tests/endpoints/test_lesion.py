@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from khetrial.endpoints.lesion import compute_lesion_category, derive_lesion_response
 
@@ -61,3 +63,41 @@ def test_derivation_windows_duplicates_and_censoring(make_bundle):
     assert out.loc["P3", ["lesion_category_m12", "lesion_overall_response_m12"]].tolist() == ["not_evaluable", 0]
     # P4: the only baseline MRI is on day −40 -> V0 missing -> not_evaluable.
     assert out.loc["P4", "lesion_category_m12"] == "not_evaluable"
+
+
+def reference_category(v0, v12):
+    """The SAP's table computed in exact rational arithmetic (Python's Fraction)."""
+    from fractions import Fraction
+
+    v0, v12 = Fraction(str(v0)), Fraction(str(v12))
+    if v0 == 0:
+        return "not_evaluable"
+    if v12 == 0:
+        return "complete"
+    change = (v12 - v0) / v0 * 100
+    if change >= 20:
+        return "growth"
+    if change > -20:
+        return "no_change"
+    if change > -75:
+        return "partial"
+    return "nearly_complete"
+
+
+volumes = st.decimals(min_value=0, max_value=500, places=2, allow_nan=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(volumes, volumes)
+def test_category_agrees_with_exact_rational_arithmetic(v0, v12):
+    assert str(compute_lesion_category([float(v0)], [float(v12)])[0]) == reference_category(v0, v12)
+
+
+@pytest.mark.parametrize("v0", ["3.3", "0.55", "1.1", "4.35", "12.3", "0.7"])
+def test_exactly_minus_20_and_minus_75_and_plus_20_percent_for_awkward_decimals(v0):
+    from decimal import Decimal
+
+    base = Decimal(v0)
+    for factor, category in (("0.8", "partial"), ("0.25", "nearly_complete"), ("1.2", "growth")):
+        v12 = base * Decimal(factor)
+        assert str(compute_lesion_category([float(base)], [float(v12)])[0]) == category, (v0, factor)

@@ -185,3 +185,14 @@ def test_kmp_rebound_uses_all_data_of_days_0_to_730(make_bundle):
     # P3: no durable run (0…14 lasts 14) -> a drop is no rebound. P4: a durable run that starts
     # late (day 100, after week 4) still counts, then 99 on day 500 -> rebound.
     assert out.set_index("patient_id")["kmp_rebound"].to_dict() == {"P1": 1, "P2": 0, "P3": 0, "P4": 1}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.decimals(min_value=0, max_value=2000, places=3, allow_nan=False))
+def test_threshold_comparisons_agree_with_exact_decimal_arithmetic(value):
+    # The SAP compares "exact on the decimal values as written": Python's Decimal is the
+    # reference; the float comparison must agree for every decimal with up to 3 places.
+    from decimal import Decimal
+
+    assert compute_platelet_ok([float(value)])[0] == (value >= 100)
+    assert compute_fibrinogen_ok([float(value)])[0] == (value > Decimal("1.6"))

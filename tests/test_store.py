@@ -147,6 +147,12 @@ def test_two_imports_export_in_import_order(db, tmp_path):
             expected["patient_id" if name != "screening" else "screening_id"].tolist(), name
 
 
+def test_an_export_read_in_small_chunks_gives_the_same_bundle(db, bundle, monkeypatch):
+    store.import_bundle(bundle)
+    monkeypatch.setattr(store, "READ_ROWS", 2)  # labs: 5 rows read as 2 + 2 + 1
+    assert_same_bundle(store.export_bundle(), bundle)
+
+
 def test_load_bundle_exports_the_configured_database(db, bundle):
     store.import_bundle(bundle)
     assert_same_bundle(store.load_bundle(), bundle)

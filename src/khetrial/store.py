@@ -49,6 +49,7 @@ BOOKKEEPING_FIELDS = frozenset(
     {"id", "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"}
 )
 BATCH_ROWS = 5000  # rows per INSERT batch (and per progress step)
+READ_ROWS = 50_000  # rows fetched at a time on export
 IN_CHUNK = 500  # ids per "IN (...)" list, well under SQLite's variable limit
 DEFAULT_VOID_REASON = "replaced by bundle import"
 NAMES_SHOWN = 10  # patient ids named in a refusal message
@@ -430,14 +431,30 @@ def canonical_bundle(frames: Mapping[str, pd.DataFrame]) -> Bundle:
 
 
 def _read_rows(qs, columns: tuple[Column, ...], keys: Mapping[str, dict], extra_order: list[str]):
-    """Fetch a queryset's columns raw (no per-value Django conversion) into a bundle frame."""
+    """Fetch a queryset's columns raw (no per-value Django conversion), ``READ_ROWS`` at a
+    time, into a bundle frame: spec columns, then extra columns in ``extra_order``."""
     import pandas as pd
     from django.db import connection
 
     sql, params = qs.values_list(*[c.attname for c in columns], "extra").query.sql_with_params()
+    pieces = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        records = cursor.fetchall()
+        while records := cursor.fetchmany(READ_ROWS):
+            pieces.append(_frame_of(records, columns, keys))
+    if not pieces:
+        return _frame_of([], columns, keys)
+    frame = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+    spec = [c.name for c in columns]
+    found = [name for name in frame.columns if name not in spec]
+    extras = [name for name in extra_order if name in found]
+    extras += [name for name in found if name not in extras]
+    return frame[spec + extras]
+
+
+def _frame_of(records: list[tuple], columns: tuple[Column, ...], keys: Mapping[str, dict]):
+    import pandas as pd
+
     raw = list(zip(*records)) if records else [()] * (len(columns) + 1)
     frame = pd.DataFrame(index=range(len(records)))
     for c, values in zip(columns, raw):
@@ -446,8 +463,7 @@ def _read_rows(qs, columns: tuple[Column, ...], keys: Mapping[str, dict], extra_
             values = [None if v is None else lookup[v] for v in values]
         frame[c.name] = convert.from_db_values(values, c.kind).array
     extra = convert.extra_from_json(raw[-1])
-    known = [name for name in extra_order if name in extra.columns]
-    for name in known + [name for name in extra.columns if name not in known]:
+    for name in extra.columns:
         if name not in frame:
             frame[name] = extra[name].array
     return frame

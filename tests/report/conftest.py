@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from khetrial.simulate import DEFAULT_SEED
+
 
 @pytest.fixture(scope="session")
 def published_bundle(tmp_path_factory):
     from khetrial.bundle import read_bundle
     from khetrial.simulate import write_simulated_bundle
 
-    return read_bundle(write_simulated_bundle(tmp_path_factory.mktemp("report") / "bundle", seed=20170701,
+    return read_bundle(write_simulated_bundle(tmp_path_factory.mktemp("report") / "bundle", seed=DEFAULT_SEED,
                                               match_publication=True))
 
 

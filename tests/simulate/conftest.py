@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PUBLISHED_SEED = 20170701
+from khetrial.simulate import DEFAULT_SEED as PUBLISHED_SEED
 
 
 @pytest.fixture(scope="session")

@@ -53,3 +53,10 @@ def test_prednisolone_course_lengths(published_bundle):
     assert weeks.min() >= 6.0 and weeks.max() <= 11.0
     assert len(span) == 37
     assert isinstance(span, pd.DataFrame)
+
+
+def test_published_cohort_is_balanced_between_arms(published_bundle):
+    p = published_bundle.patients
+    girls = p[p["sex"].astype(str) == "F"].groupby(p["arm"].astype(str)).size().to_dict()
+    # 35 girls split by arm size: round(35 × 37 / 73) = round(17.74) = 18 in SP, 35 − 18 = 17 in S
+    assert girls == {"SP": 18, "S": 17}

@@ -12,10 +12,27 @@ from khetrial.cli.app import DB_HELP, app, console, fail
 DEMO_DIR = Path("khetrial-demo")
 
 
+def _load(bundle: Path | None, db: str | None):
+    """The bundle from a folder or from a database: exactly one of the two."""
+    from khetrial.errors import ConfigurationError
+
+    if (bundle is None) == (db is None):
+        raise ConfigurationError("got " + ("both a BUNDLE folder and --db" if bundle else "neither a BUNDLE folder nor --db")
+                                 + "; give exactly one, e.g. `khetrial report khetrial-demo/bundle` or "
+                                 "`khetrial report --db sqlite:///khetrial.sqlite3`")
+    if bundle is not None:
+        from khetrial.bundle import read_bundle
+
+        return read_bundle(bundle)
+    from khetrial.store import load_bundle
+
+    return load_bundle(db)
+
+
 @app.command("simulate")
 def simulate(
     out: Path = typer.Argument(..., help="Folder to write the simulated bundle into (created if needed)."),
-    seed: int = typer.Option(None, "--seed", help="Random seed; the same seed gives the same bundle bytes. Default 20170701."),
+    seed: int = typer.Option(None, "--seed", help="Random seed; the same seed gives the same bundle bytes. Default 13 (see khetrial.simulate.DEFAULT_SEED)."),
     patients: int = typer.Option(None, "--patients", help="Number of patients (1:1 in permuted blocks of 4). Default 73."),
     match_publication: bool = typer.Option(False, "--match-publication",
                                            help="Build the 73-patient cohort whose analysis gives exactly the publication's counts."),
@@ -60,7 +77,6 @@ def report(
 
     try:
         from khetrial.analysis import analyse, results_json
-        from khetrial.cli.analysis import _load
         from khetrial.report import write_report
 
         data = _load(bundle, db)
@@ -78,7 +94,7 @@ def report(
 @app.command("demo")
 def demo(
     out: Path = typer.Option(DEMO_DIR, "--out", help="Folder for the demo: bundle/, khetrial.sqlite3, results.json, report.html."),
-    seed: int = typer.Option(None, "--seed", help="Random seed of the simulated cohort. Default 20170701."),
+    seed: int = typer.Option(None, "--seed", help="Random seed of the simulated cohort. Default 13 (see khetrial.simulate.DEFAULT_SEED)."),
 ) -> None:
     """Simulate the publication-matched cohort, import it into an SQLite database, run the
     analysis and write the report; then print the main table and the report's path."""

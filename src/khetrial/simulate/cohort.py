@@ -41,6 +41,22 @@ def _exact_subset(rng, n: int, k: int, eligible: np.ndarray | None = None) -> np
     return flags
 
 
+def _exact_subset_by_arm(rng, arms: list[str], k: int, eligible: np.ndarray | None = None) -> np.ndarray:
+    """``k`` flags split between the arms in proportion to their size (baseline balance, Pub.:
+    "Baseline demographics and disease activity were similar among groups")."""
+    arms_arr = np.array(arms)
+    flags = np.zeros(len(arms), dtype=bool)
+    names = sorted(set(arms))
+    left = k
+    for j, arm in enumerate(names):
+        in_arm = arms_arr == arm
+        share = left if j == len(names) - 1 else int(round(k * in_arm.sum() / len(arms)))
+        mask = in_arm if eligible is None else in_arm & eligible
+        flags |= _exact_subset(rng, len(arms), share, mask)
+        left -= share
+    return flags
+
+
 def _months_to_days(months: np.ndarray) -> np.ndarray:
     return np.round(np.asarray(months) * P.DAYS_PER_MONTH).astype(int)
 
@@ -112,13 +128,14 @@ def derive_cohort(profiles: list[Profile], rng: np.random.Generator, exact: bool
     n = len(profiles)
     rand_dates = randomization_dates(n, rng)
     age_d, dur_d = draw_ages(n, rng, exact)
-    female = _exact_subset(rng, n, P.N_FEMALE) if exact else rng.random(n) < P.N_FEMALE / sum(P.N_PER_ARM.values())
+    arms = [p.arm for p in profiles]
+    female = _exact_subset_by_arm(rng, arms, P.N_FEMALE) if exact else rng.random(n) < P.N_FEMALE / sum(P.N_PER_ARM.values())
     biopsy = _exact_subset(rng, n, P.N_BIOPSY) if exact else rng.random(n) < P.N_BIOPSY / 73
     deep_site = _exact_subset(rng, n, P.N_RETROPERITONEAL_OR_INTRATHORACIC) if exact else rng.random(n) < 5 / 73
     # Previous therapy needs time: only children at least 30 days old (it ended ≥ 8 days before
     # enrolment; Pub.: "previously treated ... within 1 week before enrollment" were excluded).
     old_enough = age_d >= 30
-    previous = (_exact_subset(rng, n, P.N_PREVIOUS_THERAPY, old_enough) if exact
+    previous = (_exact_subset_by_arm(rng, arms, P.N_PREVIOUS_THERAPY, old_enough) if exact
                 else (rng.random(n) < P.N_PREVIOUS_THERAPY / 73) & old_enough)
     sites = list(P.LESION_SITE_WEIGHTS)
     site_w = np.array(list(P.LESION_SITE_WEIGHTS.values()))

@@ -169,7 +169,7 @@ def d_dimer_series(profile: Profile, days: list[int], rng: np.random.Generator) 
 
 
 def hemoglobin_series(profile: Profile, days: list[int], rng: np.random.Generator) -> dict[int, int]:
-    base = rng.uniform(62, 112) if profile.transfusions < 3 else rng.uniform(52, 80)
+    base = rng.uniform(55, 112)
     start = profile.response_day if profile.response_day is not None else (profile.stop_day or 60) + 21
     normal = rng.uniform(108, 128)
     out = {}

@@ -124,6 +124,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{backend:<11}{r['rows']:>10,}{r['import_s']:>10.1f}{r['import_rows_per_s']:>10,.0f}"
               f"{r['export_s']:>10.1f}{r['export_rows_per_s']:>10,.0f}{r['peak_rss_mb']:>9,.0f}"
               f"  {'identical' if r['round_trip_identical'] else 'DIFFERENT'}")
+    for backend, r in results.items():
+        if r is not None:
+            print(f"{backend}: peak resident memory {r['peak_rss_mb_before']:,.0f} MB with the "
+                  f"bundle built, {r['peak_rss_mb_after_import']:,.0f} MB after the import, "
+                  f"{r['peak_rss_mb']:,.0f} MB after the export")
     if any(r is None or not r["round_trip_identical"] for r in results.values()):
         sys.exit(1)
 

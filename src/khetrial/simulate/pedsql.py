@@ -20,6 +20,10 @@ FORMS = {
 }
 
 
+SCALE_CODES = {"physical_functioning": "pf", "physical_symptoms": "ps", "emotional_functioning": "ef",
+               "social_functioning": "sf", "cognitive_functioning": "cf", "school_functioning": "scf"}
+
+
 def form_for_age(age_months: float) -> str:
     """The parent-report form for a child of this age."""
     if age_months < 13:
@@ -33,7 +37,7 @@ def items(form: str) -> list[tuple[str, str]]:
     """(scale, item id) pairs of a form, in questionnaire order."""
     out = []
     for scale, n in FORMS[form].items():
-        out += [(scale, f"{scale[:4]}_{k + 1:02d}") for k in range(n)]
+        out += [(scale, f"{SCALE_CODES[scale]}_{k + 1:02d}") for k in range(n)]
     return out
 
 

@@ -135,8 +135,10 @@ def _random_profile(index: int, arm: str, rng: np.random.Generator) -> Profile:
     if profile.stop_day is None and rng.random() < _p(P.COMPLETED_TREATMENT[arm], n_arm - counts["never"]):
         completed = int(rng.integers(P.COMPLETION_DAYS[0], P.COMPLETION_DAYS[1] + 1))
     mean_tx = sum(k * v for k, v in P.TRANSFUSION_COUNTS[arm].items()) / n_arm
-    speed = RESPONSE_CLASSES.index(response_class) / (len(RESPONSE_CLASSES) - 1)
-    transfusions = int(rng.poisson(mean_tx * (0.5 + speed)))
+    # slower responders need more transfusions; the weights average to 1 over the arm's classes
+    weight = {c: 0.5 + RESPONSE_CLASSES.index(c) / (len(RESPONSE_CLASSES) - 1) for c in classes}
+    norm = sum(counts[c] * weight[c] for c in classes) / n_arm
+    transfusions = int(rng.poisson(mean_tx * weight[response_class] / norm))
     mean_ae = P.AE_EVENTS[arm] / n_arm
     return profile.with_(fibrinogen_stable=bool(fib), lesion_category=lesion, qol_improved=bool(qol),
                          rebound=bool(rebound), assessed_m24=bool(assessed), sequelae=sequelae,

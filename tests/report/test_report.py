@@ -86,3 +86,26 @@ def test_simulate_command_json(tmp_path):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["rows"]["patients"] == 8 and payload["seed"] == 3
+
+
+def test_report_of_a_bundle_with_only_the_required_files(tmp_path):
+    from khetrial.bundle import read_bundle
+    from khetrial.report import build_report
+    from khetrial.simulate import write_simulated_bundle
+
+    folder = write_simulated_bundle(tmp_path / "b", seed=2, n_patients=12)
+    for name in ("screening", "adverse_events", "mri", "qol", "transfusions", "sequelae", "disposition", "drug_levels"):
+        (folder / f"{name}.csv").unlink()
+    html = build_report(read_bundle(folder))
+    assert "Randomized (n = 12)" in html and "Assessed for eligibility" not in html
+    assert html.count('class="plotly-graph-div"') == 4
+
+
+def test_report_command_needs_a_bundle_or_a_database(tmp_path):
+    from typer.testing import CliRunner
+
+    from khetrial.cli import app
+
+    result = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "r.html")])
+    assert result.exit_code != 0
+    assert not (tmp_path / "r.html").exists()

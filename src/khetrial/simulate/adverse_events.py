@@ -32,6 +32,19 @@ def _terms(arm: str) -> tuple[list[str], np.ndarray]:
     return names, w / w.sum()
 
 
+def _quota_terms(arm: str, k: int, rng: np.random.Generator) -> list[str]:
+    """``k`` terms in proportion to the weights (largest remainder), shuffled: both arms get the
+    same mix (Pub.: "no significant difference overall or according to individual events")."""
+    names, weights = _terms(arm)
+    exact = weights * k
+    counts = np.floor(exact).astype(int)
+    for i in np.argsort(-(exact - counts), kind="stable")[:k - counts.sum()]:
+        counts[i] += 1
+    terms = [name for name, c in zip(names, counts) for _ in range(c)]
+    rng.shuffle(terms)
+    return terms
+
+
 def _split(total: int, arms_n: dict[str, int]) -> dict[str, int]:
     """Split a two-arm total in proportion to arm size, the larger share to the experimental arm."""
     n = sum(arms_n.values())
@@ -45,12 +58,15 @@ def derive_adverse_events(profiles: list[Profile], patients: pd.DataFrame, rng: 
     events = []  # dicts with patient index etc.
     pids = dict(zip((p.index for p in profiles), patients["patient_id"]))
     day0s = dict(zip((p.index for p in profiles), (date.fromisoformat(d) for d in patients["randomization_date"])))
+    quotas = {arm: _quota_terms(arm, sum(p.ae_events for p in profiles if p.arm == arm), rng)
+              for arm in ARMS} if exact else {}
     for profile in profiles:
         last = sirolimus_last_day(profile) or 700
         names, weights = _terms(profile.arm)
         onsets = sorted(int(d) for d in rng.integers(1, max(last - 5, 2), size=profile.ae_events))
         for d in onsets:
-            events.append({"index": profile.index, "arm": profile.arm, "term": str(rng.choice(names, p=weights)),
+            term = quotas[profile.arm].pop() if exact else str(rng.choice(names, p=weights))
+            events.append({"index": profile.index, "arm": profile.arm, "term": term,
                            "onset": d, "grade": int(rng.choice([1, 2], p=[0.7, 0.3])), "action": "none"})
     arms_n = {a: sum(p.arm == a for p in profiles) for a in ARMS if any(p.arm == a for p in profiles)}
     g3_terms = list(P.AE_GRADE3_TERMS)

@@ -186,3 +186,18 @@ def test_replace_swaps_tables_and_leaves_the_original_alone(example_bundle_dir):
 def test_the_bundle_has_one_attribute_per_file():
     assert list(Bundle().tables) == list(TABLE_NAMES)
     assert Bundle().source is None
+
+
+def test_from_tables_keeps_missing_text_missing():
+    # A None in a text column is a missing value, never the text "nan" (pandas 3's map
+    # hands NaN back where a function returned None).
+    import pandas as pd
+
+    from khetrial.bundle import Bundle
+
+    b = Bundle.from_tables(screening=pd.DataFrame({
+        "screening_id": ["S1", "S2"], "site_id": ["A", "A"],
+        "date": [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-01-02")],
+        "eligible": [1, 0], "reason": [None, "inclusion_kmp"], "patient_id": ["P1", None]}))
+    assert b.screening["reason"].isna().tolist() == [True, False]
+    assert b.screening["patient_id"].isna().tolist() == [False, True]

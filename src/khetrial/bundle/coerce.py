@@ -154,9 +154,9 @@ def _coerce_column(values: pd.Series, col: ColumnSpec) -> tuple[pd.Series, np.nd
     given = _blank_to_na(values.astype(object))
     present = given.notna().to_numpy()
     if col.kind == TEXT:
-        return given.map(lambda v: v if v is None else str(v)).astype(STRING), np.zeros(len(given), bool)
+        return given.map(_text_or_none).astype(STRING), np.zeros(len(given), bool)
     if col.kind == CODE:
-        out = to_codes(given.map(lambda v: v if v is None else str(v)), col)
+        out = to_codes(given.map(_text_or_none), col)
         return out, present & out.isna().to_numpy()
     if col.kind == DATE:
         if pd.api.types.is_datetime64_any_dtype(values.dtype):
@@ -172,6 +172,11 @@ def _coerce_column(values: pd.Series, col: ColumnSpec) -> tuple[pd.Series, np.nd
     whole = numbers.notna() & (numbers == np.round(numbers)) & (numbers.abs() < 1e15)
     out = numbers.where(whole).astype("Int64")
     return out, present & out.isna().to_numpy()
+
+
+def _text_or_none(v):
+    # Series.map may hand back NaN where the mapped function returned None (pandas 3).
+    return None if v is None or _isna(v) else str(v)
 
 
 def _number_or_text(v):

@@ -10,7 +10,7 @@ from django.urls import path
 from khetrial.web.api import OPENAPI_ROLES, api, openapi_view
 from khetrial.web.permissions import allow
 from khetrial.web.views import audit, auth, entry, patients, queries, screening, static, trial
-from khetrial.web.views import unblinding
+from khetrial.web.views import bedside, unblinding
 
 handler400 = "khetrial.web.errors.bad_request"
 handler403 = "khetrial.web.errors.permission_denied"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("", auth.home, name="home"),
+    path("dashboard/", bedside.dashboard, name="dashboard"),
     path("patients/", patients.patient_list, name="patients"),
     path("patients/<str:patient_id>/", patients.patient_detail, name="patient"),
     path("patients/<str:patient_id>/<str:table_name>/add/", entry.add_record, name="record_add"),

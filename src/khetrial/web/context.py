@@ -7,6 +7,7 @@ from khetrial.accounts.roles import ADMIN, ASSESSOR, INVESTIGATOR, MONITOR, STAT
 NAV = (
     ("Home", "home", None),
     ("Patients", "patients", (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)),
+    ("Dashboard", "dashboard", (INVESTIGATOR,)),
     ("Screening", "screening", (INVESTIGATOR,)),
     ("Queries", "queries", (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)),
     ("Emergency unblinding", "unblinding", (INVESTIGATOR, ASSESSOR)),

@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from khetrial.web.permissions import CLINICAL, allow
 from khetrial.web.tables import CLINICAL_TABLES, table
+from khetrial.web.views.bedside import bedside_context
 
 CHART_TESTS = ("platelets", "fibrinogen")
 
@@ -57,7 +58,8 @@ def patient_detail(request, patient_id):
         "patient": d.row("patients", patient), "patient_columns": d.fields("patients"),
         "sections": sections, "timeline": timeline, "queries": queries,
         "charts": _charts_json(d, patient) if d.may_see("labs") else None,
-        "can_query": request.disclosure.role == "monitor"})
+        "can_query": request.disclosure.role == "monitor",
+        "bedside": bedside_context(request, patient)})
 
 
 def _can_edit(request, table_name: str) -> bool:

@@ -79,11 +79,12 @@ def analyse(
 
 def summary_table(results: dict):
     """A Rich table of the binary endpoints: events/N per arm, difference and 95 % CI in
-    percentage points, Fisher's p."""
+    percentage points (rounded as the publication rounds, see ``stats.rounding``), Fisher's p."""
     from rich import box
     from rich.table import Table
 
     from khetrial.protocol.constants import ARM_CONTROL, ARM_EXPERIMENTAL
+    from khetrial.stats.rounding import percent
 
     n = results["n"]
     table = Table(title=f"Binary endpoints (ITT: {ARM_EXPERIMENTAL} n = {n[ARM_EXPERIMENTAL]}, "
@@ -95,6 +96,6 @@ def summary_table(results: dict):
     for endpoint, r in results["binary"].items():
         arms = [f"{r[a]['events']}/{r[a]['n']}" for a in (ARM_EXPERIMENTAL, ARM_CONTROL)]
         low, high = r["ci95"]
-        table.add_row(endpoint, *arms, f"{100 * r['difference']:.1f}",
-                      f"{100 * low:.1f}, {100 * high:.1f}", f"{r['p_value']:.2g}")
+        table.add_row(endpoint, *arms, f"{percent(r['difference'])}",
+                      f"{percent(low)}, {percent(high)}", f"{r['p_value']:.2g}")
     return table

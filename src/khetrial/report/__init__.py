@@ -6,6 +6,10 @@ trajectories, a forest plot, the lesion categories, Table 4 (adverse events), th
 the provenance. Tables are great-tables HTML, figures plotly with plotly.js inline, so the page
 opens offline. When the results are the publication's cohort (or ``compare_publication=True``),
 each table shows the publication's values beside khetrial's.
+
+The page is complete for any valid bundle: missing values print "–", a comparison that cannot be
+made prints "not estimable" with the reason, and a bundle the analysis refuses (an arm without
+patients) gives the descriptive parts (:mod:`khetrial.report.results`).
 """
 
 from __future__ import annotations
@@ -56,15 +60,21 @@ def _design_html() -> str:
 
 
 def _lead(results: dict, compare: bool) -> str:
-    b = results["binary"]["durable_platelet_response_wk4"]
     from khetrial.protocol.constants import ARM_CONTROL as S
     from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
-    from khetrial.stats.rounding import percent
+    from khetrial.report.tables import fmt_num, fmt_points
 
-    text = (f"At week 4, a durable platelet response was achieved by {b[SP]['events']} of {b[SP]['n']} patients "
-            f"given sirolimus and prednisolone and by {b[S]['events']} of {b[S]['n']} given sirolimus alone "
-            f"(difference {percent(b['difference'])} percentage points; 95% CI {percent(b['ci95'][0])} to "
-            f"{percent(b['ci95'][1])}; P = {b['p_value']:.4f}).")
+    b = (results.get("binary") or {}).get("durable_platelet_response_wk4")
+    if not b:
+        why = results.get("not_estimable") or "the results hold no primary endpoint"
+        return escape(f"The comparison between the arms is not estimable: {why}. "
+                      "The flow, the baseline characteristics and the platelet counts are shown per arm.")
+    sp, s = b.get(SP) or {}, b.get(S) or {}
+    ci = b.get("ci95") or (None, None)
+    text = (f"At week 4, a durable platelet response was achieved by {sp.get('events')} of {sp.get('n')} patients "
+            f"given sirolimus and prednisolone and by {s.get('events')} of {s.get('n')} given sirolimus alone "
+            f"(difference {fmt_points(b.get('difference'))} percentage points; 95% CI {fmt_points(ci[0])} to "
+            f"{fmt_points(ci[1])}; P = {fmt_num(b.get('p_value'), '.4f')}).")
     if compare:
         text += " Where the publication reports a value, it is shown beside khetrial's."
     return escape(text)
@@ -85,9 +95,9 @@ def build_report(bundle, results: dict | None = None, *, compare_publication: bo
     )
 
     if results is None:
-        from khetrial.analysis import analyse
+        from khetrial.report.results import report_results
 
-        results = analyse(bundle)
+        results = report_results(bundle)
     matched = matches_publication(results)
     compare = matched if compare_publication is None else bool(compare_publication or matched)
     when = (generated_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")

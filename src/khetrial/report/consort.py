@@ -41,8 +41,9 @@ def derive_consort_counts(bundle) -> ConsortCounts:
     allocated = {arm: int((pts["arm"].astype(str) == arm).sum()) for arm in ARMS}
     disp = bundle.disposition.merge(pts[["patient_id", "arm"]], on="patient_id")
     disp = disp[disp["status"].astype(str) == "discontinued"]
-    discontinued = {arm: {str(r): int(n) for r, n in disp[disp["arm"].astype(str) == arm]["reason"].astype(str)
-                          .value_counts().sort_index().items()} for arm in ARMS}
+    discontinued = {arm: {str(r): int(n) for r, n in disp[disp["arm"].astype(str) == arm]["reason"]
+                          .astype("string").fillna("not given").value_counts().sort_index().items()}
+                    for arm in ARMS}
     return ConsortCounts(screened=screened, excluded=excluded, randomized=int(len(pts)), allocated=allocated,
                          discontinued=discontinued, analysed=dict(allocated))
 

@@ -1,4 +1,8 @@
-"""The report's figures (plotly, embedded as HTML fragments; plotly.js inline once)."""
+"""The report's figures (plotly, embedded as HTML fragments; plotly.js inline once).
+
+Every figure is drawn whatever the data: a point without a value is left out, and a figure
+with nothing to draw says why in its middle (so the page always holds its four figures).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from khetrial.protocol.constants import ARM_CONTROL as S
 from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
 from khetrial.protocol.constants import ARM_LABELS, ARMS, PLATELET_RESPONSE_THRESHOLD
 from khetrial.report import published as pub
+from khetrial.report.tables import is_missing
 
 ARM_COLORS = {SP: "#1f4e79", S: "#c55a11"}
 FONT = dict(family="Georgia, 'Times New Roman', serif", size=13, color="#222")
@@ -18,6 +23,22 @@ def _layout(fig, title: str, height: int = 420):
     fig.update_layout(title=dict(text=title, x=0, font=dict(size=15)), font=FONT, height=height,
                       template="simple_white", margin=dict(l=60, r=20, t=60, b=50),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1))
+    return fig
+
+
+def _minus(a, b):
+    """``a - b``, or ``None`` when either is missing (plotly leaves the bar out)."""
+    return None if is_missing(a) or is_missing(b) else a - b
+
+
+def _value(x):
+    return None if is_missing(x) else x
+
+
+def _empty_message(fig, text: str):
+    """Write ``text`` in the middle of an empty figure."""
+    fig.add_annotation(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=14, color="#555"))
     return fig
 
 
@@ -35,22 +56,25 @@ def weekly_medians_figure(results: dict, compare: bool):
     fig = go.Figure()
     weeks = sorted(int(w) for w in weekly)
     for k, arm in enumerate(ARMS):
-        med = [weekly[str(w)][arm]["median"] for w in weeks]
-        q1 = [weekly[str(w)][arm]["q1"] for w in weeks]
-        q3 = [weekly[str(w)][arm]["q3"] for w in weeks]
+        cells = [weekly[str(w)].get(arm) or {} for w in weeks]
+        med = [_value(c.get("median")) for c in cells]
+        q1 = [_value(c.get("q1")) for c in cells]
+        q3 = [_value(c.get("q3")) for c in cells]
         x = [w + (-0.06 if k == 0 else 0.06) for w in weeks]
         fig.add_trace(go.Scatter(
             x=x, y=med, mode="lines+markers", name=ARM_LABELS[arm], line=dict(color=ARM_COLORS[arm], width=2),
-            marker=dict(size=8), error_y=dict(type="data", symmetric=False,
-                                              array=[b - m for m, b in zip(med, q3)],
-                                              arrayminus=[m - a for m, a in zip(med, q1)], width=5)))
+            marker=dict(size=8), connectgaps=True,
+            error_y=dict(type="data", symmetric=False, array=[_minus(b, m) for m, b in zip(med, q3)],
+                         arrayminus=[_minus(m, a) for m, a in zip(med, q1)], width=5)))
         if compare:
             pw = sorted(pub.PUBLISHED_WEEKLY_MEDIANS)
             fig.add_trace(go.Scatter(x=pw, y=[pub.PUBLISHED_WEEKLY_MEDIANS[w][arm] for w in pw], mode="markers",
                                      name=f"Publication, {ARM_LABELS[arm].lower()}",
                                      marker=dict(symbol="x", size=11, color=ARM_COLORS[arm])))
     fig.add_hline(y=PLATELET_RESPONSE_THRESHOLD, line=dict(dash="dot", color="#777"))
-    fig.update_xaxes(title="Week", tickvals=weeks)
+    if not any(_value(c.get("median")) is not None for w in weekly.values() for c in w.values()):
+        _empty_message(fig, "No platelet count in weeks 0-4")
+    fig.update_xaxes(title="Week", tickvals=weeks or list(range(5)))
     fig.update_yaxes(title="Platelet count (×10⁹/L)", rangemode="tozero")
     return _layout(fig, "Figure 2. Median platelet count during the first 4 weeks (bars: quartiles)")
 
@@ -83,6 +107,8 @@ def trajectories_figure(bundle):
     fig.update_yaxes(title_text="Platelet count (×10⁹/L, log scale)", row=1, col=1)
     fig.update_xaxes(title_text="Day since randomization")
     fig.update_layout(showlegend=False)
+    if plt.empty:
+        _empty_message(fig, f"No platelet count on days 0-{TRAJECTORY_LAST_DAY}")
     return _layout(fig, f"Individual platelet trajectories, days 0-{TRAJECTORY_LAST_DAY} "
                         f"(dashed: {PLATELET_RESPONSE_THRESHOLD} ×10⁹/L)", height=440)
 
@@ -91,7 +117,11 @@ def forest_figure(results: dict, compare: bool):
     """Differences (SP − S) with 95 % CIs for every binary endpoint."""
     import plotly.graph_objects as go
 
-    items = list(results["binary"].items())[::-1]
+    def estimable(r) -> bool:
+        ci = r.get("ci95") or ()
+        return not is_missing(r.get("difference")) and len(ci) == 2 and not any(is_missing(c) for c in ci)
+
+    items = [(k, r) for k, r in (results.get("binary") or {}).items() if estimable(r)][::-1]
     labels = [pub.ENDPOINT_LABELS.get(k, k) for k, _ in items]
     diffs = [100 * r["difference"] for _, r in items]
     lo = [100 * r["ci95"][0] for _, r in items]
@@ -110,6 +140,8 @@ def forest_figure(results: dict, compare: bool):
         fig.add_trace(go.Scatter(x=px, y=py, mode="markers", name="Publication",
                                  marker=dict(size=12, symbol="line-ns-open", color="#c00", line=dict(width=2))))
     fig.add_vline(x=0, line=dict(color="#444", width=1))
+    if not items:
+        _empty_message(fig, "Not estimable: " + (results.get("not_estimable") or "no difference between the arms"))
     fig.update_xaxes(title="Difference, percentage points (sirolimus + prednisolone − sirolimus), 95% CI")
     fig.update_layout(margin=dict(l=300))
     return _layout(fig, "Differences between the arms", height=480)
@@ -120,14 +152,17 @@ def lesion_figure(results: dict):
     import plotly.graph_objects as go
 
     cats = results.get("lesion_categories_m12") or {}
+    n = results.get("n") or {}
     fig = go.Figure()
     for cat, color in zip(LESION_ORDER, LESION_COLORS):
-        counts = [cats.get(arm, {}).get(cat, 0) for arm in ARMS]
-        pct = [100 * c / results["n"][arm] for c, arm in zip(counts, ARMS)]
+        counts = [0 if is_missing(c := (cats.get(arm) or {}).get(cat, 0)) else int(c) for arm in ARMS]
+        pct = [100 * c / n[arm] if n.get(arm) else 0 for c, arm in zip(counts, ARMS)]
         fig.add_trace(go.Bar(y=[ARM_LABELS[a] for a in ARMS], x=pct, orientation="h",
                              name=cat.replace("_", " "), marker_color=color,
                              text=[str(c) if c else "" for c in counts], textposition="inside"))
     fig.update_layout(barmode="stack")
+    if not cats:
+        _empty_message(fig, "Not estimable: " + (results.get("not_estimable") or "no lesion categories"))
     fig.update_xaxes(title="Patients (%)", range=[0, 100])
     return _layout(fig, "Lesion response at month 12 (MRI volume change)", height=300)
 

@@ -1,6 +1,13 @@
-"""The report's tables (great-tables HTML): baseline, previous therapies, efficacy, adverse events."""
+"""The report's tables (great-tables HTML): baseline, previous therapies, efficacy, adverse events.
+
+Every cell accepts a missing value (``None``, NaN, ``pd.NA``: an arm without values, results read
+back from results.json) and prints "–"; a table without any row prints its title and why.
+"""
 
 from __future__ import annotations
+
+import math
+from html import escape
 
 import pandas as pd
 
@@ -11,23 +18,53 @@ from khetrial.report import published as pub
 from khetrial.stats.rounding import percent
 
 NBSP = "\u00a0"
+DASH = "–"
+NOT_ESTIMABLE = "not estimable"
+
+
+def is_missing(value) -> bool:
+    """``None``, ``pd.NA``, NaN or ±inf (what an empty arm or results.json's ``null`` give)."""
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def fmt_num(value, spec: str = ".1f") -> str:
+    """``value`` formatted with ``spec``, or "–" when missing."""
+    return DASH if is_missing(value) else format(float(value), spec)
 
 
 def fmt_p(p) -> str:
-    if p is None or p != p:
-        return "–"
+    if is_missing(p):
+        return DASH
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def fmt_pct(events: int, n: int) -> str:
     """``n/N (p%)`` with the publication's rounding (khetrial.stats.rounding)."""
-    return f"{events}/{n} ({percent(events / n)}%)" if n else f"{events}/0"
+    if is_missing(events) or is_missing(n):
+        return DASH
+    return f"{int(events)}/{int(n)} ({percent(events / n)}%)" if n else f"{int(events)}/0"
+
+
+def fmt_points(fraction) -> str:
+    """A fraction as percentage points with the publication's rounding, or "–"."""
+    return DASH if is_missing(fraction) else str(percent(fraction))
 
 
 def fmt_diff(diff, ci) -> str:
-    if diff is None or ci is None:
-        return "–"
+    if is_missing(diff) or ci is None or len(ci) != 2 or any(is_missing(c) for c in ci):
+        return DASH if is_missing(diff) else f"{percent(diff)} ({NOT_ESTIMABLE})"
     return f"{percent(diff)} ({percent(ci[0])} to {percent(ci[1])})"
+
+
+def not_estimable_html(title: str, reason: str) -> str:
+    """A table that cannot be filled: its title and the reason, in the tables' style."""
+    return (f"<div class='gt_table_placeholder'><h3 class='table-title'>{escape(title)}</h3>"
+            f"<p class='note'>Not estimable: {escape(reason)}</p></div>")
 
 
 def _gt(frame: pd.DataFrame, title: str, subtitle: str, note: str, spanners: dict | None = None,
@@ -46,32 +83,52 @@ def _gt(frame: pd.DataFrame, title: str, subtitle: str, note: str, spanners: dic
 
 
 def arm_header(results: dict, arm: str) -> str:
-    return f"{ARM_LABELS[arm]} (n = {results['n'][arm]})"
+    return f"{ARM_LABELS[arm]} (n = {results['n'].get(arm, 0)})"
+
+
+def reason(results: dict, default: str) -> str:
+    """Why a part of the results is empty: the analysis's reason when it gave one."""
+    return results.get("not_estimable") or default
 
 
 def efficacy_table(results: dict, compare: bool) -> str:
     """Table 3: every binary endpoint, then transfusions and the mixed model."""
+    title = "Table 3. Efficacy outcomes"
+    if not results.get("binary"):
+        return not_estimable_html(title, reason(results, "the analysis gave no binary endpoint"))
     rows = []
+    notes = []
     for endpoint, r in results["binary"].items():
+        sp, s = r.get(SP) or {}, r.get(S) or {}
         row = {"Endpoint": pub.ENDPOINT_LABELS.get(endpoint, endpoint),
-               "sp": fmt_pct(r[SP]["events"], r[SP]["n"]), "s": fmt_pct(r[S]["events"], r[S]["n"]),
-               "diff": fmt_diff(r["difference"], r["ci95"]), "p": fmt_p(r["p_value"])}
+               "sp": fmt_pct(sp.get("events"), sp.get("n")), "s": fmt_pct(s.get("events"), s.get("n")),
+               "diff": fmt_diff(r.get("difference"), r.get("ci95")), "p": fmt_p(r.get("p_value"))}
         if compare:
             row.update(_published_binary(endpoint))
         rows.append(row)
     t = results.get("transfusions_m12") or {}
     if t:
+        def mean_median(arm):
+            d = t.get(arm) or {}
+            return f"{fmt_num(d.get('mean'))}; {fmt_num(d.get('median'), 'g')}"
+
         row = {"Endpoint": "Transfusions per patient, months 0-12 (mean; median)",
-               "sp": f"{t[SP]['mean']:.1f}; {t[SP]['median']:g}", "s": f"{t[S]['mean']:.1f}; {t[S]['median']:g}",
+               "sp": mean_median(SP), "s": mean_median(S),
                "diff": "Mann-Whitney U", "p": fmt_p(t.get("p_value"))}
         if compare:
             row.update({"pub_sp": f"{pub.PUBLISHED_TRANSFUSIONS[SP]}", "pub_s": f"{pub.PUBLISHED_TRANSFUSIONS[S]}",
                         "pub_diff": f"P = {pub.PUBLISHED_TRANSFUSIONS['p_value']}"})
         rows.append(row)
     m = results.get("platelets_mixed_model_wk4") or {}
-    if m and m.get("difference") is not None:
+    if m:
+        ci = m.get("ci95") or (None, None)
+        if is_missing(m.get("difference")):
+            diff = NOT_ESTIMABLE
+            notes.append(f"Mixed model not estimable: {m.get('note') or 'no estimate on these data'}.")
+        else:
+            diff = f"{fmt_num(m['difference'])} ({fmt_num(ci[0])} to {fmt_num(ci[1])})"
         row = {"Endpoint": "Platelet change to week 4, mixed model (×10⁹/L)", "sp": "", "s": "",
-               "diff": f"{m['difference']:.1f} ({m['ci95'][0]:.1f} to {m['ci95'][1]:.1f})", "p": "–"}
+               "diff": diff, "p": DASH}
         if compare:
             d, (lo, hi) = pub.PUBLISHED_MIXED_MODEL
             row.update({"pub_sp": "", "pub_s": "", "pub_diff": f"{d:.1f} ({lo:.1f} to {hi:.1f})"})
@@ -87,7 +144,8 @@ def efficacy_table(results: dict, compare: bool) -> str:
             "P from Fisher's exact test. Intention to treat; censored or missing = non-response. "
             "The publication printed rebound, sequelae and lack of efficacy as S − SP; they are shown "
             "here with the sign turned. Week 2 is not in the publication's text.")
-    return _gt(frame, "Table 3. Efficacy outcomes", "Intention-to-treat population", note, spanners, labels)
+    note = " ".join([note, *notes])
+    return _gt(frame, title, "Intention-to-treat population", note, spanners, labels)
 
 
 def _published_binary(endpoint: str) -> dict:
@@ -104,7 +162,10 @@ def _published_binary(endpoint: str) -> dict:
 
 def baseline_table(results: dict, compare: bool) -> str:
     """Table 1 from the analysis's baseline summaries."""
+    title = "Table 1. Baseline characteristics"
     base = results.get("baseline") or {}
+    if not (base.get("continuous") or base.get("categorical")):
+        return not_estimable_html(title, reason(results, "the analysis gave no baseline summaries"))
     rows = []
     names = {"age_months": "Age at randomization, months", "kmp_duration_months": "Duration of KMP, months",
              "platelets_baseline": "Platelets, ×10⁹/L", "fibrinogen_baseline": "Fibrinogen, g/L",
@@ -113,19 +174,24 @@ def baseline_table(results: dict, compare: bool) -> str:
                  "kmp_duration_months": f"mean {pub.PUBLISHED_BASELINE['kmp_duration_mean_months']} (range 0.0-17.5), all patients"}
     for key, c in (base.get("continuous") or {}).items():
         def cell(arm):
-            d = c[arm]
+            d = c.get(arm) or {}
+            if is_missing(d.get("median")):
+                return DASH
             if key in ("age_months", "kmp_duration_months"):
-                return f"mean {d['mean']:.1f} (range {d['min']:.1f}-{d['max']:.1f}); median {d['median']:.1f}"
-            return f"median {d['median']:.4g} (IQR {d['q1']:.4g}-{d['q3']:.4g})"
+                return (f"mean {fmt_num(d.get('mean'))} (range {fmt_num(d.get('min'))}-{fmt_num(d.get('max'))}); "
+                        f"median {fmt_num(d['median'])}")
+            return f"median {fmt_num(d['median'], '.4g')} (IQR {fmt_num(d.get('q1'), '.4g')}-{fmt_num(d.get('q3'), '.4g')})"
         row = {"Characteristic": names.get(key, key), "sp": cell(SP), "s": cell(S), "p": fmt_p(c.get("p_value"))}
         if compare:
             row["pub"] = published.get(key, "")
         rows.append(row)
     for key, c in (base.get("categorical") or {}).items():
-        levels = [lv for lv in c[SP] if (c[SP].get(lv, 0) + c[S].get(lv, 0)) > 0]
+        sp, s = c.get(SP) or {}, c.get(S) or {}
+        levels = [lv for lv in {**sp, **s} if (sp.get(lv) or 0) + (s.get(lv) or 0) > 0]
         for k, level in enumerate(levels):
             row = {"Characteristic": f"{key.replace('_', ' ').capitalize()}: {level.replace('_', ' ')}",
-                   "sp": fmt_pct(c[SP][level], results["n"][SP]), "s": fmt_pct(c[S][level], results["n"][S]),
+                   "sp": fmt_pct(sp.get(level, 0), results["n"].get(SP, 0)),
+                   "s": fmt_pct(s.get(level, 0), results["n"].get(S, 0)),
                    "p": fmt_p(c.get("p_value")) if k == 0 else ""}
             if compare:
                 row["pub"] = {("sex", "F"): f"{pub.PUBLISHED_BASELINE['female']} girls in all",
@@ -137,7 +203,9 @@ def baseline_table(results: dict, compare: bool) -> str:
     if compare:
         labels["pub"] = "Publication"
     note = "Continuous: Mann-Whitney U; categorical: Fisher's exact (2×2) or χ² test."
-    return _gt(frame, "Table 1. Baseline characteristics", "Intention-to-treat population", note, labels=labels)
+    if frame.empty:
+        return not_estimable_html(title, "no baseline value recorded")
+    return _gt(frame, title, "Intention-to-treat population", note, labels=labels)
 
 
 def previous_therapy_table(bundle, results: dict, compare: bool = False) -> str:
@@ -153,14 +221,14 @@ def previous_therapy_table(bundle, results: dict, compare: bool = False) -> str:
     rows = []
     any_prev = med.groupby("arm", observed=True)["patient_id"].nunique()
     rows.append({"Therapy": "At least one previous therapy",
-                 "sp": fmt_pct(int(any_prev.get(SP, 0)), results["n"][SP]),
-                 "s": fmt_pct(int(any_prev.get(S, 0)), results["n"][S])})
+                 "sp": fmt_pct(int(any_prev.get(SP, 0)), results["n"].get(SP, 0)),
+                 "s": fmt_pct(int(any_prev.get(S, 0)), results["n"].get(S, 0))})
     counts = med.groupby(["therapy", "arm"], observed=True)["patient_id"].nunique().unstack(fill_value=0)
     order = counts.sum(axis=1).sort_values(ascending=False).index if len(counts) else []
     for therapy in order:
         rows.append({"Therapy": str(therapy).replace("_", " ").capitalize(),
-                     "sp": fmt_pct(int(counts.loc[therapy].get(SP, 0)), results["n"][SP]),
-                     "s": fmt_pct(int(counts.loc[therapy].get(S, 0)), results["n"][S])})
+                     "sp": fmt_pct(int(counts.loc[therapy].get(SP, 0)), results["n"].get(SP, 0)),
+                     "s": fmt_pct(int(counts.loc[therapy].get(S, 0)), results["n"].get(S, 0))})
     if compare:
         published = {"At least one previous therapy": f"{pub.PUBLISHED_BASELINE['previous_therapy']} (32.9%) in all",
                      "Corticosteroids": "the most common"}
@@ -177,24 +245,38 @@ def previous_therapy_table(bundle, results: dict, compare: bool = False) -> str:
 
 def adverse_event_table(results: dict, compare: bool) -> str:
     """Table 4: patients with each CTCAE term, any grade and grade ≥ 3."""
+    title = "Table 4. Adverse events"
     ae = results.get("adverse_events") or {}
+    if not (ae.get(SP) and ae.get(S)):
+        return not_estimable_html(title, reason(results, "the analysis gave no adverse-event summary"))
     n = results["n"]
+
+    def count(value) -> str:
+        return DASH if is_missing(value) else str(int(value))
+
+    def events(arm) -> str:
+        return f"{count(ae[arm].get('events'))} ({fmt_num(ae[arm].get('per_patient'))})"
+
     rows = [{"Term": "Events (per patient)",
-             "sp_any": f"{ae[SP]['events']} ({ae[SP]['per_patient']:.1f})", "sp_g3": str(ae[SP]["grade3plus_events"]),
-             "s_any": f"{ae[S]['events']} ({ae[S]['per_patient']:.1f})", "s_g3": str(ae[S]["grade3plus_events"]),
+             "sp_any": events(SP), "sp_g3": count(ae[SP].get("grade3plus_events")),
+             "s_any": events(S), "s_g3": count(ae[S].get("grade3plus_events")),
              "p": fmt_p(ae.get("p_value"))},
-            {"Term": "Patients with ≥ 1 event", "sp_any": fmt_pct(ae[SP]["patients"], n[SP]),
+            {"Term": "Patients with ≥ 1 event", "sp_any": fmt_pct(ae[SP].get("patients"), n[SP]),
              "sp_g3": fmt_pct(ae[SP].get("grade3plus_patients", 0), n[SP]),
-             "s_any": fmt_pct(ae[S]["patients"], n[S]), "s_g3": fmt_pct(ae[S].get("grade3plus_patients", 0), n[S]),
+             "s_any": fmt_pct(ae[S].get("patients"), n[S]), "s_g3": fmt_pct(ae[S].get("grade3plus_patients", 0), n[S]),
              "p": ""}]
     terms = ae.get("terms") or {}
-    order = sorted(terms, key=lambda t: -(terms[t][SP]["patients"] + terms[t][S]["patients"]))
-    for term in order:
-        t = terms[term]
+
+    def patients(term, arm) -> int:
+        value = (terms[term].get(arm) or {}).get("patients")
+        return 0 if is_missing(value) else int(value)
+
+    for term in sorted(terms, key=lambda t: -(patients(t, SP) + patients(t, S))):
+        t = {arm: terms[term].get(arm) or {} for arm in (SP, S)}
         rows.append({"Term": term.replace("_", " ").capitalize(),
-                     "sp_any": fmt_pct(t[SP]["patients"], n[SP]), "sp_g3": str(t[SP]["grade3plus_patients"]),
-                     "s_any": fmt_pct(t[S]["patients"], n[S]), "s_g3": str(t[S]["grade3plus_patients"]),
-                     "p": fmt_p(t.get("p_value"))})
+                     "sp_any": fmt_pct(t[SP].get("patients"), n[SP]), "sp_g3": count(t[SP].get("grade3plus_patients")),
+                     "s_any": fmt_pct(t[S].get("patients"), n[S]), "s_g3": count(t[S].get("grade3plus_patients")),
+                     "p": fmt_p(terms[term].get("p_value"))})
     if compare:
         published = {
             "Events (per patient)": (f"{pub.PUBLISHED_AE_PER_PATIENT[SP]} vs {pub.PUBLISHED_AE_PER_PATIENT[S]} per patient, "
@@ -217,4 +299,4 @@ def adverse_event_table(results: dict, compare: bool) -> str:
         note += (' Publication: "3.6 events per patient ... vs 3.4 ..., P = .981"; "grade ≥3 upper respiratory '
                  'tract infections (7 events) and pneumonia (5 events)"; "Four patients ... and 2 patients ... '
                  'increases in transaminase concentrations to twice the upper limit of normal".')
-    return _gt(frame, "Table 4. Adverse events", "Patients with the event (grade ≥ 3: patients)", note, spanners, labels)
+    return _gt(frame, title, "Patients with the event (grade ≥ 3: patients)", note, spanners, labels)

@@ -46,6 +46,42 @@ def test_stats_diff_rebound_is_negative_when_the_combination_does_better():
     assert "-11.3% (95% CI -27.0 to 3.9" in result.output
 
 
+# The publication's printed differences and 95 % CIs, with the command's arguments (SP first).
+# Where the publication prints S − SP (rebound, sequelae, lack of efficacy) the SAP's
+# experimental − control direction flips the signs and swaps the limits.
+PUBLISHED_DIFFERENCES = [
+    # Pub.: "35 of 37 ... compared with 24 of 36 ... (difference 27.9%; 95% confidence
+    # interval, 10.0-44.7)"
+    ("primary", "35/37", "24/36", "27.9% (95% CI 10.0 to 44.7"),
+    # Pub.: fibrinogen "in 27 (73.0%) and 16 (44.4%) patients ... (difference, 28.5%; 95% CI,
+    # 6.0-47.4)"
+    ("fibrinogen", "27/37", "16/36", "28.5% (95% CI 6.0 to 47.4"),
+    # Pub.: "overall lesion response rate was 91.9% ... and 80.6% ... (difference, 11.3%; 95% CI,
+    # −5.0 to 27.8)"  (34/37 = 91.9 %, 29/36 = 80.6 %)
+    ("overall lesion", "34/37", "29/36", "11.3% (95% CI -5.0 to 27.8"),
+    # Pub.: good lesion response "(81.1% vs 58.3%; difference, 22.8%; 95% CI, 1.7-41.4)"
+    ("good lesion", "30/37", "21/36", "22.8% (95% CI 1.7 to 41.4"),
+    # Pub.: QOL "33 (89.2%) ... and in 28 (77.8%) ... (difference, 11.4%; 95% CI, −6.0 to 28.6)"
+    ("QOL", "33/37", "28/36", "11.4% (95% CI -6.0 to 28.6"),
+    # Pub.: rebound "(5.4% vs 16.7%) ... (difference, 11.3%; 95% CI, −3.9 to 27.0)", S − SP
+    ("KMP rebound", "2/37", "6/36", "-11.3% (95% CI -27.0 to 3.9"),
+    # Pub.: sequelae "(33.3% vs 10.8%; difference, 22.5%; 95% CI, 3.4-40.1)", S − SP
+    ("sequelae", "4/37", "12/36", "-22.5% (95% CI -40.1 to -3.4"),
+    # Pub.: "lack of efficacy (2.7% ... vs 13.9% ...; difference, 11.2%; 95% confidence interval
+    # [CI], −2.4 to 26.1)", S − SP
+    ("lack of efficacy", "1/37", "5/36", "-11.2% (95% CI -26.1 to 2.4"),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "first", "second", "printed"), PUBLISHED_DIFFERENCES,
+                         ids=[row[0] for row in PUBLISHED_DIFFERENCES])
+def test_stats_diff_prints_every_difference_and_interval_of_the_publication(endpoint, first,
+                                                                            second, printed):
+    result = runner.invoke(app, ["stats", "diff", first, second])
+    assert result.exit_code == 0, result.output
+    assert f"difference: {printed}; Newcombe hybrid score)" in result.output
+
+
 def test_stats_diff_other_methods():
     # PropCIs diffscoreci(30, 37, 21, 36, 0.95): 0.0157901 0.4238718 (see test_proportions.py)
     result = runner.invoke(app, ["stats", "diff", "30/37", "21/36", "--method",

@@ -59,11 +59,15 @@ def test_pvalue_table_agrees_with_scipy_fisher_exact():
 
 
 def test_exact_power_brute_force_over_tables_with_binomials():
-    # The power is the binomial-weighted share of rejecting tables, written out as a loop.
+    # The power is the binomial-weighted share of rejecting tables, written out as a loop; each
+    # table's p-value comes from scipy.stats.fisher_exact (two-sided, as R's fisher.test), not
+    # from the code under test.
+    from scipy.stats import fisher_exact
+
     n_c, n_e, p_c, p_e = 9, 6, 0.2, 0.9
-    table = compute_fisher_pvalue_table(n_c, n_e)
     brute = sum(binom.pmf(x_c, n_c, p_c) * binom.pmf(x_e, n_e, p_e)
-                for x_c in range(n_c + 1) for x_e in range(n_e + 1) if table[x_c, x_e] <= 0.05)
+                for x_c in range(n_c + 1) for x_e in range(n_e + 1)
+                if fisher_exact([[x_c, n_c - x_c], [x_e, n_e - x_e]]).pvalue <= 0.05)
     assert compute_fisher_exact_power(p_c, p_e, n_c, n_e) == pytest.approx(brute, rel=1e-12)
 
 

@@ -68,6 +68,7 @@ def _print_doses(doses, advice) -> None:
     from rich.table import Table
 
     from khetrial.protocol import constants as C
+    from khetrial.protocol._checks import fmt
 
     table = Table(title=f"Starting doses — {float(doses.weight_kg):g} kg, {float(doses.height_cm):g} cm, "
                         f"BSA {doses.bsa_m2} m² ({doses.bsa_formula})")
@@ -76,11 +77,13 @@ def _print_doses(doses, advice) -> None:
     low, high = C.SIROLIMUS_TROUGH_TARGET_NG_ML
     table.add_row("sirolimus", f"{doses.sirolimus.mg} mg = {doses.sirolimus.ml} mL",
                   "twice daily, oral solution 1 mg/mL",
-                  f"0.8 mg/m² (exact {float(doses.sirolimus.exact_mg):.4f} mg); troughs {low}–{high} ng/mL")
+                  f"{fmt(C.SIROLIMUS_START_DOSE_MG_M2)} mg/m² (exact {float(doses.sirolimus.exact_mg):.4f} mg); "
+                  f"troughs {low}–{high} ng/mL")
     table.add_row("prednisolone", f"{doses.prednisolone_mg_daily} mg", "once daily (arm SP only)",
-                  "2 mg/kg; taper when platelets ≥100 for 1 week")
+                  f"{C.PREDNISOLONE_DOSE_MG_KG} mg/kg; taper when platelets ≥{C.PREDNISOLONE_TAPER_PLATELETS} "
+                  f"for {C.PREDNISOLONE_TAPER_TRIGGER_DAYS} days")
     table.add_row("trimethoprim-sulfamethoxazole", f"{doses.tmp_smx_mg} mg", "twice daily, 3 days a week",
-                  f"10 mg/kg; at least the first {C.TMP_SMX_MIN_MONTHS} months")
+                  f"{C.TMP_SMX_DOSE_MG_KG} mg/kg; at least the first {C.TMP_SMX_MIN_MONTHS} months")
     console.print(table)
     if advice is not None:
         titration = Table(title="Sirolimus trough titration")

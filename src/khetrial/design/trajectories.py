@@ -24,6 +24,7 @@ from khetrial.protocol.constants import (
     DAYS_PER_WEEK,
     FIBRINOGEN_STABLE_THRESHOLD,
     PLATELET_RESPONSE_THRESHOLD,
+    PREDNISOLONE_REINTRODUCTION_GAP_DAYS,
     PRIMARY_WEEK,
 )
 
@@ -36,7 +37,9 @@ NONRESPONSE_APPROACH_DAYS = 28.0  # a non-responder's count levels off over the 
 CEILING_SD_LOG = 0.3  # spread of non-responders' levels (log scale)
 REBOUND_NADIR = (30.0, 80.0)  # ×10⁹/L, the count at a rebound visit
 RESCUE_AFTER_DAY = PRIMARY_WEEK * DAYS_PER_WEEK  # rescue only without a response by day 28
-REINTRODUCTION_MIN_GAP = 8  # SAP: reintroduction "more than 7 days after the latest end"
+# SAP: reintroduction "more than 7 days after the latest end": the first day that counts
+REINTRODUCTION_MIN_GAP = PREDNISOLONE_REINTRODUCTION_GAP_DAYS + 1
+RESCUE_COURSE_DAYS = 28  # simulator choice: a rescue prednisolone course lasts 4 weeks
 RANDOMIZATION_DATE = np.datetime64("2020-01-01")  # day 0 of every simulated patient (bundle path)
 PATIENT_ID_FORMAT = "T{trial:06d}-{patient:03d}"
 REASON_NONE, REASON_LACK_OF_EFFICACY, REASON_PARENT_REQUEST = 0, 1, 2
@@ -226,7 +229,7 @@ def batch_bundle(batch: TrialBatch, trials) -> SimpleNamespace:
     got = ~np.isnan(rescue)
     meds.append(pd.DataFrame({"patient_id": ids[got], "drug": "prednisolone",
                               "start_date": _dates(rescue[got]),
-                              "end_date": _dates(rescue[got] + 28)}))
+                              "end_date": _dates(rescue[got] + RESCUE_COURSE_DAYS)}))
     medications = pd.concat(meds, ignore_index=True)
 
     stop = batch.discontinued_day[rows]

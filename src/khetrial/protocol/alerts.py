@@ -115,7 +115,8 @@ def _prophylaxis_alerts(p: PatientSnapshot) -> list[Alert]:
     until = prophylaxis_required_until(p.randomized)
     if p.randomized <= p.today < until:
         return [Alert("pjp_prophylaxis_missing", CRITICAL,
-                      f"No PJP prophylaxis: trimethoprim-sulfamethoxazole 10 mg/kg twice daily, 3 days a week, "
+                      f"No PJP prophylaxis: trimethoprim-sulfamethoxazole {C.TMP_SMX_DOSE_MG_KG} mg/kg twice daily, "
+                      f"3 days a week, "
                       f"is required during the first {C.TMP_SMX_MIN_MONTHS} months (until {until}).",
                       {"required_until": until.isoformat()})]
     return []

@@ -33,7 +33,7 @@ from fractions import Fraction
 
 from khetrial.errors import ProtocolError
 from khetrial.protocol import constants as C
-from khetrial.protocol._checks import Number, check_date, exact, positive, round_half_up
+from khetrial.protocol._checks import Number, check_date, exact, fmt, positive, round_half_up
 from khetrial.protocol.dosing import SirolimusDose, measurable_volume_ml, sirolimus_dose_from_mg, syringe_step_ml
 from khetrial.protocol.schedule import next_scheduled_trough
 
@@ -125,14 +125,16 @@ def titrate_sirolimus(current_dose_mg: Number, trough_ng_ml: Number, on: date,
             why = "next check per the protocol trough schedule"
         else:
             following = on + timedelta(C.TROUGH_SCHEDULE[0][0])
-            why = "next check in 7 days (give the sirolimus start date to follow the protocol schedule)"
+            why = (f"next check in {C.TROUGH_SCHEDULE[0][0]} days "
+                   "(give the sirolimus start date to follow the protocol schedule)")
         return TitrationAdvice(trough, status, KEEP, current, current, False, dose, following, following,
                                f"trough {float(trough):g} ng/mL is within {low}–{high} ng/mL: keep the dose; {why}")
     dose = _bounded_measurable(current, proportional)
     action = INCREASE if dose.exact_mg > current else DECREASE if dose.exact_mg < current else KEEP
     verb = {INCREASE: "increase", DECREASE: "decrease", KEEP: "keep"}[action]
     reason = (f"trough {float(trough):g} ng/mL is {'below' if status == 'low' else 'above'} {low}–{high} ng/mL: "
-              f"{verb} to {dose.mg} mg ({dose.ml} mL) twice daily (current × 12.5/{float(trough):g}"
+              f"{verb} to {dose.mg} mg ({dose.ml} mL) twice daily "
+              f"(current × {fmt(C.SIROLIMUS_TROUGH_AIM_NG_ML)}/{float(trough):g}"
               f"{', limited to a twofold step' if proportional != unbounded else ''}); "
               f"recheck the trough {recheck_early}–{recheck_late} days after the change")
     return TitrationAdvice(trough, status, action, current, proportional, proportional != unbounded, dose,

@@ -74,3 +74,82 @@ def test_demo_weekly_counts_and_medians(demo_dir):
     # "29.0 × 10⁹/L vs 22.0 × 10⁹/L at week 1 and 270.0 × 10⁹/L vs 208.0 × 10⁹/L at week 4"
     assert (weekly["1"]["SP"]["median"], weekly["1"]["S"]["median"]) == (29.0, 22.0)
     assert (weekly["4"]["SP"]["median"], weekly["4"]["S"]["median"]) == (270.0, 208.0)
+
+
+# ---- `khetrial demo --serve`: the web application on the demo database, one login per role ----
+
+SERVE_STARTUP_SECONDS = 90  # the demo itself (simulate, import, analyse, report) comes first
+ROLES = ("investigator", "assessor", "statistician", "monitor", "admin")  # issue 5: the five roles
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _printed_logins(text: str) -> dict[str, tuple[str, str]]:
+    """role -> (username, password) from the Rich table `demo --serve` prints."""
+    logins = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if len(cells) == 4 and cells[1] in ROLES:
+            logins[cells[1]] = (cells[0], cells[3])
+    return logins
+
+
+def _log_in(base: str, username: str, password: str) -> str:
+    """Log in through the login form (CSRF token and cookie included); returns the page landed on."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = opener.open(f"{base}/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username,
+                                   "password": password, "next": "/"}).encode()
+    with opener.open(f"{base}/login/", data=data, timeout=10) as response:
+        return response.geturl()
+
+
+@pytest.mark.slow
+def test_demo_serve_prints_one_login_per_role_and_serves(tmp_path):
+    import os
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    env = dict(os.environ, PYTHONUNBUFFERED="1", COLUMNS="120")
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen([sys.executable, "-m", "khetrial", "demo", "--serve", "--out", str(tmp_path / "demo"),
+                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        status, deadline = None, time.monotonic() + SERVE_STARTUP_SECONDS
+        while status is None and time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{base}/login/", timeout=5) as response:
+                    status = response.status
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        printed = log.read_text(encoding="utf-8")
+        assert status == 200, f"login page did not answer (exit code {process.poll()}):\n{printed[-3000:]}"
+        logins = _printed_logins(printed)
+        assert sorted(logins) == sorted(ROLES), printed[-3000:]
+        landed = _log_in(base, *logins["statistician"])
+        assert "/login/" not in landed  # a failed login stays on the login page
+        assert "/login/" in _log_in(base, logins["statistician"][0], "not-the-password")
+        assert (tmp_path / "demo" / "report.html").exists()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)

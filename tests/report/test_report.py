@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from khetrial.report.consort import derive_consort_counts
 from khetrial.report.published import matches_publication
 from khetrial.report.tables import fmt_diff, fmt_pct
@@ -109,3 +111,18 @@ def test_report_command_needs_a_bundle_or_a_database(tmp_path):
     result = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "r.html")])
     assert result.exit_code != 0
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize("name", ["simulate", "report", "demo"])
+def test_command_listing_shows_a_one_line_description(name):
+    import typer.main
+    from typer.testing import CliRunner
+
+    from khetrial.cli import app
+
+    command = typer.main.get_command(app).commands[name]
+    first = command.help.strip().split("\n\n")[0]
+    assert "\n" not in first and len(first) <= 60, first  # fits the 80-column listing's description column
+    listing = CliRunner().invoke(app, ["--help"], terminal_width=80, env={"COLUMNS": "80"}).output
+    line = next(row for row in listing.splitlines() if row.lstrip("│ ").startswith(name + " "))
+    assert first in line  # the whole description on the command's own line

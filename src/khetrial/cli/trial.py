@@ -1,5 +1,6 @@
 """Commands: ``khetrial simulate`` (a synthetic trial bundle), ``khetrial report`` (the HTML trial
-report) and ``khetrial demo`` (simulate → database → analysis → report, in one go)."""
+report) and ``khetrial demo`` (simulate → database → analysis → report, in one go; with
+``--serve``, then the web application on the demo database with one account per role)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import typer
 from khetrial.cli.app import DB_HELP, app, console, fail
 
 DEMO_DIR = Path("khetrial-demo")
+SERVE_THREADS = 4  # as `khetrial serve`'s default
 
 
 def _load(bundle: Path | None, db: str | None):
@@ -38,8 +40,12 @@ def simulate(
                                            help="Build the 73-patient cohort whose analysis gives exactly the publication's counts."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (folder, seed, rows per file) instead of text."),
 ) -> None:
-    """Write a realistic synthetic bundle of the trial (5 sites, 1:1 arms, labs, medications,
-    MRI, PedsQL items, adverse events, transfusions, sequelae, screening); it passes `khetrial validate`."""
+    """Write a synthetic trial bundle (seeded, realistic, valid).
+
+    5 sites, 1:1 arms, labs, medications, MRI, PedsQL items, adverse events, transfusions, sequelae, screening.
+
+    The bundle passes `khetrial validate`; the same seed gives the same bytes.
+    """
     from khetrial.errors import KhetrialError
 
     try:
@@ -71,8 +77,12 @@ def report(
                                              help="Show the publication's values beside khetrial's (automatic for the publication-matched cohort)."),
     results_path: Path = typer.Option(None, "--results", help="Also write the analysis results (results.json) here."),
 ) -> None:
-    """Write the trial report: one self-contained HTML page (CONSORT flow, Tables 1-4, Figure 2,
-    trajectories, forest plot, lesion categories, provenance) that opens offline and prints cleanly."""
+    """Write the trial report as one self-contained HTML page.
+
+    CONSORT flow, Tables 1-4, Figure 2, trajectories, forest plot, lesion categories, provenance.
+
+    The page opens offline and prints cleanly. Any valid bundle gives a complete page; what cannot be estimated says so.
+    """
     from khetrial.errors import KhetrialError
 
     try:
@@ -95,9 +105,19 @@ def report(
 def demo(
     out: Path = typer.Option(DEMO_DIR, "--out", help="Folder for the demo: bundle/, khetrial.sqlite3, results.json, report.html."),
     seed: int = typer.Option(None, "--seed", help="Random seed of the simulated cohort. Default 6 (see khetrial.simulate.DEFAULT_SEED)."),
+    serve_after: bool = typer.Option(False, "--serve", help="Then start the web application on the demo database, "
+                                                            "with one account per role (logins printed)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="With --serve: address to listen on."),
+    port: int = typer.Option(8000, "--port", help="With --serve: port to listen on."),
 ) -> None:
-    """Simulate the publication-matched cohort, import it into an SQLite database, run the
-    analysis and write the report; then print the main table and the report's path."""
+    """Simulate, store, analyse and report the publication's trial.
+
+    Simulates the publication-matched cohort, imports it into SQLite, runs the analysis and writes the report.
+
+    Then prints the main table and the report's path.
+
+    With --serve: creates one web account per role, prints the logins and serves the application (Ctrl-C stops).
+    """
     from khetrial.errors import KhetrialError
 
     try:
@@ -110,3 +130,30 @@ def demo(
 
     console.print(summary_table(results))
     console.print(f"[bold]report:[/] {report_path.resolve()}")
+    if serve_after:
+        _serve_demo(report_path.parent / "khetrial.sqlite3", host, port)
+
+
+def _serve_demo(database: Path, host: str, port: int) -> None:
+    """One account per role on the demo database, their logins printed, then `khetrial serve`."""
+    import sys
+
+    from rich.table import Table
+
+    from khetrial.cli.web import serve
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.web.demo import create_demo_accounts
+
+        accounts = create_demo_accounts()
+    except KhetrialError as error:
+        fail(error)
+    table = Table(title=f"demo logins for http://{host}:{port}/login/")
+    for column in ("username", "role", "site", "password"):
+        table.add_column(column, no_wrap=True)
+    for username, role, site, password in accounts:
+        table.add_row(username, role, site or "all", password)
+    console.print(table)
+    sys.stdout.flush()  # the logins are visible before the server blocks, even through a pipe
+    serve(db=f"sqlite:///{database.resolve()}", host=host, port=port, threads=SERVE_THREADS)

@@ -203,10 +203,8 @@ def test_dashboard_lists_most_severe_first_and_only_its_site(trial, login):
 
 # --- prednisolone taper (arm SP) -----------------------------------------------------------------
 
-def test_taper_step_is_shown_for_a_tapering_patient(trial):
+def test_taper_step_is_shown_for_a_tapering_patient(trial, login):
     from khetrial.trial import models as m
-
-    from tests.web.conftest import PASSWORD
 
     p = make_bedside_patient(arm="SP", days_ago=40)
     t = today()
@@ -215,10 +213,7 @@ def test_taper_step_is_shown_for_a_tapering_patient(trial):
                                       frequency="qd")
     m.MedicationCourse.objects.create(patient=p, drug="prednisolone", start_date=t - dt.timedelta(days=8),
                                       dose=1.2, dose_unit="mg_kg", frequency="qd")
-    from django.test import Client
-
-    c = Client()
-    assert c.login(username="inv_a", password=PASSWORD)
+    c = login("inv_a")
     page = panel(c)
     # taper began 8 days ago → day 9 of the taper = week 2 of 4; prednisolone module: week 2 of
     # 4 at 3/5 of 2 mg/kg × 6 kg = 12 mg → 7.2 mg/day; 4 weeks from the start → stop on day 28

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from khetrial.cli.app import app, console, fail
+from khetrial.protocol.constants import ALPHA
 
 design_app = typer.Typer(
     help="Design the next trial: power, sample size, simulated operating characteristics.",
@@ -69,7 +70,7 @@ def power_command(
     n_per_arm: int = typer.Option(None, "--n-per-arm", help="Patients in each arm (1:1)."),
     n_control: int = typer.Option(None, "--n-control", help="Patients in the control arm (unequal allocation)."),
     n_experimental: int = typer.Option(None, "--n-experimental", help="Patients in the experimental arm (unequal allocation)."),
-    alpha: float = typer.Option(0.05, "--alpha", help=ALPHA_HELP),
+    alpha: float = typer.Option(ALPHA, "--alpha", help=ALPHA_HELP),
     test: str = typer.Option("chi2", "--test", help=TEST_HELP),
     grid: str = typer.Option(None, "--grid", help="Also tabulate power over control-arm sizes START:STOP[:STEP] (same allocation ratio)."),
     plot: Path = typer.Option(None, "--plot", help="Write a power curve over the grid (or 10…250) to this HTML file."),
@@ -122,7 +123,7 @@ def sample_size_command(
     control: float = typer.Option(..., "--control", help=CONTROL_HELP),
     experimental: float = typer.Option(..., "--experimental", help=EXPERIMENTAL_HELP),
     power: float = typer.Option(0.8, "--power", help="Target power (fraction)."),
-    alpha: float = typer.Option(0.05, "--alpha", help=ALPHA_HELP),
+    alpha: float = typer.Option(ALPHA, "--alpha", help=ALPHA_HELP),
     ratio: float = typer.Option(1.0, "--ratio", help="Allocation ratio n_experimental / n_control (2 for 2:1)."),
     test: str = typer.Option("chi2", "--test", help=TEST_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),

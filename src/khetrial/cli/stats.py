@@ -11,6 +11,7 @@ import re
 import typer
 
 from khetrial.cli.app import app, console
+from khetrial.protocol.constants import CONFIDENCE_LEVEL
 from khetrial.stats.proportions import METHODS  # light: scipy is imported only when computing
 
 stats_app = typer.Typer(no_args_is_help=True, help="Statistics from counts: differences of proportions, intervals, Fisher's test.")
@@ -39,7 +40,7 @@ def diff(
     first: str = typer.Argument(..., metavar="FIRST", help="Events/N of the first group (experimental arm), e.g. 35/37."),
     second: str = typer.Argument(..., metavar="SECOND", help="Events/N of the second group (control arm), e.g. 24/36."),
     method: str = typer.Option("newcombe", "--method", "-m", help="Interval method: newcombe (the analysis plan's, Newcombe 1998 method 10), wald, agresti-caffo or miettinen-nurminen."),
-    level: float = typer.Option(0.95, "--level", help="Confidence level of the interval, strictly between 0 and 1, e.g. 0.95."),
+    level: float = typer.Option(CONFIDENCE_LEVEL, "--level", help="Confidence level of the interval, strictly between 0 and 1, e.g. 0.95."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (fractions, unrounded) instead of text."),
 ) -> None:
     """Difference of two proportions (first − second) with its confidence interval and Fisher's p."""

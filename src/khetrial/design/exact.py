@@ -22,6 +22,7 @@ from scipy.special import gammaln
 from scipy.stats import binom
 
 from khetrial.errors import ProtocolError
+from khetrial.protocol.constants import ALPHA
 
 #: R's fisher.test: ``relErr <- 1 + 10^(-7)`` ("tables no more likely than the observed one").
 FISHER_RELATIVE_TOLERANCE = 1 + 1e-7
@@ -69,7 +70,7 @@ def compute_fisher_pvalue_table(n_control: int, n_experimental: int) -> np.ndarr
 
 
 def compute_fisher_exact_power(p_control: float, p_experimental: float, n_control: int,
-                               n_experimental: int, alpha: float = 0.05) -> float:
+                               n_experimental: int, alpha: float = ALPHA) -> float:
     """Exact probability that the two-sided Fisher test rejects (p ≤ α).
 
     Sums the product of the two binomial probabilities over every table whose p-value is at

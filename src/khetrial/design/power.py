@@ -36,6 +36,7 @@ from scipy.stats import norm
 
 from khetrial.design.exact import MAX_EXACT_GROUP_SIZE, compute_fisher_exact_power
 from khetrial.errors import ProtocolError
+from khetrial.protocol.constants import ALPHA
 
 TESTS = ("chi2", "chi2-cc", "fisher")  # the --test choices: analytic, analytic_cc, exact_fisher
 RESULT_KEYS = {"chi2": "analytic", "chi2-cc": "analytic_cc", "fisher": "exact_fisher"}
@@ -82,7 +83,7 @@ def _check_difference(p_control: float, p_experimental: float) -> float:
 
 # --- analytic (normal approximation) ------------------------------------------------------------
 def compute_power_normal(p_control: float, p_experimental: float, n_control: float,
-                         n_experimental: float | None = None, alpha: float = 0.05,
+                         n_experimental: float | None = None, alpha: float = ALPHA,
                          strict: bool = False) -> float:
     """Power of the two-sided two-proportion z (χ²) test, as R's ``power.prop.test``."""
     p_c = _check_proportion("p_control", p_control)
@@ -103,7 +104,7 @@ def compute_power_normal(p_control: float, p_experimental: float, n_control: flo
 
 
 def compute_sample_size_normal(p_control: float, p_experimental: float, power: float = 0.8,
-                               alpha: float = 0.05, ratio: float = 1.0,
+                               alpha: float = ALPHA, ratio: float = 1.0,
                                strict: bool = False) -> float:
     """Unrounded control-arm size for ``power`` (experimental arm: ``ratio`` × this)."""
     p_c = _check_proportion("p_control", p_control)
@@ -153,7 +154,7 @@ def compute_cc_uncorrected_size(n_corrected: float, difference: float, ratio: fl
 
 
 def compute_power_normal_cc(p_control: float, p_experimental: float, n_control: float,
-                            n_experimental: float | None = None, alpha: float = 0.05,
+                            n_experimental: float | None = None, alpha: float = ALPHA,
                             strict: bool = False) -> float:
     """Power of the continuity-corrected χ² test (Fleiss, Levin & Paik 2003, eq. 4.14/4.19)."""
     p_c = _check_proportion("p_control", p_control)
@@ -171,7 +172,7 @@ def compute_power_normal_cc(p_control: float, p_experimental: float, n_control: 
 
 
 def compute_sample_size_normal_cc(p_control: float, p_experimental: float, power: float = 0.8,
-                                  alpha: float = 0.05, ratio: float = 1.0,
+                                  alpha: float = ALPHA, ratio: float = 1.0,
                                   strict: bool = False) -> float:
     """Unrounded continuity-corrected control-arm size (Fleiss et al. 2003, eq. 4.14/4.19)."""
     n = compute_sample_size_normal(p_control, p_experimental, power, alpha, ratio, strict)
@@ -180,7 +181,7 @@ def compute_sample_size_normal_cc(p_control: float, p_experimental: float, power
 
 # --- exact (Fisher) --------------------------------------------------------------------------------
 def compute_power_fisher(p_control: float, p_experimental: float, n_control: int,
-                         n_experimental: int | None = None, alpha: float = 0.05) -> float:
+                         n_experimental: int | None = None, alpha: float = ALPHA) -> float:
     """Exact power of the two-sided Fisher test (see :mod:`khetrial.design.exact`)."""
     p_c = _check_proportion("p_control", p_control, open_interval=False)
     p_e = _check_proportion("p_experimental", p_experimental, open_interval=False)
@@ -194,7 +195,7 @@ def experimental_size(n_control: int, ratio: float) -> int:
 
 
 def compute_sample_size_fisher(p_control: float, p_experimental: float, power: float = 0.8,
-                               alpha: float = 0.05, ratio: float = 1.0,
+                               alpha: float = ALPHA, ratio: float = 1.0,
                                start: int | None = None) -> int:
     """Smallest whole control-arm size whose exact Fisher power reaches ``power``.
 
@@ -282,7 +283,7 @@ class SampleSizeResult:
 
 
 def derive_power(p_control: float, p_experimental: float, n_control: int,
-                 n_experimental: int | None = None, alpha: float = 0.05) -> PowerResult:
+                 n_experimental: int | None = None, alpha: float = ALPHA) -> PowerResult:
     """Power of a design with whole arm sizes by all three methods."""
     n_e = n_control if n_experimental is None else n_experimental
     for name, n in (("n_control", n_control), ("n_experimental", n_e)):
@@ -304,7 +305,7 @@ def _sizes(n_unrounded: float, ratio: float) -> ArmSizes:
 
 
 def derive_sample_size(p_control: float, p_experimental: float, power: float = 0.8,
-                       alpha: float = 0.05, ratio: float = 1.0) -> SampleSizeResult:
+                       alpha: float = ALPHA, ratio: float = 1.0) -> SampleSizeResult:
     """Per-arm sizes reaching ``power`` by all three methods (allocation ``ratio`` = n_e/n_c)."""
     n = compute_sample_size_normal(p_control, p_experimental, power, alpha, ratio)
     n_cc = compute_cc_sample_size(n, p_experimental - p_control, ratio)
@@ -318,14 +319,14 @@ def derive_sample_size(p_control: float, p_experimental: float, power: float = 0
 
 
 def derive_power_grid(p_control: float, p_experimental: float, sizes: list[int],
-                      alpha: float = 0.05, ratio: float = 1.0) -> list[PowerResult]:
+                      alpha: float = ALPHA, ratio: float = 1.0) -> list[PowerResult]:
     """Power over a grid of control-arm sizes (experimental = ceil(ratio × n))."""
     return [derive_power(p_control, p_experimental, n, experimental_size(n, ratio), alpha)
             for n in sizes]
 
 
 def compute_detectable_proportion(p_control: float, n_control: float, power: float = 0.8,
-                                  alpha: float = 0.05, ratio: float = 1.0) -> float:
+                                  alpha: float = ALPHA, ratio: float = 1.0) -> float:
     """Experimental proportion above ``p_control`` detectable with ``power`` (analytic).
 
     As R's ``power.prop.test(n =, p1 =, power =)$p2`` (a root on ``p_control…1``).

@@ -29,7 +29,16 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from khetrial.errors import ConfigurationError
-from khetrial.protocol.constants import ALPHA, ARM_CONTROL, ARM_EXPERIMENTAL, ARMS, REBOUND_LAST_DAY
+from khetrial.protocol.constants import (
+    ALPHA,
+    ARM_CONTROL,
+    ARM_EXPERIMENTAL,
+    ARMS,
+    DAYS_PER_WEEK,
+    PLATELET_MONITORING_INTERVAL_DAYS,
+    REBOUND_LAST_DAY,
+    VISIT_WEEKS,
+)
 
 
 @dataclass(frozen=True)
@@ -102,20 +111,24 @@ RANGES = ("rebound_day_range", "lack_of_efficacy_day_range", "dropout_day_range"
           "rescue_day_range")
 
 
+_WEEKLY_UNTIL = 112  # simulator choice: weekly counts up to week 16
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Measurement days (the same for platelets and fibrinogen), up to day 730."""
 
     every_2_days_until: int = 34
-    weekly_until: int = 112
-    visit_weeks: tuple[int, ...] = (24, 36, 48, 60, 72, 84, 104)
-    extra_days: tuple[int, ...] = (7,)
+    weekly_until: int = _WEEKLY_UNTIL
+    # Pub.'s visits after the weekly phase: weeks 24, 36, 48, 60, 72, 84 and 2 years (104)
+    visit_weeks: tuple[int, ...] = tuple(w for w in VISIT_WEEKS if w * DAYS_PER_WEEK > _WEEKLY_UNTIL)
+    extra_days: tuple[int, ...] = (DAYS_PER_WEEK,)  # the week-1 visit
 
     def days(self) -> tuple[int, ...]:
-        dense = range(0, self.every_2_days_until + 1, 2)
+        dense = range(0, self.every_2_days_until + 1, PLATELET_MONITORING_INTERVAL_DAYS)
         weekly = range(self.every_2_days_until + 1, self.weekly_until + 1)
-        weekly = [d for d in weekly if d % 7 == 0]
-        visits = [7 * w for w in self.visit_weeks]
+        weekly = [d for d in weekly if d % DAYS_PER_WEEK == 0]
+        visits = [DAYS_PER_WEEK * w for w in self.visit_weeks]
         all_days = {*dense, *weekly, *visits, *self.extra_days}
         return tuple(sorted(d for d in all_days if 0 <= d <= REBOUND_LAST_DAY))
 

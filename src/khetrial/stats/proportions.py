@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+from khetrial.protocol.constants import CONFIDENCE_LEVEL
 from khetrial.stats._checks import check_count, check_level
 from khetrial.stats.results import Interval, ProportionDifference
 
@@ -40,7 +41,7 @@ def normal_quantile(level: float) -> float:
     return float(norm.ppf((1 + check_level(level)) / 2))
 
 
-def wilson_interval(events: int, n: int, level: float = 0.95) -> Interval:
+def wilson_interval(events: int, n: int, level: float = CONFIDENCE_LEVEL) -> Interval:
     """Wilson score interval for ``events / n`` (no continuity correction).
 
     The same interval as R's ``prop.test(events, n, correct = FALSE)$conf.int``. ``0/n`` has
@@ -58,7 +59,7 @@ def wilson_interval(events: int, n: int, level: float = 0.95) -> Interval:
 
 
 def diff_proportions(events1: int, n1: int, events2: int, n2: int, method: str = "newcombe",
-                     level: float = 0.95) -> ProportionDifference:
+                     level: float = CONFIDENCE_LEVEL) -> ProportionDifference:
     """Difference ``events1/n1 − events2/n2`` with a confidence interval and Fisher's p.
 
     Args:

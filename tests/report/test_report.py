@@ -126,3 +126,14 @@ def test_command_listing_shows_a_one_line_description(name):
     listing = CliRunner().invoke(app, ["--help"], terminal_width=80, env={"COLUMNS": "80"}).output
     line = next(row for row in listing.splitlines() if row.lstrip("│ ").startswith(name + " "))
     assert first in line  # the whole description on the command's own line
+
+
+def test_the_week_2_choice_is_stated_in_the_publication_matched_report(report_path, published_results):
+    html = report_path.read_text(encoding="utf-8")
+    wk2 = published_results["binary"]["durable_platelet_response_wk2"]
+    # Pub. prints weeks 1 and 3 only ("ranged from 9 (24.3%) to 31 (83.8%) ... and from 4 (11.1%) to 20 (55.6%)");
+    # week 2 is the simulator's stated choice (khetrial.simulate.parameters: "chosen 22 vs 12")
+    assert (wk2["SP"]["events"], wk2["S"]["events"]) == (22, 12)
+    assert "uses khetrial&#x27;s choice, 22 vs 12 durable responders" in html or "uses khetrial's choice, 22 vs 12" in html
+    # the design check quotes Pub.: "this study had ∼80% power to detect a difference of 15%" and recomputes it
+    assert "Design check not available" not in html and "80% power to detect a difference of 15%" in html

@@ -113,7 +113,7 @@ def build_report(bundle, results: dict | None = None, *, compare_publication: bo
         version=escape(__version__), title=escape(TITLE), css=css, badge=badge, subtitle=escape(subtitle),
         lead=_lead(results, compare), consort=consort_html(derive_consort_counts(bundle)),
         table1=baseline_table(results, compare), table2=previous_therapy_table(bundle, results, compare),
-        table3=efficacy_table(results, compare), table4=adverse_event_table(results, compare),
+        table3=efficacy_table(results, compare, matched), table4=adverse_event_table(results, compare),
         figure2=figs["figure2"], trajectories=figs["trajectories"], forest=figs["forest"], lesion=figs["lesion"],
         design=_design_html(), provenance=_provenance_html(results, when, source), generated_at=when)
 

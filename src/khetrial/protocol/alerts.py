@@ -184,7 +184,11 @@ def _taper_alerts(p: PatientSnapshot) -> list[Alert]:
 
 def alerts(patient: PatientSnapshot) -> tuple[Alert, ...]:
     """Every alert the protocol raises for ``patient`` on ``patient.today``, most severe first
-    (then in the order of the module's table)."""
+    (then in the order of the module's table). Each rule is the publication's sentence encoded
+    by the module named in that table (supportive care "platelet count <10 × 10⁹/L", "fibrinogen
+    <0.5 g/L", "hemoglobin concentrations <60 g/L"; "trough levels of 10 to 15 ng/mL"; PJP
+    prophylaxis "at least during the first 6 months"; the "scheduled visits"; prednisolone taper
+    after "platelet count ≥100 × 10⁹/L for at least 1 week")."""
     if not isinstance(patient, PatientSnapshot):
         raise ProtocolError(f"expected a PatientSnapshot, got {type(patient).__name__}")
     check_date(patient.today, "today")

@@ -44,7 +44,11 @@ class ContinuationDecision:
 def sirolimus_continuation(randomized: date, on: date, lesion_response: str | None = None,
                            last_improvement_on: date | None = None,
                            progressive_disease: bool = False) -> ContinuationDecision:
-    """What the protocol says about sirolimus on ``on`` (see the module doc).
+    """What the protocol says about sirolimus on ``on``: Pub., "Treatment was continued for at
+    least 12 months in patients who showed disease stabilization or improvement"; "sirolimus was
+    tapered and discontinued after complete or nearly complete resolution of KHE or if no further
+    improvement of tumor lesion and symptoms was observed after month 12 (for 12 weeks of
+    observation)" (readings in the module doc).
 
     ``lesion_response`` is the latest MRI response category (``complete``, ``nearly_complete``,
     ``partial``, ``no_change``, ``growth``); ``last_improvement_on`` the latest date at which

@@ -88,7 +88,8 @@ class SirolimusDose:
 
 
 def sirolimus_dose_from_mg(exact_mg: Fraction, mode: str = "nearest") -> SirolimusDose:
-    """``exact_mg`` as a measurable volume of the 1 mg/mL oral solution (see module doc)."""
+    """``exact_mg`` as a measurable volume of the 1 mg/mL oral solution (Rapamune label: oral
+    solution 1 mg/mL), on the oral syringe's graduations (project assumption, module doc)."""
     if exact_mg <= 0:
         raise ProtocolError(f"sirolimus dose: got {float(exact_mg):g} mg; expected more than 0 mg")
     volume = measurable_volume_ml(exact_mg / C.SIROLIMUS_SOLUTION_MG_PER_ML, mode)
@@ -166,8 +167,11 @@ class StartingDoses:
 
 def starting_doses(weight_kg: Number, height_cm: Number, formula: str = "mosteller") -> StartingDoses:
     """BSA, sirolimus (per dose, twice daily), prednisolone (daily, arm SP) and TMP-SMX (per
-    dose) for a child of ``weight_kg`` and ``height_cm``. The sirolimus dose is computed from the
-    unrounded BSA; ``bsa_m2`` is shown to 4 decimals."""
+    dose) for a child of ``weight_kg`` and ``height_cm``: Pub., "The starting dose of sirolimus
+    was 0.8 mg/m2, which was administered orally twice daily"; "prednisolone was administered
+    at 2 mg/kg orally once daily"; "(trimethoprim-sulfamethoxazole, 10 mg/kg twice daily, 3
+    times per week)". The sirolimus dose is computed from the unrounded BSA; ``bsa_m2`` is
+    shown to 4 decimals."""
     weight, height = _body_size(weight_kg, height_cm)
     bsa = body_surface_area(weight, height, formula)
     return StartingDoses(weight_kg=weight, height_cm=height, bsa_formula=formula,

@@ -142,7 +142,8 @@ class EligibilityResult:
 
 
 def age_in_years(birth_date: date, on: date) -> int:
-    """Completed years of age on ``on``; a birth date after ``on`` is an input error."""
+    """Completed years of age on ``on``, for Pub.'s "between 0 and 14 years of age"; a birth
+    date after ``on`` is an input error."""
     birth, on = check_date(birth_date, "birth date"), check_date(on, "screening date")
     if birth > on:
         raise ProtocolError(f"birth date: got {birth}, after the screening date {on}; check both dates")
@@ -195,7 +196,11 @@ def _washout_detail(s: ScreeningInput) -> str | None:
 
 
 def assess_eligibility(s: ScreeningInput) -> EligibilityResult:
-    """Check every criterion of the publication's "Study patients" paragraph (see module doc).
+    """Check every criterion of the publication's "Study patients" paragraph: "Patients were
+    enrolled if they were between 0 and 14 years of age and had KHE with KMP. ... Patients were
+    required to have adequate liver, renal, and bone marrow function and an absence of active
+    infection. Key exclusion criteria were as follows: ..." (each criterion's words in its
+    :class:`Criterion`; readings in the module doc).
 
     Returns the failed criteria in the publication's order, each with what was found.
     """

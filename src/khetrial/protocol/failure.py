@@ -59,7 +59,9 @@ def _is_reintroduction(course: Course, earlier: list[Course]) -> bool:
 
 def assess_treatment_failure(arm: str, randomized: date, courses: Iterable[Course]) -> FailureAssessment:
     """Whether (and from when) an additional KHE/KMP-specific intervention made this a
-    treatment failure; see the module doc for which courses count."""
+    treatment failure: Pub., "A requirement for any additional KHE- or KMP-specific intervention
+    was considered treatment failure." Which courses count follows the SAP's intercurrent
+    events (module doc)."""
     check_choice(arm, "arm", C.ARMS)
     day0 = check_date(randomized, "randomization date")
     courses = sorted(courses, key=lambda c: c.start)

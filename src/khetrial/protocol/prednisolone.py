@@ -84,8 +84,10 @@ class TaperPlan:
 
 
 def taper_plan(weight_kg: Number, start: date, weeks: int = C.PREDNISOLONE_TAPER_DEFAULT_WEEKS) -> TaperPlan:
-    """Weekly taper of prednisolone 2 mg/kg/day over ``weeks`` (4–6) weeks from ``start`` (see
-    the module doc); each daily dose to 0.1 mg, computed from the exact 2 mg/kg × weight."""
+    """Weekly taper of prednisolone 2 mg/kg/day over ``weeks`` (4–6) weeks from ``start``: Pub.,
+    "An attempt at tapering and discontinuing prednisolone was required within 4 to 6 weeks"
+    (weekly equal steps, a project reading, module doc); each daily dose to 0.1 mg, computed
+    from the exact 2 mg/kg × weight."""
     start = check_date(start, "taper start")
     shortest, longest = C.PREDNISOLONE_TAPER_WEEKS
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not shortest <= weeks <= longest:

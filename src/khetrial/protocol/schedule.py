@@ -57,7 +57,9 @@ def _half_width(week: int) -> int:
 
 
 def visit_definitions() -> tuple[VisitDefinition, ...]:
-    """The publication's visits with their windows in study days (see module doc)."""
+    """The publication's visits with their windows in study days: Pub., "the scheduled visits
+    (baseline; at 1, 2, 4, 8, 12, 24 36, 48, 60, 72, and 84 weeks; and 2 years)"; the windows
+    are the SAP's where it has one and project choices elsewhere (module doc)."""
     visits = []
     for week in C.VISIT_WEEKS:
         if week == 0:
@@ -91,7 +93,9 @@ class PlannedVisit:
 
 
 def plan_visits(randomized: date) -> tuple[PlannedVisit, ...]:
-    """The visit calendar of a patient randomized on ``randomized``."""
+    """The visit calendar of a patient randomized on ``randomized``: Pub.'s "scheduled visits
+    (baseline; at 1, 2, 4, ... 84 weeks; and 2 years)" as dates, day 0 = randomization
+    (bundle format: "day 0 = randomization = first dose")."""
     day0 = check_date(randomized, "randomization date")
     return tuple(PlannedVisit(v.code, v.name, day0 + timedelta(v.target_day),
                               day0 + timedelta(v.window_start_day), day0 + timedelta(v.window_end_day))
@@ -113,8 +117,9 @@ class VisitStatus:
 
 
 def visit_statuses(randomized: date, today: date, done: Mapping[str, date] | None = None) -> tuple[VisitStatus, ...]:
-    """Status of every visit on ``today``; ``done`` maps a visit code (``week_4``) to the date
-    it took place. Unknown codes are an input error."""
+    """Status of every visit of the Pub.'s "scheduled visits" on ``today`` (``upcoming``,
+    ``due`` inside the window, ends included, ``overdue``, ``done``); ``done`` maps a visit code
+    (``week_4``) to the date it took place. Unknown codes are an input error."""
     today = check_date(today, "today")
     visits = plan_visits(randomized)
     done = dict(done or {})
@@ -161,7 +166,9 @@ def trough_dates(start: date, until: date) -> tuple[date, ...]:
 
 
 def next_scheduled_trough(start: date, after: date) -> date:
-    """The first protocol trough date strictly after ``after`` (sirolimus started ``start``)."""
+    """The first protocol trough date strictly after ``after`` (sirolimus started ``start``):
+    troughs "weekly for 2 weeks, then every other week for 2 weeks, then monthly for 2 months,
+    and then every 3 months thereafter" (:func:`trough_dates`)."""
     start, after = check_date(start, "start date"), check_date(after, "after")
     horizon = max(after, start) + timedelta(max(interval for interval, _ in C.TROUGH_SCHEDULE))
     return next(d for d in trough_dates(start, horizon) if d > after)

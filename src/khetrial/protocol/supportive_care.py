@@ -34,7 +34,9 @@ class TransfusionAdvice:
 
 
 def plasma_reasons(active_bleeding: bool, platelets: Number | None, fibrinogen: Number | None) -> tuple[str, ...]:
-    """The circumstances (1)–(3) of the publication that hold: FFP and/or cryoprecipitate."""
+    """Which of the publication's circumstances hold for "Fresh frozen plasma and/or
+    cryoprecipitate": "(1) active bleeding; (2) platelet count <10 × 10⁹/L; and/or (3)
+    fibrinogen <0.5 g/L" (strictly below, exact on the values as written)."""
     reasons = []
     if check_flag(active_bleeding, "active bleeding"):
         reasons.append("(1) active bleeding")
@@ -61,7 +63,11 @@ def red_cell_reasons(symptomatic_anemia: bool, hemoglobin: Number | None) -> tup
 def transfusion_advice(*, active_bleeding: bool = False, platelets: Number | None = None,
                        fibrinogen: Number | None = None, hemoglobin: Number | None = None,
                        symptomatic_anemia: bool = False) -> tuple[TransfusionAdvice, ...]:
-    """The products the protocol indicates now (empty when none), each with its reasons."""
+    """The products the protocol indicates now (empty when none), each with its reasons:
+    plasma/cryoprecipitate in the circumstances "(1) active bleeding; (2) platelet count
+    <10 × 10⁹/L; and/or (3) fibrinogen <0.5 g/L"; "Packed red blood cell transfusion was
+    recommended for patients who had symptomatic anemia and/or hemoglobin concentrations
+    <60 g/L"."""
     advice = []
     plasma = plasma_reasons(active_bleeding, platelets, fibrinogen)
     if plasma:

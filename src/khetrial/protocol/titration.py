@@ -106,7 +106,10 @@ def _bounded_measurable(current: Fraction, proposed: Fraction) -> SirolimusDose:
 def titrate_sirolimus(current_dose_mg: Number, trough_ng_ml: Number, on: date,
                       sirolimus_start: date | None = None) -> TitrationAdvice:
     """Dose advice after a trough of ``trough_ng_ml`` on a dose of ``current_dose_mg`` (per
-    administration), decided on ``on``; see the module doc for the rule and its sources."""
+    administration), decided on ``on``. Pub.: "titrated to achieve trough levels of 10 to 15
+    ng/mL"; Rapamune label §2.1: "new Rapamune dose = current dose × (target concentration/
+    current concentration)" and "continue on the new maintenance dose for at least 7 to 14
+    days"; the ×2/×½ bound is a project choice (module doc)."""
     on = check_date(on, "date of the decision")
     current = positive(current_dose_mg, "current sirolimus dose", "mg")
     trough = positive(trough_ng_ml, "sirolimus trough", "ng/mL")

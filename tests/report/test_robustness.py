@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from khetrial.bundle import Bundle, read_bundle
+from khetrial.bundle import Bundle, read_bundle, write_bundle
 from khetrial.report import build_report
 from khetrial.report.tables import fmt_diff, fmt_num, fmt_p, fmt_pct
 
@@ -45,14 +45,20 @@ def example():
 
 
 def subset(bundle: Bundle, patient_ids, files=None) -> Bundle:
-    """The bundle restricted to ``patient_ids`` (screening kept whole), and to ``files`` if given."""
+    """The bundle restricted to ``patient_ids`` (and screen failures), and to ``files`` if given."""
     tables = {}
     for name, frame in bundle.tables.items():
         if files is not None and name not in files:
             continue
-        keep = name != "screening" and "patient_id" in frame.columns
-        tables[name] = frame[frame["patient_id"].isin(patient_ids)] if keep else frame
+        keep = frame["patient_id"].isin(patient_ids)
+        tables[name] = frame[keep | frame["patient_id"].isna()] if name == "screening" else frame[keep]
     return Bundle.from_tables(**tables)
+
+
+def valid(bundle: Bundle, folder: Path) -> Bundle:
+    """The bundle written and read back, which checks every rule of the format."""
+    write_bundle(bundle, folder)
+    return read_bundle(folder)
 
 
 def test_report_of_the_example_bundle(example):
@@ -79,10 +85,10 @@ DEGENERATE = {
 
 
 @pytest.mark.parametrize("case", sorted(DEGENERATE))
-def test_report_of_a_degenerate_bundle(example, case):
+def test_report_of_a_degenerate_bundle(example, case, tmp_path):
     ids, files = DEGENERATE[case]
     ids = list(example.patients["patient_id"]) if ids is None else ids
-    html = build_report(subset(example, ids, files))
+    html = build_report(valid(subset(example, ids, files), tmp_path / "bundle"))
     assert_complete_page(html)
     assert f"Randomized (n = {len(ids)})" in html
 
@@ -151,3 +157,18 @@ def test_missing_numbers_print_a_dash():
     # hand computation: 0.25 -> 25.0 percentage points; a missing interval is named, not invented
     assert fmt_diff(0.25, [None, None]) == "25.0 (not estimable)"
     assert fmt_diff(None, None) == "–"
+
+
+def test_report_command_on_a_one_arm_bundle(example, tmp_path):
+    from typer.testing import CliRunner
+
+    from khetrial.cli import app
+
+    folder = tmp_path / "b"
+    write_bundle(subset(example, ["KHE-002", "KHE-004", "KHE-005"]), folder)
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(out), "--results", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    assert_complete_page(out.read_text(encoding="utf-8"))
+    saved = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert saved["n"] == {"SP": 0, "S": 3} and "no patient in arm SP" in saved["not_estimable"]

@@ -86,11 +86,12 @@ def report(
     from khetrial.errors import KhetrialError
 
     try:
-        from khetrial.analysis import analyse, results_json
+        from khetrial.analysis import results_json
         from khetrial.report import write_report
+        from khetrial.report.results import report_results
 
         data = _load(bundle, db)
-        results = analyse(data)
+        results = report_results(data)  # the plan's results, or the descriptive ones with the reason
         if results_path is not None:
             results_path.parent.mkdir(parents=True, exist_ok=True)
             results_path.write_text(results_json(results) + "\n", encoding="utf-8")

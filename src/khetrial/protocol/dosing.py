@@ -57,12 +57,14 @@ def body_surface_area(weight_kg: Number, height_cm: Number, formula: str = "most
 
 
 def syringe_step_ml(volume_ml: Fraction) -> Fraction:
-    """The graduation used to measure ``volume_ml`` (0.01 mL below 1 mL, else 0.1 mL)."""
+    """The graduation used to measure ``volume_ml`` (0.01 mL below 1 mL, else 0.1 mL): the
+    project assumption on oral syringes in ``constants.SYRINGE_*`` (the publication is silent)."""
     return C.SYRINGE_SMALL_STEP_ML if volume_ml < C.SYRINGE_SMALL_MAX_ML else C.SYRINGE_LARGE_STEP_ML
 
 
 def measurable_volume_ml(volume_ml: Fraction, mode: str = "nearest") -> Fraction:
-    """``volume_ml`` on the syringe's graduations: ``nearest`` (half up), ``down`` or ``up``.
+    """``volume_ml`` on the syringe's graduations (project assumption, :func:`syringe_step_ml`):
+    ``nearest`` (half up), ``down`` or ``up``.
 
     Monotone non-decreasing in ``volume_ml`` in every mode (0.995 → 1.00, 1.04 → 1.0).
     """

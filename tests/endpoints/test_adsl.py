@@ -44,3 +44,24 @@ def test_censored_month12_values_are_empty_or_not_evaluable(make_bundle):
     # P2 is uncensored: 10 -> 1 mL is −90 % -> nearly_complete; censoring_day empty.
     p2 = derive_adsl(b).set_index("patient_id").loc["P2"]
     assert p2["lesion_category_m12"] == "nearly_complete" and str(p2["censoring_day"]) == "<NA>"
+
+
+def test_the_whole_analysis_leaves_every_input_table_as_it_was(example_bundle_dir):
+    # Style: derivations "never mutate or re-sort their input". The tables are put in reverse
+    # row order first, so a derivation that sorted in place would show up as a changed order.
+    import numpy as np
+    import pandas as pd
+
+    from khetrial.analysis import analyse
+    from khetrial.bundle import Bundle
+
+    bundle = read_bundle(example_bundle_dir)
+    reversed_tables = {name: table.iloc[::-1].reset_index(drop=True)
+                       for name, table in bundle.tables.items()}
+    shuffled = Bundle.from_tables(**reversed_tables)
+    before = {name: table.copy(deep=True) for name, table in shuffled.tables.items()}
+    derive_adsl(shuffled)
+    analyse(shuffled)
+    for name, table in shuffled.tables.items():
+        pd.testing.assert_frame_equal(table, before[name], obj=name)
+        assert np.array_equal(table.index, before[name].index)

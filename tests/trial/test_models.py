@@ -53,3 +53,11 @@ def test_a_screening_id_is_unique_among_rows_that_are_not_voided(db):
     models.Screening.objects.filter(pk=first.pk).update(voided=True, void_reason="duplicate")
     models.Screening.objects.create(screening_id="S1", site=site, date=dt.date(2018, 1, 2))
     assert models.Screening.objects.filter(screening_id="S1").count() == 2
+
+
+def test_the_committed_migrations_match_the_models(db):
+    # Issue 2: "migrations committed" — makemigrations --check exits non-zero when a model
+    # change has no migration.
+    from django.core.management import call_command
+
+    call_command("makemigrations", "trial", "--check", "--dry-run", verbosity=0)

@@ -298,3 +298,24 @@ def test_cli_import_and_export_on_an_sqlite_file_in_a_fresh_process(bundle, tmp_
         assert done.returncode == 0, done.stderr
     assert Path(tmp_path / "trial.sqlite3").exists()
     assert_same_bundle(read_bundle(tmp_path / "out"), read_bundle(tmp_path / "in"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["default", "environment"])
+def test_without_db_the_database_is_the_environments_or_khetrial_sqlite3_here(bundle, tmp_path,
+                                                                             where):
+    # Issue 2: "SQLite file by default (khetrial.sqlite3 in the working folder, or
+    # --db/KHETRIAL_DATABASE_URL)".
+    write_bundle(bundle, tmp_path / "in")
+    env = {k: v for k, v in os.environ.items() if k != "KHETRIAL_DATABASE_URL"}
+    expected = tmp_path / "khetrial.sqlite3"
+    if where == "environment":
+        expected = tmp_path / "elsewhere" / "chosen.sqlite3"
+        expected.parent.mkdir()
+        env["KHETRIAL_DATABASE_URL"] = f"sqlite:///{expected}"
+    khetrial = [sys.executable, "-m", "khetrial"]
+    done = subprocess.run(khetrial + ["import", str(tmp_path / "in"), "--json"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert expected.exists()
+    assert (tmp_path / "khetrial.sqlite3").exists() == (where == "default")

@@ -81,6 +81,7 @@ def test_taper_due_in_arm_sp_after_a_week_of_platelets_at_least_100():
     history = tuple((D0 + timedelta(d), 120) for d in (2, 4, 6, 8, 10))  # 10 − 2 = 8 ≥ 7 days
     patient = quiet(on_prednisolone=True, platelet_history=history)
     (alert,) = alerts(patient)
+    # first taper step: Pub. "2 mg/kg" × 5.2 kg × 4/5 (week 1 of the default 4) = 8.32 → 8.3 mg/day
     assert alert.code == "prednisolone_taper_due" and alert.details["plan"]["steps"][0]["daily_dose_mg"] == 8.3
     assert codes(replace(patient, arm="S")) == []
     assert codes(replace(patient, prednisolone_taper_started=True)) == []

@@ -92,3 +92,18 @@ def test_simulate_refuses_a_missing_scenario_file(tmp_path):
     result = runner.invoke(app, ["design", "simulate", str(tmp_path / "none.toml")])
     assert result.exit_code == 2
     assert "does not" in result.output and "exist" in result.output
+
+
+def test_simulate_workers_option_gives_the_same_result_as_one_worker():
+    # Issue 7: "--workers N to use all cores"; the same seed gives the same trials for any N.
+    from .conftest import SCENARIOS
+
+    outs = []
+    for workers in ("1", "2"):
+        result = runner.invoke(app, ["design", "simulate", str(SCENARIOS / "publication.toml"),
+                                     "--trials", "500", "--seed", "8", "--workers", workers,
+                                     "--json"])
+        assert result.exit_code == 0, result.output
+        outs.append(json.loads(result.stdout))
+    assert outs[0]["endpoints"] == outs[1]["endpoints"]
+    assert outs[0]["primary_difference"] == outs[1]["primary_difference"]

@@ -154,3 +154,23 @@ def test_a_bundle_loaded_from_the_database_gives_the_same_results(db, example_bu
     from_db.pop("provenance")
     from_folder.pop("provenance")
     assert results_json(from_db) == results_json(from_folder)
+
+
+@pytest.mark.slow
+def test_cli_analyse_with_db_in_a_fresh_process_gives_the_bundles_results(example_bundle_dir, tmp_path):
+    # Issue 3: "khetrial analyse BUNDLE --out results.json (also --db URL instead of a bundle)".
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'trial.sqlite3'}"
+    env = {k: v for k, v in os.environ.items() if k != "KHETRIAL_DATABASE_URL"}
+    khetrial = [sys.executable, "-m", "khetrial"]
+    for args in (["import", str(example_bundle_dir), "--db", url, "--json"],
+                 ["analyse", "--db", url, "--out", str(tmp_path / "results.json")]):
+        done = subprocess.run(khetrial + args, capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    from_db = json.loads((tmp_path / "results.json").read_text())
+    from_folder = json.loads(results_json(analyse(read_bundle(example_bundle_dir))))
+    assert from_db.pop("provenance")["bundle_sha256"].keys() == from_folder.pop("provenance")["bundle_sha256"].keys()
+    assert from_db == from_folder

@@ -28,3 +28,18 @@ def report_path(published_bundle, published_results, tmp_path_factory):
     from khetrial.report import write_report
 
     return write_report(published_bundle, tmp_path_factory.mktemp("html") / "report.html", published_results)
+
+
+@pytest.fixture(scope="session")
+def one_arm_report_path(tmp_path_factory):
+    """The report of the example bundle cut to its sirolimus + prednisolone patients (a descriptive page)."""
+    from pathlib import Path
+
+    from khetrial.bundle import Bundle, read_bundle
+    from khetrial.report import write_report
+
+    example = read_bundle(Path(__file__).resolve().parents[2] / "examples" / "bundle")
+    sp = example.patients.loc[example.patients["arm"].astype(str) == "SP", "patient_id"]
+    tables = {name: frame[frame["patient_id"].isin(sp) | (name == "screening") & frame["patient_id"].isna()]
+              for name, frame in example.tables.items()}
+    return write_report(Bundle.from_tables(**tables), tmp_path_factory.mktemp("html") / "one-arm.html")

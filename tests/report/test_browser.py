@@ -13,7 +13,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 
 @pytest.mark.browser
-def test_report_renders_offline_in_chromium(report_path, output_dir):
+@pytest.mark.parametrize("report", ["report_path", "one_arm_report_path"])
+def test_report_renders_offline_in_chromium(report, output_dir, request):
+    report_path = request.getfixturevalue(report)
     if shutil.which("chromium") is None:
         pytest.skip("Debian's chromium is not installed (make browser)")
     from playwright.sync_api import sync_playwright
@@ -31,11 +33,11 @@ def test_report_renders_offline_in_chromium(report_path, output_dir):
                                    timeout=30000)
             divs = page.evaluate("Array.from(document.querySelectorAll('.plotly-graph-div'))"
                                  ".map(d => [d.id, d.querySelector('svg') !== null])")
-            page.screenshot(path=str(output_dir / "report.png"), full_page=True)
+            page.screenshot(path=str(output_dir / f"{report_path.stem}.png"), full_page=True)
         finally:
             browser.close()
     assert len(divs) == 4
     assert all(has_svg for _, has_svg in divs), divs
     assert errors == []
     assert requests == []
-    assert (output_dir / "report.png").stat().st_size > 10_000
+    assert (output_dir / f"{report_path.stem}.png").stat().st_size > 10_000

@@ -63,7 +63,7 @@ def fmt_diff(diff, ci) -> str:
 
 def not_estimable_html(title: str, reason: str) -> str:
     """A table that cannot be filled: its title and the reason, in the tables' style."""
-    return (f"<div class='gt_table_placeholder'><h3 class='table-title'>{escape(title)}</h3>"
+    return (f"<div class='table-placeholder'><h3 class='table-title'>{escape(title)}</h3>"
             f"<p class='note'>Not estimable: {escape(reason)}</p></div>")
 
 

@@ -110,9 +110,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-                           "frame-ancestors 'none'; form-action 'self'")
+# Scripts only from the application itself (no inline script); inline styles are allowed
+# because plotly's charts set them.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; "
+                           "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                           "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                           "form-action 'self'")
 _HTTPS = os.environ.get("KHETRIAL_HTTPS", "0") == "1"
 SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS

@@ -59,7 +59,7 @@ urlpatterns = [
     path("downloads/report.html", trial.download_report, name="download_report"),
     path("users/", trial.users, name="users"),
     path("users/<str:username>/disable/", trial.user_disable, name="user_disable"),
-    path("static/plotly.min.js", static.plotly_js, name="plotly_js"),
+    path("vendor/plotly.min.js", static.plotly_js, name="plotly_js"),
     path("static/<path:path>", static.static_file, name="static"),
     path("api/openapi.json", allow(*OPENAPI_ROLES)(openapi_view), name="openapi"),
     path("api/", _api_urls()),

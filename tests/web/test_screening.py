@@ -81,3 +81,13 @@ def test_statistician_downloads_the_bundle(trial, login):
     assert r.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
     assert "bundle/patients.csv" in names
+
+
+def test_statistician_downloads_the_report_and_it_is_recorded(trial, login):
+    from khetrial.audit.models import AuditEntry
+
+    c = login("stat")
+    r = c.get("/downloads/report.html")
+    assert r.status_code == 200 and r["Content-Disposition"].endswith('report.html"')
+    assert b"<html" in r.content[:2000].lower()
+    assert AuditEntry.objects.filter(action="export", detail="report download").exists()

@@ -20,7 +20,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if not request.path.startswith("/" + settings.STATIC_URL.strip("/")):
+        if not request.path.startswith(("/" + settings.STATIC_URL.strip("/"), "/vendor/")):
             response.setdefault("Cache-Control", "no-store")
         return response
 
@@ -59,8 +59,8 @@ class BlindingGuardMiddleware:
         from khetrial.web.blinding import disclosure_for, leaks
 
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or request.path.startswith("/static/"):
-            return response  # static files hold no trial data
+        if user is None or not user.is_authenticated or request.path.startswith(("/static/", "/vendor/")):
+            return response  # static files and libraries hold no trial data
         disclosure = disclosure_for(user)
         if not disclosure.blinded:
             return response

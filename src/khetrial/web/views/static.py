@@ -9,7 +9,7 @@ from django.views.static import serve
 
 from khetrial.web.permissions import public
 
-STATIC_ROOT = Path(__file__).resolve().parent.parent / "static" / "web"
+STATIC_ROOT = Path(__file__).resolve().parent.parent / "static"
 
 
 @public

@@ -10,7 +10,7 @@ from django.urls import path
 from khetrial.web.api import OPENAPI_ROLES, api, openapi_view
 from khetrial.web.permissions import allow
 from khetrial.web.views import audit, auth, entry, patients, queries, screening, static, trial
-from khetrial.web.views import bedside, unblinding
+from khetrial.web.views import bedside, pedsql, unblinding
 
 handler400 = "khetrial.web.errors.bad_request"
 handler403 = "khetrial.web.errors.permission_denied"
@@ -33,6 +33,7 @@ urlpatterns = [
     path("dashboard/", bedside.dashboard, name="dashboard"),
     path("patients/", patients.patient_list, name="patients"),
     path("patients/<str:patient_id>/", patients.patient_detail, name="patient"),
+    path("patients/<str:patient_id>/qol/questionnaire/", pedsql.questionnaire, name="pedsql"),
     path("patients/<str:patient_id>/<str:table_name>/add/", entry.add_record, name="record_add"),
     path("patients/<str:patient_id>/<str:table_name>/<int:pk>/edit/", entry.edit_record,
          name="record_edit"),

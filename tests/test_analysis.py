@@ -94,6 +94,10 @@ def test_analyse_the_example_bundle_gives_every_key_of_the_plan(example_bundle_d
     expected = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in example_bundle_dir.glob("*.csv")}
     assert results["provenance"]["bundle_sha256"] == expected
     assert results["provenance"]["run_at_utc"] == "2026-01-02T03:04:05Z"
+    # Issue 3: "a provenance object: khetrial version, ..." — the installed distribution's version
+    from importlib.metadata import version
+
+    assert results["provenance"]["khetrial_version"] == version("khetrial")
     json.loads(results_json(results))  # strict JSON, no NaN
 
 

@@ -59,6 +59,7 @@ urlpatterns = [
     path("downloads/bundle.zip", trial.download_bundle, name="download_bundle"),
     path("downloads/report.html", trial.download_report, name="download_report"),
     path("users/", trial.users, name="users"),
+    path("sites/", trial.sites, name="sites"),
     path("users/<str:username>/disable/", trial.user_disable, name="user_disable"),
     path("vendor/plotly.min.js", static.plotly_js, name="plotly_js"),
     path("static/<path:path>", static.static_file, name="static"),

@@ -126,3 +126,17 @@ def test_parallel_randomizations_take_distinct_entries_in_order(transactional_db
         assert positions == list(range(1, 41))
     for site, got in results:  # each process saw its own allocations in increasing order
         assert got == sorted(got)
+
+
+def test_a_site_added_later_gets_the_stratum_the_seed_gives_it(db):
+    from khetrial.randomization.lists import generate_allocation_list
+    from khetrial.randomization.models import AllocationEntry
+    from khetrial.randomization.services import add_stratum
+
+    _setup_list(per_site=10)
+    assert add_stratum("F", actor="adm") > 0
+    assert add_stratum("F", actor="adm") == 0
+    stored = [(e.position, e.arm) for e in
+              AllocationEntry.objects.filter(site_code="F").order_by("position")]
+    expected = [(s.position, s.arm) for s in generate_allocation_list(["F"], 10, "alloc-tests")]
+    assert stored == expected

@@ -91,3 +91,26 @@ def test_statistician_downloads_the_report_and_it_is_recorded(trial, login):
     assert r.status_code == 200 and r["Content-Disposition"].endswith('report.html"')
     assert b"<html" in r.content[:2000].lower()
     assert AuditEntry.objects.filter(action="export", detail="report download").exists()
+
+
+def test_admin_adds_a_site_and_it_can_randomize(trial, login):
+    from khetrial.randomization.models import Stratum
+
+    c = login("adm")
+    assert c.post("/sites/", {"code": "F", "name": "Centre F"}).status_code == 302
+    assert Stratum.objects.filter(site_code="F").exists()
+    assert c.post("/sites/", {"code": "F"}).status_code == 200  # exists already
+
+
+def test_randomization_form_checks_baseline_ranges(trial, login):
+    c = login("inv_a")
+    from khetrial.trial.models import Screening
+
+    pk = Screening.objects.get(screening_id="SCR-A1").pk
+    r = c.post(f"/screening/{pk}/randomize/", {"patient_id": "A-11", "sex": "F",
+                                               "birth_date": "2018-01-01", "weight_kg": "81",
+                                               "height_cm": "29", "lesion_depth": "deep",
+                                               "lesion_site": "trunk", "biopsy": "1"})
+    # bundle format: weight_kg 0.5–80, height_cm 30–180
+    assert r.status_code == 200
+    assert {"weight_kg", "height_cm"} <= set(r.context["form"].errors)

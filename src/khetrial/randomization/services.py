@@ -60,6 +60,31 @@ def create_allocation_list(site_codes, *, seed: str, per_site: int = DEFAULT_PER
     return len(slots)
 
 
+def add_stratum(site_code: str, *, actor: str = "system") -> int:
+    """Give a site added after set-up its stratum, generated from the recorded seed.
+
+    Each stratum depends only on the seed and the site code, so the new stratum is the one the
+    list would have held had the site existed at set-up. Returns the entries added (0 when the
+    trial has no list yet, or the site already has its stratum).
+    """
+    from khetrial.audit.trail import record_event
+    from khetrial.randomization.models import AllocationEntry, AllocationList, Stratum
+
+    with transaction.atomic():
+        meta = AllocationList.objects.select_for_update().first()
+        if meta is None or Stratum.objects.filter(site_code=site_code).exists():
+            return 0
+        sizes = tuple(int(b) for b in meta.block_sizes.split(","))
+        slots = generate_allocation_list([site_code], meta.per_site, meta.seed, sizes)
+        AllocationEntry.objects.bulk_create(
+            AllocationEntry(site_code=s.site_code, position=s.position, arm=s.arm,
+                            block=s.block, block_size=s.block_size) for s in slots)
+        Stratum.objects.create(site_code=site_code)
+        record_event("allocation_list", actor=actor,
+                     detail=f"stratum added for site {site_code}: {len(slots)} entries")
+    return len(slots)
+
+
 def allocate_entry(site_code: str, patient_id: str, *, actor: str) -> Allocation:
     """Take the next unused entry of ``site_code``'s stratum for ``patient_id``.
 

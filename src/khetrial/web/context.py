@@ -15,6 +15,7 @@ NAV = (
     ("Downloads", "downloads", (STATISTICIAN,)),
     ("Database lock", "lock", (STATISTICIAN, ADMIN)),
     ("Users", "users", (ADMIN,)),
+    ("Sites", "sites", (ADMIN,)),
 )
 
 

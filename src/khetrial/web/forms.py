@@ -158,3 +158,8 @@ class UserForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, r) for r in ROLES]
+
+
+class SiteForm(forms.Form):
+    code = forms.SlugField(max_length=64, help_text="the bundle's site_id")
+    name = forms.CharField(max_length=200, required=False)

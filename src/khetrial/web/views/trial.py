@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from khetrial.errors import KhetrialError
-from khetrial.web.forms import ReasonForm, UserForm
+from khetrial.web.forms import ReasonForm, SiteForm, UserForm
 from khetrial.web.permissions import ADMIN, STATISTICIAN, allow
 
 
@@ -102,6 +102,26 @@ def users(request):
         except KhetrialError as exc:
             form.add_error(None, str(exc))
     return render(request, "web/users.html", {"accounts": list_users(), "form": form})
+
+
+@allow(ADMIN)
+def sites(request):
+    """Sites (centres); a site added after set-up gets its allocation stratum at once."""
+    from khetrial.randomization.services import add_stratum
+    from khetrial.trial.models import Site
+
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].strip()
+        if Site.objects.filter(code=code).exists():
+            form.add_error("code", f"site {code} exists already")
+        else:
+            Site.objects.create(code=code, name=form.cleaned_data["name"])
+            add_stratum(code, actor=request.user.username)
+            messages.success(request, f"site {code} added")
+            return redirect("sites")
+    return render(request, "web/sites.html", {"sites": Site.objects.order_by("code"),
+                                              "form": form})
 
 
 @allow(ADMIN)

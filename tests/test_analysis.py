@@ -117,6 +117,18 @@ def test_analyse_refuses_a_bundle_with_one_arm_only():
         analyse(Bundle.from_tables(patients=patients))
 
 
+def test_a_valid_bundle_without_patients_derives_an_empty_adsl_and_is_refused_by_analyse(example_bundle_dir):
+    # bundle-format.md allows a patients.csv with a header and no rows; the plan's comparison
+    # then has no patient in either arm, which analyse must say in words (not a TypeError).
+    full = read_bundle(example_bundle_dir)
+    empty = full.replace(**{name: table.iloc[0:0] for name, table in full.tables.items()})
+    from khetrial.endpoints.adsl import derive_adsl
+
+    assert len(derive_adsl(empty)) == 0
+    with pytest.raises(AnalysisError, match="no patient in arm SP and S"):
+        analyse(empty)
+
+
 def test_cli_derive_writes_the_plan_columns(example_bundle_dir, tmp_path):
     out = tmp_path / "adsl.csv"
     result = runner.invoke(app, ["derive", str(example_bundle_dir), "--out", str(out)])

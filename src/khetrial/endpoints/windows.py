@@ -47,8 +47,8 @@ def derive_study_day(table: pd.DataFrame, patients: pd.DataFrame, date_col: str 
     position = pd.Index(patients["patient_id"].astype("string")).get_indexer(
         table["patient_id"].astype("string"))
     day0 = np.asarray(pd.to_datetime(patients["randomization_date"]).to_numpy(), dtype="datetime64[D]")
-    randomized = np.where(position >= 0, day0[np.maximum(position, 0)] if len(day0) else np.datetime64("NaT"),
-                          np.datetime64("NaT"))
+    randomized = np.where(position >= 0, day0[np.maximum(position, 0)] if len(day0) else np.datetime64("NaT", "D"),
+                          np.datetime64("NaT", "D"))
     out = table.copy()
     out[day_col] = compute_study_day(out[date_col].to_numpy(), randomized).to_numpy()
     return out

@@ -35,7 +35,10 @@ def derive(
     db: str = typer.Option(None, "--db", help=DB_HELP, show_default=False),
     out: Path = typer.Option(Path("adsl.csv"), "--out", "-o", help="Where to write the per-patient analysis dataset (CSV)."),
 ) -> None:
-    """Write the per-patient analysis dataset (adsl.csv): censoring day and every endpoint."""
+    """Write the per-patient analysis dataset (adsl.csv).
+
+    Censoring day and every endpoint of the analysis plan, one row per patient.
+    """
     from khetrial.errors import KhetrialError
 
     try:
@@ -57,7 +60,10 @@ def analyse(
     out: Path = typer.Option(Path("results.json"), "--out", "-o", help="Where to write results.json."),
     as_json: bool = typer.Option(False, "--json", help="Also print the results object as one JSON object on stdout (no table)."),
 ) -> None:
-    """Run the statistical analysis plan and write results.json (prints the binary endpoints)."""
+    """Run the statistical analysis plan and write results.json.
+
+    Prints the binary endpoints as a table.
+    """
     from khetrial.errors import KhetrialError
 
     try:

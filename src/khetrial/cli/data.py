@@ -15,7 +15,10 @@ def validate(
     bundle: Path = typer.Argument(..., help="Bundle folder holding patients.csv, labs.csv, medications.csv ..."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (valid, counts or problems) instead of text."),
 ) -> None:
-    """Check a trial data bundle against every rule of the format; list every problem."""
+    """Check a bundle against every rule of the format.
+
+    Lists every problem found (file, line, column, value, what is allowed); exit status 2.
+    """
     from khetrial.bundle import validate_bundle
     from khetrial.errors import BundleError
 

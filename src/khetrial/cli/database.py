@@ -25,7 +25,10 @@ def import_(
                                     "(default: system)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object."),
 ) -> None:
-    """Validate a bundle and import it into the database, all or nothing."""
+    """Validate a bundle and import it into the database.
+
+    One transaction: all or nothing.
+    """
     from khetrial import db as database
     from khetrial.bundle import read_bundle
     from khetrial.errors import KhetrialError
@@ -54,7 +57,10 @@ def export(
                                           help="Only this site code (repeat for several)."),
     as_json: bool = typer.Option(False, "--json", help="Print the row counts as one JSON object."),
 ) -> None:
-    """Export the database's rows that are not voided as a bundle folder."""
+    """Write the database back as a bundle folder.
+
+    Rows that are voided are left out.
+    """
     from khetrial import db as database
     from khetrial.errors import KhetrialError
     from khetrial.store import export_bundle_to

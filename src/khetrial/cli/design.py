@@ -11,7 +11,7 @@ from khetrial.cli.app import app, console, fail
 from khetrial.protocol.constants import ALPHA
 
 design_app = typer.Typer(
-    help="Design the next trial: power, sample size, simulated operating characteristics.",
+    help="Design the next trial: power, sample size, simulation.",
     no_args_is_help=True,
 )
 app.add_typer(design_app, name="design")

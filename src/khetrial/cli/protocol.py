@@ -40,7 +40,11 @@ def dose(
     formula: str = typer.Option("mosteller", "--formula", help="Body-surface area formula: mosteller, haycock or du_bois."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
 ) -> None:
-    """Starting doses (sirolimus 0.8 mg/m² twice daily, prednisolone 2 mg/kg daily, TMP-SMX) and trough titration."""
+    """Starting doses from body size, and sirolimus trough titration.
+
+    Sirolimus 0.8 mg/m² twice daily, prednisolone 2 mg/kg once daily, TMP-SMX prophylaxis;
+    given a trough, the titrated dose and the next trough date.
+    """
     from khetrial.errors import ConfigurationError, KhetrialError
     from khetrial.protocol.dosing import starting_doses
     from khetrial.protocol.titration import titrate_sirolimus
@@ -122,7 +126,10 @@ def schedule(
     done: list[str] = typer.Option([], "--done", help="A visit already done, CODE=YYYY-MM-DD (e.g. week_1=2026-03-09); repeatable."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
 ) -> None:
-    """The study calendar: visits with windows, trough checks, blood counts, MRI and PedsQL dates."""
+    """The study calendar of one patient, from the randomization date.
+
+    Visits with windows, trough checks, blood counts, MRI and PedsQL dates.
+    """
     from khetrial.errors import KhetrialError
     from khetrial.protocol.schedule import study_calendar, visit_statuses
 

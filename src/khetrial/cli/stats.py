@@ -15,7 +15,7 @@ from khetrial.protocol.constants import CONFIDENCE_LEVEL
 from khetrial.stats.proportions import METHODS  # light: scipy is imported only when computing
 
 stats_app = typer.Typer(no_args_is_help=True, help="Statistics from counts: differences of proportions, intervals, Fisher's test.")
-app.add_typer(stats_app, name="stats", help="Statistics from counts: differences of proportions, intervals, Fisher's test.")
+app.add_typer(stats_app, name="stats", help="Statistics from counts (differences, intervals, Fisher).")
 
 _COUNT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 METHOD_LABELS = {"newcombe": "Newcombe hybrid score", "wald": "Wald",

@@ -33,7 +33,10 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     threads: int = typer.Option(4, "--threads", help="Worker threads of the server."),
 ) -> None:
-    """Start the web application (migrations applied first) with the waitress WSGI server."""
+    """Start the web application (the waitress WSGI server).
+
+    Migrations are applied first.
+    """
     from khetrial.errors import KhetrialError
 
     try:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("dashboard/", bedside.dashboard, name="dashboard"),
     path("patients/", patients.patient_list, name="patients"),
     path("patients/<str:patient_id>/", patients.patient_detail, name="patient"),
+    path("patients/<str:patient_id>/edit/", entry.edit_patient, name="patient_edit"),
     path("patients/<str:patient_id>/qol/questionnaire/", pedsql.questionnaire, name="pedsql"),
     path("patients/<str:patient_id>/<str:table_name>/add/", entry.add_record, name="record_add"),
     path("patients/<str:patient_id>/<str:table_name>/<int:pk>/edit/", entry.edit_record,

@@ -113,3 +113,19 @@ def test_openapi_schema_is_served(trial, login):
     schema = c.get("/api/openapi.json").json()
     assert schema["openapi"].startswith("3.") and "/api/patients/{patient_id}/{table_name}" in (
         schema["paths"])
+
+
+def test_baseline_correction_needs_a_reason_and_never_touches_the_arm(trial, login):
+    from khetrial.audit.models import AuditEntry
+    from khetrial.trial.models import Patient
+
+    c = login("inv_a")
+    form = {"sex": "F", "birth_date": "2017-12-01", "weight_kg": "6.2", "height_cm": "62",
+            "lesion_depth": "deep", "lesion_site": "trunk", "biopsy": "1", "arm": "S"}
+    assert c.post("/patients/A-01/edit/", form).status_code == 200  # no reason
+    assert c.post("/patients/A-01/edit/", {**form, "reason": "scale recalibrated"}
+                  ).status_code == 302
+    p = Patient.objects.get(patient_id="A-01")
+    assert (p.weight_kg, p.arm) == (6.2, "SP")
+    entry = AuditEntry.objects.get(action="change", field="weight_kg", patient_id="A-01")
+    assert (entry.old, entry.new, entry.reason) == ("6.0", "6.2", "scale recalibrated")

@@ -102,6 +102,13 @@ def record_form_class(table: str, fields: tuple[str, ...]) -> type[RecordForm]:
     return type(f"{table.title().replace('_', '')}Form", (RecordForm,), attrs)
 
 
+def baseline_form_class(fields: tuple[str, ...]) -> type[RecordForm]:
+    """The form for correcting a patient's baseline columns (``patients.csv``)."""
+    spec = TABLE_SPECS["patients"]
+    attrs = {"table_name": "patients", **{n: spec_field(spec.column(n)) for n in fields}}
+    return type("BaselineForm", (RecordForm,), attrs)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="reason", help_text="Required: recorded in the audit trail.",
                              widget=forms.TextInput(attrs={"size": 60}))

@@ -120,3 +120,30 @@ def _initial(value):
     if isinstance(value, bool):
         return "1" if value else "0"
     return value
+
+
+BASELINE_FIELDS = ("sex", "birth_date", "weight_kg", "height_cm", "lesion_depth", "lesion_site",
+                   "kmp_onset_date", "biopsy")  # not: patient_id, site, arm, randomization_date
+
+
+@allow(INVESTIGATOR)
+def edit_patient(request, patient_id):
+    """Correct a patient's baseline data (never the allocation), with a reason."""
+    from khetrial.audit.trail import audit_context
+    from khetrial.web.forms import baseline_form_class
+
+    patient = visible_patient(request, patient_id)
+    initial = {f: _initial(getattr(patient, f)) for f in BASELINE_FIELDS}
+    form = baseline_form_class(BASELINE_FIELDS)(request.POST or None, initial=initial,
+                                                correction=True)
+    if request.method == "POST" and form.is_valid():
+        for f in BASELINE_FIELDS:
+            setattr(patient, f, form.cleaned_data[f])
+        with transaction.atomic(), audit_context(actor=request.user.username,
+                                                 role=request.disclosure.role, form="patients",
+                                                 reason=form.cleaned_data["reason"]):
+            patient.save()
+        return redirect("patient", patient_id=patient.patient_id)
+    return render(request, "web/record_form.html", {"table": {"title": "Baseline"},
+                                                    "patient_id": patient.patient_id,
+                                                    "form": form, "action": "Correct"})

@@ -132,3 +132,19 @@ def test_demo_accounts_one_per_role(db):
 
     for username, _, _, password in accounts:
         assert Client().login(username=username, password=password)
+
+
+def test_an_expired_session_is_sent_back_to_login(site_a, client):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from khetrial.accounts.services import add_user
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    assert client.login(username="alice", password=PASSWORD)
+    assert client.get("/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    r = client.get("/")
+    assert r.status_code == 302 and r["Location"].startswith("/login/")

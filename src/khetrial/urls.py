@@ -7,7 +7,7 @@ walks this configuration, so a new route without roles fails the test suite.
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from khetrial.web.api import OPENAPI_ROLES, api, openapi_view
+from khetrial.web.api import OPENAPI_ROLES, api, docs_view, openapi_view
 from khetrial.web.permissions import allow
 from khetrial.web.views import audit, auth, entry, patients, queries, screening, static, trial
 from khetrial.web.views import bedside, pedsql, unblinding
@@ -65,5 +65,6 @@ urlpatterns = [
     path("vendor/plotly.min.js", static.plotly_js, name="plotly_js"),
     path("static/<path:path>", static.static_file, name="static"),
     path("api/openapi.json", allow(*OPENAPI_ROLES)(openapi_view), name="openapi"),
+    path("api/docs", allow(*OPENAPI_ROLES)(docs_view), name="api_docs"),
     path("api/", _api_urls()),
 ]

@@ -55,7 +55,7 @@ def page_routes(site: str, username: str = "") -> list[Route]:
     values = samples(site, username)
     out = []
     for pattern, p in _walk(get_resolver().url_patterns):
-        if pattern.startswith("api/") and pattern != "api/openapi.json":
+        if pattern.startswith("api/") and pattern not in ("api/openapi.json", "api/docs"):
             continue
         roles = getattr(p.callback, "khetrial_roles", None)
         if roles is None:

@@ -129,3 +129,9 @@ def test_baseline_correction_needs_a_reason_and_never_touches_the_arm(trial, log
     assert (p.weight_kg, p.arm) == (6.2, "SP")
     entry = AuditEntry.objects.get(action="change", field="weight_kg", patient_id="A-01")
     assert (entry.old, entry.new, entry.reason) == ("6.0", "6.2", "scale recalibrated")
+
+
+def test_api_docs_page_lists_the_routes(trial, login):
+    c = login("inv_a")
+    page = c.get("/api/docs").content.decode()
+    assert "/api/patients/{patient_id}/{table_name}" in page and "PATCH" in page

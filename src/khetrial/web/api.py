@@ -257,3 +257,14 @@ def openapi_view(request):
     from django.http import JsonResponse
 
     return JsonResponse(api.get_openapi_schema(path_prefix="/api/"))
+
+
+def docs_view(request):
+    """A readable page of the API's routes (offline: no Swagger UI from a CDN)."""
+    from django.shortcuts import render
+
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    routes = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+               "parameters": ", ".join(p["name"] for p in op.get("parameters", []))}
+              for path, ops in schema["paths"].items() for method, op in ops.items()]
+    return render(request, "web/api_docs.html", {"routes": routes})

@@ -164,3 +164,26 @@ def test_emergency_unblinding_needs_a_second_person_and_reveals_one_patient(walk
     assert not FORBIDDEN.search(c.get("/patients/A-02/").content.decode())
     actions = set(AuditEntry.objects.filter(patient_id="A-02").values_list("action", flat=True))
     assert {"unblind_request", "unblind_approve", "unblind_reveal"} <= actions
+
+
+def test_free_text_naming_a_treatment_is_withheld_not_leaked(walkable, login):
+    """A colleague's reason or query text may mention a drug: the assessor's pages still open
+    (no guard 500) and show the text as withheld."""
+    from khetrial.audit.trail import audit_context
+    from khetrial.trial.models import MriScan
+    from khetrial.web.blinding import WITHHELD
+    from khetrial.web.models import DataQuery
+
+    mri = MriScan.objects.get(patient__patient_id="A-01")
+    with audit_context(actor="inv_a", role="investigator", reason="re-read after prednisolone"):
+        mri.lesion_volume_ml = 41.0
+        mri.save()
+    DataQuery.objects.create(patient_id="A-01", site_code="A", table="mri", raised_by="mon",
+                             text="volume while on sirolimus 0.8 mg/m2?")
+    c = login("assessor_a")
+    for url in ("/audit/", "/queries/", "/patients/A-01/", "/audit.csv", "/api/audit"):
+        r = c.get(url)
+        text = r.content.decode()
+        assert r.status_code == 200, url
+        assert not FORBIDDEN.search(text), url
+    assert WITHHELD in c.get("/audit/").content.decode()

@@ -51,6 +51,7 @@ def _leak_pattern() -> re.Pattern:
 
 
 LEAK_PATTERN = _leak_pattern()
+WITHHELD = "[withheld: blinded]"
 
 
 def leaks(text: str) -> str | None:
@@ -92,6 +93,22 @@ class Disclosure:
     def tables(self) -> list[str]:
         return [t for t in ALL_TABLES if self.may_see(t)]
 
+    # -- free text -------------------------------------------------------------------------
+    def redact(self, value):
+        """Free text for this user: for a blinded role, text naming a treatment is withheld
+        (a reason or query typed by an unblinded colleague may mention one)."""
+        if self.blinded and isinstance(value, str) and leaks(value) is not None:
+            return WITHHELD
+        return value
+
+    def queries(self, queries) -> list:
+        """Data queries with their free text passed through :meth:`redact` (not saved)."""
+        out = list(queries)
+        for q in out:
+            q.text, q.answer, q.field = self.redact(q.text), self.redact(q.answer), \
+                self.redact(q.field)
+        return out
+
     # -- rows ---------------------------------------------------------------------------
     def patients(self, queryset=None):
         """The patients this user may see (site scope); none for a non-clinical role."""
@@ -121,7 +138,7 @@ class Disclosure:
         """One model row as ``{field: value}`` with only the fields this user may receive."""
         out = {"id": obj.pk}
         for name in self.fields(table):
-            out[name] = _value(obj, name)
+            out[name] = self.redact(_value(obj, name))
         if table != "patients" and hasattr(obj, "patient_id") and table != "screening":
             out = {"id": obj.pk, "patient_id": obj.patient.patient_id,
                    **{k: v for k, v in out.items() if k != "id"}}
@@ -167,6 +184,7 @@ class Disclosure:
                "detail": entry.detail}
         if not self.blinded:
             return row
+        row = {k: self.redact(v) for k, v in row.items()}
         if entry.action in BLINDED_EVENTS:
             return row if entry.actor == self.username else None
         table = TABLE_OF_MODEL.get(entry.detail)

@@ -56,7 +56,7 @@ def patient_detail(request, patient_id):
         queries = queries.filter(table__in=d.tables())
     return render(request, "web/patient_detail.html", {
         "patient": d.row("patients", patient), "patient_columns": d.fields("patients"),
-        "sections": sections, "timeline": timeline, "queries": queries,
+        "sections": sections, "timeline": timeline, "queries": d.queries(queries),
         "charts": _charts_json(d, patient) if d.may_see("labs") else None,
         "can_query": request.disclosure.role == "monitor",
         "bedside": bedside_context(request, patient)})

@@ -29,7 +29,8 @@ def query_list(request):
     qs = _visible_queries(request)
     if status in ("open", "answered", "closed"):
         qs = qs.filter(status=status)
-    return render(request, "web/queries.html", {"queries": qs[:500], "status": status})
+    return render(request, "web/queries.html", {
+        "queries": request.disclosure.queries(qs[:500]), "status": status})
 
 
 @allow(MONITOR)

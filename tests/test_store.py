@@ -116,8 +116,6 @@ def test_import_then_export_gives_back_the_same_bundle(db, bundle):
 
 
 def test_example_bundle_round_trips_through_the_database(db, example_bundle_dir):
-    if not (example_bundle_dir / "patients.csv").exists():
-        pytest.skip("examples/bundle is not there yet")
     original = read_bundle(example_bundle_dir)
     store.import_bundle(original)
     assert_same_bundle(store.export_bundle(), original)

@@ -81,16 +81,23 @@ def _check_difference(p_control: float, p_experimental: float) -> float:
     return d
 
 
+def _check_design(p_control, p_experimental, n_control, n_experimental, alpha):
+    """Checked (p_control, p_experimental, n_control, n_experimental, alpha); n_experimental
+    defaults to n_control (1:1)."""
+    p_c = _check_proportion("p_control", p_control)
+    p_e = _check_proportion("p_experimental", p_experimental)
+    n_c = _check_n("n_control", n_control)
+    n_e = n_c if n_experimental is None else _check_n("n_experimental", n_experimental)
+    return p_c, p_e, n_c, n_e, _check_alpha(alpha)
+
+
 # --- analytic (normal approximation) ------------------------------------------------------------
 def compute_power_normal(p_control: float, p_experimental: float, n_control: float,
                          n_experimental: float | None = None, alpha: float = ALPHA,
                          strict: bool = False) -> float:
     """Power of the two-sided two-proportion z (χ²) test, as R's ``power.prop.test``."""
-    p_c = _check_proportion("p_control", p_control)
-    p_e = _check_proportion("p_experimental", p_experimental)
-    n_c = _check_n("n_control", n_control)
-    n_e = n_c if n_experimental is None else _check_n("n_experimental", n_experimental)
-    alpha = _check_alpha(alpha)
+    p_c, p_e, n_c, n_e, alpha = _check_design(p_control, p_experimental, n_control,
+                                               n_experimental, alpha)
     r = n_e / n_c
     z = norm.isf(alpha / 2)
     d = abs(p_e - p_c)
@@ -157,11 +164,8 @@ def compute_power_normal_cc(p_control: float, p_experimental: float, n_control: 
                             n_experimental: float | None = None, alpha: float = ALPHA,
                             strict: bool = False) -> float:
     """Power of the continuity-corrected χ² test (Fleiss, Levin & Paik 2003, eq. 4.14/4.19)."""
-    p_c = _check_proportion("p_control", p_control)
-    p_e = _check_proportion("p_experimental", p_experimental)
-    n_c = _check_n("n_control", n_control)
-    n_e = n_c if n_experimental is None else _check_n("n_experimental", n_experimental)
-    alpha = _check_alpha(alpha)
+    p_c, p_e, n_c, n_e, alpha = _check_design(p_control, p_experimental, n_control,
+                                               n_experimental, alpha)
     r = n_e / n_c
     if p_c == p_e:
         return compute_power_normal(p_c, p_e, n_c, n_e, alpha, strict)

@@ -39,3 +39,27 @@ def output_dir(request) -> Path:
     path = ROOT / "test-output" / request.node.name.replace("/", "_")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags for a root, offline, headless machine: without the background-networking ones Chromium
+# keeps trying to reach Google's hosts.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def chromium() -> dict:
+    """Playwright launch options for Debian's chromium (``p.chromium.launch(**chromium)``).
+
+    Without chromium a browser test is skipped on a developer's machine (``make browser``
+    installs it) but fails in CI, where ``make test`` must have installed it."""
+    import os
+    import shutil
+
+    if shutil.which("chromium") is None or not Path(CHROMIUM).exists():
+        message = "Debian's chromium is not installed (make browser installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

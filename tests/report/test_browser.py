@@ -3,26 +3,20 @@ error, no network request; a screenshot is kept under test-output/."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("report", ["report_path", "one_arm_report_path"])
-def test_report_renders_offline_in_chromium(report, output_dir, request):
+def test_report_renders_offline_in_chromium(chromium, report, output_dir, request):
     report_path = request.getfixturevalue(report)
-    if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (make browser)")
     from playwright.sync_api import sync_playwright
 
     errors, requests = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(**chromium)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 1000})
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

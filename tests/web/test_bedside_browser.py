@@ -7,16 +7,12 @@ Screenshots are kept under test-output/.
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from tests.web.conftest import PASSWORD, make_trial
 from tests.web.test_bedside import make_bedside_patient, today
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -44,10 +40,8 @@ def add_record(page, base: str, table: str, fields: dict[str, str],
 
 
 @pytest.mark.browser
-def test_bedside_alert_and_dose_advice_in_chromium_and_not_for_the_assessor(
+def test_bedside_alert_and_dose_advice_in_chromium_and_not_for_the_assessor(chromium, 
         transactional_db, live_server, output_dir):
-    if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (make browser)")
     from playwright.sync_api import sync_playwright
 
     make_trial()
@@ -55,7 +49,7 @@ def test_bedside_alert_and_dose_advice_in_chromium_and_not_for_the_assessor(
     base, day = live_server.url, today().isoformat()
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(**chromium)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.on("pageerror", lambda e: errors.append(str(e)))

@@ -6,15 +6,11 @@ statistician downloads the report. Screenshots are kept under test-output/.
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from tests.web.conftest import PASSWORD, make_trial
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENING = {"screening_id": "SCR-A7", "date": "2018-05-02", "birth_date": "2018-02-01",
              "platelets": "150", "fibrinogen": "0.8", "d_dimer": "6"}
 
@@ -43,16 +39,14 @@ def add_lab(page, base, pid, date, value):
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_screen_randomize_enter_chart_assess_and_report(transactional_db, live_server, output_dir):
-    if shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (make browser)")
+def test_screen_randomize_enter_chart_assess_and_report(chromium, transactional_db, live_server, output_dir):
     from playwright.sync_api import sync_playwright
 
     make_trial()
     base = live_server.url
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(**chromium)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900}, accept_downloads=True)
             page.on("pageerror", lambda e: errors.append(str(e)))

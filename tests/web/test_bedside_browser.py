@@ -40,7 +40,7 @@ def add_record(page, base: str, table: str, fields: dict[str, str],
 
 
 @pytest.mark.browser
-def test_bedside_alert_and_dose_advice_in_chromium_and_not_for_the_assessor(chromium, 
+def test_bedside_alert_and_dose_advice_in_chromium_and_not_for_the_assessor(chromium,
         transactional_db, live_server, output_dir):
     from playwright.sync_api import sync_playwright
 

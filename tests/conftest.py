@@ -3,9 +3,15 @@ again with ``KHETRIAL_DATABASE_URL`` pointing at PostgreSQL."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# One terminal width for every test, set before the CLI's Rich consoles are created (they read
+# $COLUMNS then, else fall back to 80): table output must not depend on the machine running the
+# tests. A test about another width sets the console's width itself.
+os.environ["COLUMNS"] = "120"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -54,7 +60,6 @@ def chromium() -> dict:
 
     Without chromium a browser test is skipped on a developer's machine (``make browser``
     installs it) but fails in CI, where ``make test`` must have installed it."""
-    import os
     import shutil
 
     if shutil.which("chromium") is None or not Path(CHROMIUM).exists():

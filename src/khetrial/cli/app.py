@@ -20,8 +20,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: messages (paths, file:line references) stay on one line whatever the terminal's
+# width, so they can be copied and searched; tables still fit the width.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 DB_HELP = "Database URL (sqlite:///file or postgresql://user@host/db); default $KHETRIAL_DATABASE_URL or ./khetrial.sqlite3."
 
@@ -41,7 +43,9 @@ def fail(error: Exception) -> None:
                           "" if p.value is None else p.value, p.message)
         err_console.print(table)
     else:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+        from rich.markup import escape
+
+        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
     raise typer.Exit(getattr(error, "exit_code", 1))
 
 

@@ -1,8 +1,12 @@
 """The command line: every command has help text."""
 
+import pytest
+import typer
 from typer.testing import CliRunner
 
 from khetrial.cli import app
+from khetrial.cli.app import err_console, fail
+from khetrial.errors import KhetrialError
 
 runner = CliRunner()
 
@@ -31,8 +35,6 @@ def test_version_prints_the_package_version():
 def test_an_error_message_stays_on_one_line_on_a_narrow_terminal(tmp_path, monkeypatch):
     # A message naming a file must survive copy and search: no line break inside it, whatever
     # the terminal's width.
-    from khetrial.cli.app import err_console
-
     monkeypatch.setattr(err_console, "width", 40)
     missing = tmp_path / "a-rather-long-folder-name" / "none.toml"
     result = CliRunner().invoke(app, ["design", "simulate", str(missing)])
@@ -42,12 +44,6 @@ def test_an_error_message_stays_on_one_line_on_a_narrow_terminal(tmp_path, monke
 
 def test_an_error_message_keeps_square_brackets(capsys):
     # Rich markup must not eat part of a message such as "allowed: [ae]".
-    import pytest
-    import typer
-
-    from khetrial.cli.app import fail
-    from khetrial.errors import KhetrialError
-
     with pytest.raises(typer.Exit):
         fail(KhetrialError("allowed: [ae] or [bold]"))
     assert "allowed: [ae] or [bold]" in capsys.readouterr().err

@@ -3,9 +3,7 @@ error, no network request; a screenshot is kept under test-output/."""
 
 from __future__ import annotations
 
-
 import pytest
-
 
 
 @pytest.mark.browser

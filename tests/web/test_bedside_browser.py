@@ -7,12 +7,10 @@ Screenshots are kept under test-output/.
 
 from __future__ import annotations
 
-
 import pytest
 
 from tests.web.conftest import PASSWORD, make_trial
 from tests.web.test_bedside import make_bedside_patient, today
-
 
 
 def log_in(page, base: str, username: str) -> None:

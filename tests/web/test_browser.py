@@ -6,7 +6,6 @@ statistician downloads the report. Screenshots are kept under test-output/.
 
 from __future__ import annotations
 
-
 import pytest
 
 from tests.web.conftest import PASSWORD, make_trial

@@ -22,13 +22,13 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory()
         url = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
     os.environ["KHETRIAL_DATABASE_URL"] = url
-    from khetrial.db import setup
+    from khetrial.edc.db import setup
 
     setup(url)
-    from khetrial.randomization.models import AllocationEntry, AllocationList, Stratum
-    from khetrial.randomization.services import create_allocation_list
-    from khetrial.randomization.stress import run_parallel
-    from khetrial.trial.models import Site
+    from khetrial.edc.randomization.models import AllocationEntry, AllocationList, Stratum
+    from khetrial.edc.randomization.services import create_allocation_list
+    from khetrial.edc.randomization.stress import run_parallel
+    from khetrial.edc.trial.models import Site
 
     if AllocationList.objects.exists():
         raise SystemExit(f"{url} already has an allocation list; use an empty database")

@@ -36,7 +36,7 @@ def run_one(url: str, patients: int, labs_per_patient: int) -> dict:
     sys.path.insert(0, str(HERE))
     from generate_bundle import make_tables
 
-    from khetrial import db, store
+    from khetrial.edc import db, store
 
     db.setup(url)
     started = time.perf_counter()

@@ -162,7 +162,7 @@ def test_cli_analyse_needs_exactly_one_of_bundle_and_db(args, tmp_path):
 
 
 def test_a_bundle_loaded_from_the_database_gives_the_same_results(db, example_bundle_dir):
-    from khetrial import store
+    from khetrial.edc import store
 
     bundle = read_bundle(example_bundle_dir)
     store.import_bundle(bundle)

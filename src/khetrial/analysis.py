@@ -23,7 +23,7 @@ from khetrial.endpoints.baseline import derive_baseline_characteristics
 from khetrial.endpoints.censoring import REASONS
 from khetrial.endpoints.lesion import LESION_CATEGORIES
 from khetrial.errors import AnalysisError, KhetrialError
-from khetrial.protocol.constants import ARM_CONTROL, ARM_EXPERIMENTAL, ARMS, PRIMARY_WEEK, RESPONSE_WEEKS
+from khetrial.constants import ARM_CONTROL, ARM_EXPERIMENTAL, ARMS, PRIMARY_WEEK, RESPONSE_WEEKS
 
 BUNDLE_TABLES = ("patients", "labs", "drug_levels", "medications", "mri", "qol", "adverse_events",
                  "transfusions", "sequelae", "disposition", "screening")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from khetrial.endpoints.baseline import CATEGORICAL, CONTINUOUS
-from khetrial.protocol.constants import ARMS
+from khetrial.constants import ARMS
 from khetrial.stats import categorical_test, mann_whitney
 
 QUARTILES = (25, 50, 75)  # SAP: "Median and quartiles (linear interpolation, as numpy's default)"

@@ -12,7 +12,7 @@ from khetrial.endpoints.windows import (
     derive_last_in_window,
     derive_week_values,
 )
-from khetrial.protocol.constants import BASELINE_LAB_WINDOW, MONTH12_TARGET_DAY, MONTH12_WINDOW
+from khetrial.constants import BASELINE_LAB_WINDOW, MONTH12_TARGET_DAY, MONTH12_WINDOW
 
 
 def test_study_day_is_date_minus_randomization_date_across_a_leap_day():

@@ -24,7 +24,7 @@ def _load(bundle: Path | None, db: str | None):
         from khetrial.bundle import read_bundle
 
         return read_bundle(bundle)
-    from khetrial.store import load_bundle
+    from khetrial.edc.store import load_bundle
 
     return load_bundle(db)
 
@@ -89,7 +89,7 @@ def summary_table(results: dict):
     from rich import box
     from rich.table import Table
 
-    from khetrial.protocol.constants import ARM_CONTROL, ARM_EXPERIMENTAL
+    from khetrial.constants import ARM_CONTROL, ARM_EXPERIMENTAL
     from khetrial.stats.rounding import percent
 
     n = results["n"]

@@ -1,6 +1,6 @@
 """The ``khetrial`` Typer application and the one place errors become exit codes.
 
-Command modules (``data``, ``analysis``, ``protocol``, ``trial``, ``design``, ``web``) register
+Command modules (``data``, ``analysis``, ``protocol``, ``demo``, ``design``, ``web``) register
 their commands on :data:`app`. Heavy imports (pandas, Django) happen inside the commands so that
 ``khetrial --help`` stays fast.
 """

@@ -29,10 +29,10 @@ def import_(
 
     One transaction: all or nothing.
     """
-    from khetrial import db as database
+    from khetrial.edc import db as database
     from khetrial.bundle import read_bundle
     from khetrial.errors import KhetrialError
-    from khetrial.store import import_bundle
+    from khetrial.edc.store import import_bundle
 
     try:
         data = read_bundle(bundle, validate=True)
@@ -61,9 +61,9 @@ def export(
 
     Rows that are voided are left out.
     """
-    from khetrial import db as database
+    from khetrial.edc import db as database
     from khetrial.errors import KhetrialError
-    from khetrial.store import export_bundle_to
+    from khetrial.edc.store import export_bundle_to
 
     try:
         url = database.setup(db)

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from khetrial.cli.app import app, console, fail
-from khetrial.protocol.constants import ALPHA
+from khetrial.constants import ALPHA
 
 design_app = typer.Typer(
     help="Design the next trial: power, sample size, simulation.",

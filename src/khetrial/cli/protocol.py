@@ -71,7 +71,7 @@ def dose(
 def _print_doses(doses, advice) -> None:
     from rich.table import Table
 
-    from khetrial.protocol import constants as C
+    from khetrial import constants as C
     from khetrial.protocol._checks import fmt
 
     table = Table(title=f"Starting doses — {float(doses.weight_kg):g} kg, {float(doses.height_cm):g} cm, "
@@ -152,7 +152,7 @@ def schedule(
 def _print_calendar(calendar, statuses) -> None:
     from rich.table import Table
 
-    from khetrial.protocol import constants as C
+    from khetrial import constants as C
 
     table = Table(title=f"Study visits — randomized {calendar.randomized} (day 0)")
     columns = ["visit", "target date", "window"] + (["status"] if statuses is not None else [])

@@ -11,7 +11,7 @@ import re
 import typer
 
 from khetrial.cli.app import app, console
-from khetrial.protocol.constants import CONFIDENCE_LEVEL
+from khetrial.constants import CONFIDENCE_LEVEL
 from khetrial.stats.proportions import METHODS  # light: scipy is imported only when computing
 
 stats_app = typer.Typer(no_args_is_help=True, help="Statistics from counts: differences of proportions, intervals, Fisher's test.")

@@ -21,7 +21,7 @@ ROLE_HELP = "Role: investigator, assessor, statistician, monitor or admin."
 
 
 def _setup(db: str | None) -> None:
-    from khetrial.db import setup
+    from khetrial.edc.db import setup
 
     setup(db)
 
@@ -78,7 +78,7 @@ def user_add(
 
     try:
         _setup(db)
-        from khetrial.accounts.services import add_user
+        from khetrial.edc.accounts.services import add_user
 
         account = add_user(name, role, _password(password_stdin), site)
     except KhetrialError as exc:
@@ -100,7 +100,7 @@ def user_list(
 
     try:
         _setup(db)
-        from khetrial.accounts.services import list_users
+        from khetrial.edc.accounts.services import list_users
 
         accounts = list_users()
     except KhetrialError as exc:
@@ -130,7 +130,7 @@ def user_disable(
 
     try:
         _setup(db)
-        from khetrial.accounts.services import disable_user
+        from khetrial.edc.accounts.services import disable_user
 
         account = disable_user(name)
     except KhetrialError as exc:
@@ -153,7 +153,7 @@ def user_role(
 
     try:
         _setup(db)
-        from khetrial.accounts.services import set_role
+        from khetrial.edc.accounts.services import set_role
 
         account = set_role(name, role, site)
     except KhetrialError as exc:
@@ -175,7 +175,7 @@ def user_token(
         _setup(db)
         from django.contrib.auth import get_user_model
 
-        from khetrial.accounts.models import ApiToken
+        from khetrial.edc.accounts.models import ApiToken
 
         user = get_user_model().objects.filter(username=name, is_active=True).first()
         if user is None:
@@ -199,8 +199,8 @@ def allocation_create(
 
     try:
         _setup(db)
-        from khetrial.randomization.services import create_allocation_list
-        from khetrial.trial.models import Site
+        from khetrial.edc.randomization.services import create_allocation_list
+        from khetrial.edc.trial.models import Site
 
         n = create_allocation_list(Site.objects.values_list("code", flat=True), seed=seed,
                                    per_site=per_site, actor="cli")

@@ -7,7 +7,7 @@ detect a difference of 15% ... We calculated the power for the planned sample si
 2-group χ2 tests of equal proportions."
 
 :func:`design_check` is pure (the publication's numbers come in as arguments, defaulting to
-:mod:`khetrial.protocol.constants`) and returns a :class:`DesignCheck` the report renders.
+:mod:`khetrial.constants`) and returns a :class:`DesignCheck` the report renders.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from khetrial.design.power import (
     derive_power,
     derive_sample_size,
 )
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     ALPHA,
     ARM_CONTROL,
     ARM_EXPERIMENTAL,

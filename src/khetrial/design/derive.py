@@ -27,7 +27,7 @@ from khetrial.endpoints.response import (
     compute_rebound,
     compute_responder,
 )
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     DAYS_PER_WEEK,
     DURABLE_RUN_MIN_DAYS,
     PRIMARY_WEEK,

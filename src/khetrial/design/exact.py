@@ -22,7 +22,7 @@ from scipy.special import gammaln
 from scipy.stats import binom
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol.constants import ALPHA
+from khetrial.constants import ALPHA
 
 #: R's fisher.test: ``relErr <- 1 + 10^(-7)`` ("tables no more likely than the observed one").
 FISHER_RELATIVE_TOLERANCE = 1 + 1e-7

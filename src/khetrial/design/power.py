@@ -36,7 +36,7 @@ from scipy.stats import norm
 
 from khetrial.design.exact import MAX_EXACT_GROUP_SIZE, compute_fisher_exact_power
 from khetrial.errors import ProtocolError
-from khetrial.protocol.constants import ALPHA
+from khetrial.constants import ALPHA
 
 TESTS = ("chi2", "chi2-cc", "fisher")  # the --test choices: analytic, analytic_cc, exact_fisher
 RESULT_KEYS = {"chi2": "analytic", "chi2-cc": "analytic_cc", "fisher": "exact_fisher"}

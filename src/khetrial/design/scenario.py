@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from khetrial.errors import ConfigurationError
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     ALPHA,
     ARM_CONTROL,
     ARM_EXPERIMENTAL,

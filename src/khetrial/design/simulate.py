@@ -34,7 +34,7 @@ from khetrial.design.exact import compute_fisher_pvalue_table
 from khetrial.design.scenario import Scenario
 from khetrial.design.trajectories import simulate_trials
 from khetrial.errors import ConfigurationError
-from khetrial.protocol.constants import ARM_CONTROL, ARM_EXPERIMENTAL, CONFIDENCE_LEVEL
+from khetrial.constants import ARM_CONTROL, ARM_EXPERIMENTAL, CONFIDENCE_LEVEL
 
 CHUNK_TRIALS = 250  # trials per array pass (≈ 18,000 patients for the publication's design)
 DIFFERENCE_QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)

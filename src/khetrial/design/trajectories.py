@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from khetrial.design.scenario import Scenario
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     ARMS,
     DAYS_PER_WEEK,
     FIBRINOGEN_STABLE_THRESHOLD,
@@ -51,7 +51,7 @@ class TrialBatch:
     """``n_trials`` simulated trials of ``n_experimental + n_control`` patients each.
 
     Per patient (length ``n_trials · n_per_trial``): ``arm`` (0 = experimental, 1 = control,
-    the index in :data:`~khetrial.protocol.constants.ARMS`), ``discontinued_day`` and
+    the index in :data:`~khetrial.constants.ARMS`), ``discontinued_day`` and
     ``discontinued_reason`` (NaN / 0 when none; reasons in :data:`REASON_CODES`),
     ``rescue_day`` (prednisolone started (S) or reintroduced (SP); NaN when none),
     ``initial_prednisolone_days`` (the protocol course from day 0; 0 = none). Per patient and

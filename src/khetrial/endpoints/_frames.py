@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from khetrial.errors import AnalysisError
-from khetrial.protocol.constants import THRESHOLD_DECIMALS
+from khetrial.constants import THRESHOLD_DECIMALS
 
 
 def require_columns(table: pd.DataFrame | None, name: str, columns: Iterable[str]) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from khetrial.endpoints.response import (
 from khetrial.endpoints.sequelae import derive_sequelae
 from khetrial.endpoints.transfusions import derive_transfusion_count
 from khetrial.endpoints.windows import derive_before_censoring, derive_week_values
-from khetrial.protocol.constants import PRIMARY_WEEK, RESPONSE_WEEKS
+from khetrial.constants import PRIMARY_WEEK, RESPONSE_WEEKS
 
 BINARY_ENDPOINTS = (
     *(f"durable_platelet_response_wk{k}" for k in RESPONSE_WEEKS),

@@ -15,7 +15,7 @@ import pandas as pd
 from khetrial.endpoints._frames import numeric, per_patient, require_columns
 from khetrial.endpoints.censoring import derive_course_days
 from khetrial.endpoints.windows import derive_study_day
-from khetrial.protocol.constants import AE_FOLLOW_UP_DAYS, AE_SEVERE_GRADE
+from khetrial.constants import AE_FOLLOW_UP_DAYS, AE_SEVERE_GRADE
 
 
 FIRST_TREATMENT_DAY = 0  # bundle format: "day 0 = randomization = first dose"

@@ -14,7 +14,7 @@ from khetrial.endpoints._frames import patient_frame, require_columns
 from khetrial.endpoints.censoring import derive_course_days
 from khetrial.endpoints.response import derive_lab_measurements
 from khetrial.endpoints.windows import compute_study_day, derive_last_in_window
-from khetrial.protocol.constants import BASELINE_LAB_WINDOW
+from khetrial.constants import BASELINE_LAB_WINDOW
 
 DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month, for ages and durations in months
 BASELINE_LABS = ("platelets", "fibrinogen", "d_dimer", "hemoglobin")  # SAP "Baseline table"

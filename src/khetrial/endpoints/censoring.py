@@ -21,7 +21,7 @@ import pandas as pd
 
 from khetrial.endpoints._frames import patient_frame, per_patient, require_columns
 from khetrial.endpoints.windows import derive_study_day
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     ARM_CONTROL,
     ARM_EXPERIMENTAL,
     PREDNISOLONE_REINTRODUCTION_GAP_DAYS,

@@ -27,7 +27,7 @@ from khetrial.endpoints.windows import (
     derive_last_of_date,
     derive_study_day,
 )
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     BASELINE_MRI_WINDOW,
     LESION_GOOD_RESPONSE,
     LESION_GROWTH_PCT,

@@ -24,7 +24,7 @@ from khetrial.endpoints.windows import (
     derive_study_day,
 )
 from khetrial.errors import AnalysisError
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     BASELINE_QOL_WINDOW,
     MONTH12_TARGET_DAY,
     MONTH12_WINDOW,

@@ -31,7 +31,7 @@ import pandas as pd
 from khetrial.endpoints._frames import compare_exact, numeric, patient_frame, require_columns
 from khetrial.endpoints.windows import derive_before_censoring, derive_last_of_date, derive_study_day
 from khetrial.errors import AnalysisError
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     DAYS_PER_WEEK,
     DURABLE_RUN_MIN_DAYS,
     FIBRINOGEN_STABLE_THRESHOLD,

@@ -11,7 +11,7 @@ import pandas as pd
 
 from khetrial.endpoints._frames import numeric, per_patient, require_columns
 from khetrial.endpoints.windows import derive_study_day
-from khetrial.protocol.constants import SEQUELAE_WINDOW
+from khetrial.constants import SEQUELAE_WINDOW
 
 
 def derive_sequelae(sequelae: pd.DataFrame | None, patients: pd.DataFrame) -> pd.DataFrame:

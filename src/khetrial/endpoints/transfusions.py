@@ -10,7 +10,7 @@ import pandas as pd
 
 from khetrial.endpoints._frames import per_patient, require_columns
 from khetrial.endpoints.windows import derive_study_day
-from khetrial.protocol.constants import TRANSFUSION_WINDOW
+from khetrial.constants import TRANSFUSION_WINDOW
 
 
 def derive_transfusion_count(transfusions: pd.DataFrame | None, patients: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from khetrial.endpoints._frames import require_columns
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     BASELINE_LAB_WINDOW,
     DAYS_PER_WEEK,
     RESPONSE_WEEKS,

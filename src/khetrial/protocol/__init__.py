@@ -1,7 +1,7 @@
 """The trial protocol as code: pure functions over frozen dataclasses.
 
 Dates, units and thresholds come in as arguments; nothing here reads the clock, a database or
-a global setting. Every number is a named constant in :mod:`khetrial.protocol.constants`
+a global setting. Every number is a named constant in :mod:`khetrial.constants`
 citing its sentence; every function's docstring quotes the rule it encodes. Invalid input
 raises :class:`khetrial.errors.ProtocolError`.
 

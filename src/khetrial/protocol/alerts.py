@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import Number, check_choice, check_date, check_flag
 from khetrial.protocol.dosing import prophylaxis_required_until
 from khetrial.protocol.prednisolone import taper_plan, taper_start_date

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import add_months, check_choice, check_date, check_flag
 
 LESION_RESPONSES = ("complete", "nearly_complete", "partial", "no_change", "growth")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import Number, add_months, check_date, exact
 
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import Number, add_months, check_choice, check_date, exact, round_half_up
 
 BSA_FORMULAS = ("mosteller", "haycock", "du_bois")

@@ -24,7 +24,7 @@ from datetime import date
 from enum import Enum
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import Number, check_date, check_flag, completed_years, optional_exact
 from khetrial.protocol.definitions import is_elevated_d_dimer, is_hypofibrinogenemia, is_kmp_thrombocytopenia
 

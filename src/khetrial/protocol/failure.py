@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import check_choice, check_date, check_flag
 
 DRUGS = ("sirolimus", "prednisolone", "other_khe_therapy", "tmp_smx")

@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import Number, check_date, exact, round_half_up
 from khetrial.protocol.dosing import prednisolone_daily_dose_mg
 

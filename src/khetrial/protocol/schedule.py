@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import add_months, check_date
 
 UPCOMING, DUE, OVERDUE, DONE = "upcoming", "due", "overdue", "done"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import Number, check_flag, optional_exact
 
 PLASMA = "ffp_or_cryoprecipitate"

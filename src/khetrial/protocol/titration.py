@@ -32,7 +32,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol import constants as C
+from khetrial import constants as C
 from khetrial.protocol._checks import Number, check_date, exact, fmt, positive, round_half_up
 from khetrial.protocol.dosing import SirolimusDose, measurable_volume_ml, sirolimus_dose_from_mg, syringe_step_ml
 from khetrial.protocol.schedule import next_scheduled_trough

@@ -60,8 +60,8 @@ def _design_html() -> str:
 
 
 def _lead(results: dict, compare: bool) -> str:
-    from khetrial.protocol.constants import ARM_CONTROL as S
-    from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
+    from khetrial.constants import ARM_CONTROL as S
+    from khetrial.constants import ARM_EXPERIMENTAL as SP
     from khetrial.report.tables import fmt_num, fmt_points
 
     b = (results.get("binary") or {}).get("durable_platelet_response_wk4")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from khetrial.protocol.constants import ARM_LABELS, ARMS
+from khetrial.constants import ARM_LABELS, ARMS
 
 REASON_LABELS = {
     "no_kmp": "No Kasabach-Merritt phenomenon", "prior_mtor_inhibitor": "Previous sirolimus / mTOR inhibitor",

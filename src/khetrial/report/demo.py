@@ -18,7 +18,7 @@ def run_demo(out: str | Path, seed: int | None = None, console=None) -> tuple[di
     """
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from khetrial import db
+    from khetrial.edc import db
     from khetrial.analysis import analyse, results_json
     from khetrial.bundle import read_bundle
     from khetrial.report import write_report
@@ -42,7 +42,7 @@ def run_demo(out: str | Path, seed: int | None = None, console=None) -> tuple[di
                                                                     match_publication=True)))
 
         def store():
-            from khetrial import store as store_module
+            from khetrial.edc import store as store_module
 
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(f"{database}{suffix}").unlink(missing_ok=True)

@@ -6,9 +6,9 @@ with nothing to draw says why in its middle (so the page always holds its four f
 
 from __future__ import annotations
 
-from khetrial.protocol.constants import ARM_CONTROL as S
-from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
-from khetrial.protocol.constants import ARM_LABELS, ARMS, PLATELET_RESPONSE_THRESHOLD
+from khetrial.constants import ARM_CONTROL as S
+from khetrial.constants import ARM_EXPERIMENTAL as SP
+from khetrial.constants import ARM_LABELS, ARMS, PLATELET_RESPONSE_THRESHOLD
 from khetrial.report import published as pub
 from khetrial.report.tables import is_missing
 

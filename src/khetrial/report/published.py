@@ -9,9 +9,9 @@ Week 2 is not published (``None``).
 
 from __future__ import annotations
 
-from khetrial.protocol.constants import ARM_CONTROL as S
-from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
-from khetrial.protocol.constants import PUBLISHED_N, PUBLISHED_SCREENED
+from khetrial.constants import ARM_CONTROL as S
+from khetrial.constants import ARM_EXPERIMENTAL as SP
+from khetrial.constants import PUBLISHED_N, PUBLISHED_SCREENED
 
 # id -> (events SP, events S, difference %, (CI low %, CI high %), sign, sentence)
 # sign = -1: the publication printed control − experimental.

@@ -10,7 +10,7 @@ reason (``results["not_estimable"]``) printed at the top of the page.
 
 from __future__ import annotations
 
-from khetrial.protocol.constants import ARMS, PRIMARY_WEEK
+from khetrial.constants import ARMS, PRIMARY_WEEK
 
 NOT_ESTIMABLE = "not_estimable"
 """Key of the reason why the arms are not compared (only in descriptive results)."""

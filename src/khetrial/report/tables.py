@@ -11,9 +11,9 @@ from html import escape
 
 import pandas as pd
 
-from khetrial.protocol.constants import ARM_CONTROL as S
-from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
-from khetrial.protocol.constants import ARM_LABELS
+from khetrial.constants import ARM_CONTROL as S
+from khetrial.constants import ARM_EXPERIMENTAL as SP
+from khetrial.constants import ARM_LABELS
 from khetrial.report import published as pub
 from khetrial.stats.rounding import percent
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from khetrial.protocol.constants import ARM_EXPERIMENTAL, ARMS
+from khetrial.constants import ARM_EXPERIMENTAL, ARMS
 from khetrial.simulate import parameters as P
 from khetrial.simulate.profiles import Profile
 from khetrial.simulate.treatment import sirolimus_last_day

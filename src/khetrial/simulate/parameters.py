@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from khetrial.protocol.constants import ARM_CONTROL as S
-from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
+from khetrial.constants import ARM_CONTROL as S
+from khetrial.constants import ARM_EXPERIMENTAL as SP
 
 # --- Cohort -----------------------------------------------------------------------------------
 N_PER_ARM = {SP: 37, S: 36}  # Pub.: "sirolimus plus prednisolone (n = 37) or sirolimus monotherapy (n = 36)"

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from khetrial.protocol.constants import ARM_CONTROL as S
-from khetrial.protocol.constants import ARM_EXPERIMENTAL as SP
+from khetrial.constants import ARM_CONTROL as S
+from khetrial.constants import ARM_EXPERIMENTAL as SP
 from khetrial.simulate import parameters as P
 
 #: Response classes, fastest first: durable response starting in week 1..4, after week 4, never.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from khetrial.protocol.constants import ARMS
+from khetrial.constants import ARMS
 from khetrial.simulate import parameters as P
 from khetrial.simulate.profiles import Profile, class_counts, draw_response_day
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from khetrial.protocol.constants import VISIT_WEEKS
+from khetrial.constants import VISIT_WEEKS
 from khetrial.simulate import parameters as P
 from khetrial.simulate.profiles import RESPONSE_CLASSES, Profile
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     ARM_EXPERIMENTAL,
     PREDNISOLONE_DOSE_MG_KG,
     SIROLIMUS_START_DOSE_MG_M2,

@@ -14,7 +14,7 @@ string, so the contrast does not depend on a formula engine's naming of terms.
 from __future__ import annotations
 
 from khetrial.errors import AnalysisError
-from khetrial.protocol.constants import (
+from khetrial.constants import (
     ARM_CONTROL,
     ARM_EXPERIMENTAL,
     ARMS,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from khetrial.protocol.constants import CONFIDENCE_LEVEL
+from khetrial.constants import CONFIDENCE_LEVEL
 from khetrial.stats._checks import check_count, check_level
 from khetrial.stats.results import Interval, ProportionDifference
 

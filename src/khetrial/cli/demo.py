@@ -1,0 +1,160 @@
+"""Commands: ``khetrial simulate`` (a synthetic trial bundle), ``khetrial report`` (the HTML trial
+report) and ``khetrial demo`` (simulate → database → analysis → report, in one go; with
+``--serve``, then the web application on the demo database with one account per role)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from khetrial.cli.app import DB_HELP, app, console, fail
+
+DEMO_DIR = Path("khetrial-demo")
+SERVE_THREADS = 4  # as `khetrial serve`'s default
+
+
+def _load(bundle: Path | None, db: str | None):
+    """The bundle from a folder or from a database: exactly one of the two."""
+    from khetrial.errors import ConfigurationError
+
+    if (bundle is None) == (db is None):
+        raise ConfigurationError("got " + ("both a BUNDLE folder and --db" if bundle else "neither a BUNDLE folder nor --db")
+                                 + "; give exactly one, e.g. `khetrial report khetrial-demo/bundle` or "
+                                 "`khetrial report --db sqlite:///khetrial.sqlite3`")
+    if bundle is not None:
+        from khetrial.bundle import read_bundle
+
+        return read_bundle(bundle)
+    from khetrial.edc.store import load_bundle
+
+    return load_bundle(db)
+
+
+@app.command("simulate")
+def simulate(
+    out: Path = typer.Argument(..., help="Folder to write the simulated bundle into (created if needed)."),
+    seed: int = typer.Option(None, "--seed", help="Random seed; the same seed gives the same bundle bytes. Default 6 (see khetrial.simulate.DEFAULT_SEED)."),
+    patients: int = typer.Option(None, "--patients", help="Number of patients (1:1 in permuted blocks of 4). Default 73."),
+    match_publication: bool = typer.Option(False, "--match-publication",
+                                           help="Build the 73-patient cohort whose analysis gives exactly the publication's counts."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (folder, seed, rows per file) instead of text."),
+) -> None:
+    """Write a synthetic trial bundle (seeded, realistic, valid).
+
+    5 sites, 1:1 arms, labs, medications, MRI, PedsQL items, adverse events, transfusions, sequelae, screening.
+
+    The bundle passes `khetrial validate`; the same seed gives the same bytes.
+    """
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.bundle import read_bundle
+        from khetrial.simulate import DEFAULT_SEED, write_simulated_bundle
+
+        seed = DEFAULT_SEED if seed is None else seed
+        path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication)
+        bundle = read_bundle(path)
+    except KhetrialError as error:
+        fail(error)
+    counts = bundle.counts()
+    if as_json:
+        import json
+
+        typer.echo(json.dumps({"bundle": str(path), "seed": seed, "match_publication": match_publication,
+                               "rows": counts}))
+        return
+    console.print(f"simulated bundle (seed {seed}{', publication-matched' if match_publication else ''}): "
+                  f"{counts['patients']} patients, {sum(counts.values())} rows -> {path}")
+
+
+@app.command("report")
+def report(
+    bundle: Path = typer.Argument(None, metavar="[BUNDLE]", help="Bundle folder of CSV files.", show_default=False),
+    db: str = typer.Option(None, "--db", help=DB_HELP, show_default=False),
+    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="Where to write the HTML report."),
+    compare_publication: bool = typer.Option(False, "--compare-publication",
+                                             help="Show the publication's values beside khetrial's (automatic for the publication-matched cohort)."),
+    results_path: Path = typer.Option(None, "--results", help="Also write the analysis results (results.json) here."),
+) -> None:
+    """Write the trial report as one self-contained HTML page.
+
+    CONSORT flow, Tables 1-4, Figure 2, trajectories, forest plot, lesion categories, provenance.
+
+    The page opens offline and prints cleanly. Any valid bundle gives a complete page; what cannot be estimated says so.
+    """
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.analysis import results_json
+        from khetrial.report import write_report
+        from khetrial.report.results import report_results
+
+        data = _load(bundle, db)
+        results = report_results(data)  # the plan's results, or the descriptive ones with the reason
+        if results_path is not None:
+            results_path.parent.mkdir(parents=True, exist_ok=True)
+            results_path.write_text(results_json(results) + "\n", encoding="utf-8")
+        path = write_report(data, out, results, compare_publication=compare_publication or None,
+                            source=str(bundle) if bundle is not None else "database")
+    except KhetrialError as error:
+        fail(error)
+    console.print(f"report -> {path}")
+
+
+@app.command("demo")
+def demo(
+    out: Path = typer.Option(DEMO_DIR, "--out", help="Folder for the demo: bundle/, khetrial.sqlite3, results.json, report.html."),
+    seed: int = typer.Option(None, "--seed", help="Random seed of the simulated cohort. Default 6 (see khetrial.simulate.DEFAULT_SEED)."),
+    serve_after: bool = typer.Option(False, "--serve", help="Then start the web application on the demo database, "
+                                                            "with one account per role (logins printed)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="With --serve: address to listen on."),
+    port: int = typer.Option(8000, "--port", help="With --serve: port to listen on."),
+) -> None:
+    """Simulate, store, analyse and report the publication's trial.
+
+    Simulates the publication-matched cohort, imports it into SQLite, runs the analysis and writes the report.
+
+    Then prints the main table and the report's path.
+
+    With --serve: creates one web account per role, prints the logins and serves the application (Ctrl-C stops).
+    """
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.report.demo import run_demo
+
+        results, report_path = run_demo(out, seed=seed, console=console)
+    except KhetrialError as error:
+        fail(error)
+    from khetrial.cli.analysis import summary_table
+
+    console.print(summary_table(results))
+    console.print(f"[bold]report:[/] {report_path.resolve()}")
+    if serve_after:
+        _serve_demo(report_path.parent / "khetrial.sqlite3", host, port)
+
+
+def _serve_demo(database: Path, host: str, port: int) -> None:
+    """One account per role on the demo database, their logins printed, then `khetrial serve`."""
+    import sys
+
+    from rich.table import Table
+
+    from khetrial.cli.web import serve
+    from khetrial.errors import KhetrialError
+
+    try:
+        from khetrial.edc.web.demo import create_demo_accounts
+
+        accounts = create_demo_accounts()
+    except KhetrialError as error:
+        fail(error)
+    table = Table(title=f"demo logins for http://{host}:{port}/login/")
+    for column in ("username", "role", "site", "password"):
+        table.add_column(column, no_wrap=True)
+    for username, role, site, password in accounts:
+        table.add_row(username, role, site or "all", password)
+    console.print(table)
+    sys.stdout.flush()  # the logins are visible before the server blocks, even through a pipe
+    serve(db=f"sqlite:///{database.resolve()}", host=host, port=port, threads=SERVE_THREADS)

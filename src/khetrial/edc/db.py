@@ -1,0 +1,78 @@
+"""Which database khetrial talks to, and bringing Django up on it.
+
+The command line, the Python API and the web application share one database, named by a URL:
+``sqlite:///path/to/file.sqlite3`` (the embedded default, ``khetrial.sqlite3`` in the working
+folder) or ``postgresql://user@host:port/dbname`` for a multi-centre deployment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from khetrial.errors import ConfigurationError
+
+DEFAULT_SQLITE_FILE = "khetrial.sqlite3"
+URL_ENV = "KHETRIAL_DATABASE_URL"
+
+
+def normalize_url(url: str | None) -> str:
+    """Return a full database URL; a bare file path means an SQLite file."""
+    if not url:
+        return f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
+    if "://" not in url:
+        return f"sqlite:///{Path(url).resolve()}"
+    return url
+
+
+def database_config(url: str | None) -> dict:
+    """Django's DATABASES entry for a URL (SQLite in IMMEDIATE transaction mode)."""
+    import dj_database_url
+
+    url = normalize_url(url)
+    scheme = url.split("://", 1)[0]
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ConfigurationError(
+            f"database URL {url!r}: scheme {scheme!r} is not supported; "
+            "use sqlite:///path/file.sqlite3 or postgresql://user@host:5432/dbname"
+        )
+    config = dj_database_url.parse(url)
+    if config["ENGINE"].endswith("sqlite3"):
+        # IMMEDIATE takes the write lock when a transaction starts, so two writers never
+        # interleave (central randomization relies on it); a busy timeout waits instead of failing.
+        config["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 30}
+    return config
+
+
+def setup(url: str | None = None, *, migrate: bool = True) -> str:
+    """Bring Django up on the database at ``url`` (or $KHETRIAL_DATABASE_URL, or the default).
+
+    Applies migrations unless ``migrate`` is false. Returns the URL in use. Call once per
+    process, before touching any model.
+    """
+    import django
+    from django.conf import settings
+
+    if url:
+        os.environ[URL_ENV] = normalize_url(url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khetrial.edc.settings")
+    if not settings.configured or not getattr(django.apps.apps, "ready", False):
+        django.setup()
+    if migrate:
+        apply_migrations()
+    return normalize_url(os.environ.get(URL_ENV))
+
+
+def apply_migrations() -> None:
+    """Create or upgrade the schema, quietly."""
+    from django.core.management import call_command
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except Exception as exc:  # connection refused, permission denied, bad file path
+        from django.db import DatabaseError as DjangoDatabaseError
+        from django.db import OperationalError
+
+        if isinstance(exc, (OperationalError, DjangoDatabaseError)):
+            raise ConfigurationError(f"cannot open the database: {exc}") from exc
+        raise

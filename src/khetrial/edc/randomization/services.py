@@ -1,0 +1,150 @@
+"""Creating the concealed list once, and allocating the next entry of a stratum under a lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from khetrial.errors import ConfigurationError, DatabaseError
+from khetrial.edc.randomization.lists import BLOCK_SIZES, generate_allocation_list
+
+DEFAULT_PER_SITE = 60  # capacity per stratum; 73 children over 5 centres (Pub.) fit easily
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The result of one allocation: who, where, which list position, which arm, when."""
+
+    patient_id: str
+    site_code: str
+    position: int
+    arm: str
+    at: datetime
+
+
+def list_exists() -> bool:
+    from khetrial.edc.randomization.models import AllocationList
+
+    return AllocationList.objects.exists()
+
+
+def create_allocation_list(site_codes, *, seed: str, per_site: int = DEFAULT_PER_SITE,
+                           actor: str = "system") -> int:
+    """Generate and store the list (once per trial). Returns the number of entries stored.
+
+    The seed is recorded (so a statistician can regenerate and verify the list after unblinding);
+    the entries themselves are never shown by the application.
+    """
+    from khetrial.edc.audit.trail import record_event
+    from khetrial.edc.randomization.models import AllocationEntry, AllocationList, Stratum
+
+    if not str(seed).strip():
+        raise ConfigurationError("the allocation list needs a seed; give one")
+    slots = generate_allocation_list(site_codes, per_site, str(seed))
+    with transaction.atomic():
+        if AllocationList.objects.exists():
+            raise DatabaseError("an allocation list already exists; it is generated once per trial")
+        AllocationList.objects.create(created_by=actor, seed=str(seed), per_site=per_site,
+                                      block_sizes=",".join(map(str, BLOCK_SIZES)))
+        AllocationEntry.objects.bulk_create(
+            AllocationEntry(site_code=s.site_code, position=s.position, arm=s.arm,
+                            block=s.block, block_size=s.block_size) for s in slots)
+        for site in sorted({s.site_code for s in slots}):
+            Stratum.objects.create(site_code=site)
+        record_event("allocation_list", actor=actor,
+                     detail=f"allocation list generated: {len(slots)} entries, "
+                            f"{len({s.site_code for s in slots})} strata")
+    return len(slots)
+
+
+def add_stratum(site_code: str, *, actor: str = "system") -> int:
+    """Give a site added after set-up its stratum, generated from the recorded seed.
+
+    Each stratum depends only on the seed and the site code, so the new stratum is the one the
+    list would have held had the site existed at set-up. Returns the entries added (0 when the
+    trial has no list yet, or the site already has its stratum).
+    """
+    from khetrial.edc.audit.trail import record_event
+    from khetrial.edc.randomization.models import AllocationEntry, AllocationList, Stratum
+
+    with transaction.atomic():
+        meta = AllocationList.objects.select_for_update().first()
+        if meta is None or Stratum.objects.filter(site_code=site_code).exists():
+            return 0
+        sizes = tuple(int(b) for b in meta.block_sizes.split(","))
+        slots = generate_allocation_list([site_code], meta.per_site, meta.seed, sizes)
+        AllocationEntry.objects.bulk_create(
+            AllocationEntry(site_code=s.site_code, position=s.position, arm=s.arm,
+                            block=s.block, block_size=s.block_size) for s in slots)
+        Stratum.objects.create(site_code=site_code)
+        record_event("allocation_list", actor=actor,
+                     detail=f"stratum added for site {site_code}: {len(slots)} entries")
+    return len(slots)
+
+
+def allocate_entry(site_code: str, patient_id: str, *, actor: str) -> Allocation:
+    """Take the next unused entry of ``site_code``'s stratum for ``patient_id``.
+
+    Runs inside the caller's transaction if there is one (so the patient row and the entry
+    commit together), else in its own. The stratum row is locked first (``FOR UPDATE`` on
+    PostgreSQL; SQLite's IMMEDIATE transactions hold the database write lock), so two
+    simultaneous allocations never take the same entry and never skip one.
+    """
+    from khetrial.edc.randomization.models import AllocationEntry, Stratum
+
+    with transaction.atomic():
+        stratum = Stratum.objects.select_for_update().filter(site_code=site_code).first()
+        if stratum is None:
+            raise DatabaseError(f"site {site_code!r} has no stratum in the allocation list; "
+                                "generate the list after adding the site")
+        if AllocationEntry.objects.filter(patient_id=patient_id).exclude(patient_id="").exists():
+            raise DatabaseError(f"patient {patient_id} is already randomized")
+        entry = AllocationEntry.objects.filter(site_code=site_code,
+                                               position=stratum.used + 1).first()
+        if entry is None:
+            raise DatabaseError(f"the allocation list of site {site_code} is used up; "
+                                "ask the trial statistician to extend it")
+        now = timezone.now()
+        entry.patient_id, entry.used_at, entry.used_by = patient_id, now, actor
+        entry.save(update_fields=["patient_id", "used_at", "used_by"])
+        stratum.used += 1
+        stratum.save(update_fields=["used"])
+    return Allocation(patient_id, site_code, entry.position, entry.arm, now)
+
+
+def randomize_patient(patient_fields: dict, *, site_code: str, actor: str, role: str = "",
+                      screening=None, on: date | None = None):
+    """Create the patient with the next allocation of its site; record who/when/position.
+
+    ``patient_fields`` are the Patient model's baseline fields (no arm, no date: those come
+    from the allocation). ``screening`` (a Screening row) must be eligible.
+    """
+    from khetrial.edc.audit.trail import audit_context, record_event
+    from khetrial.edc.trial.models import Patient, Site
+
+    if screening is not None and not screening.eligible:
+        raise DatabaseError("only an eligible child can be randomized; the screening failed")
+    site = Site.objects.filter(code=site_code).first()
+    if site is None:
+        raise DatabaseError(f"site {site_code!r} does not exist")
+    on = on or timezone.now().date()
+    pid = patient_fields["patient_id"]
+    with transaction.atomic(), audit_context(actor=actor, role=role, form="randomization"):
+        if Patient.objects.filter(patient_id=pid).exists():
+            raise DatabaseError(f"patient {pid} already exists; choose another patient id")
+        allocation = allocate_entry(site_code, pid, actor=actor)
+        patient = Patient.objects.create(site=site, arm=allocation.arm, randomization_date=on,
+                                         **patient_fields)
+        if screening is not None:
+            screening.patient = patient
+            with audit_context(actor=actor, role=role, form="screening",
+                               reason="randomized: screening linked to patient"):
+                screening.save()
+        record_event("randomize", actor=actor, role=role, patient_id=pid, site_code=site_code,
+                     form="randomization",
+                     detail=f"randomized at list position {allocation.position} of stratum "
+                            f"{site_code}")
+    return patient, allocation

@@ -1,0 +1,143 @@
+"""Django settings for khetrial, read from the environment with safe defaults.
+
+``KHETRIAL_DATABASE_URL``    database URL (``sqlite:///path`` or ``postgresql://user@host/db``);
+                             default: ``khetrial.sqlite3`` in the working folder.
+``KHETRIAL_SECRET_KEY``      secret key for sessions and CSRF; default: a development key
+                             (set it in any real deployment).
+``KHETRIAL_DEBUG``           ``1`` for Django's debug pages (never in production).
+``KHETRIAL_ALLOWED_HOSTS``   comma-separated host names; default ``localhost,127.0.0.1``.
+``KHETRIAL_SESSION_MINUTES`` idle minutes before a session expires; default 30.
+``KHETRIAL_HTTPS``           ``1`` behind HTTPS: secure cookies, HSTS, redirect to https.
+``KHETRIAL_LOG_LEVEL``       level of the ``khetrial`` logger on standard error; default INFO.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from khetrial.edc.db import database_config
+
+BASE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = os.environ.get(
+    "KHETRIAL_SECRET_KEY", "khetrial-development-key-set-KHETRIAL_SECRET_KEY-in-production"
+)
+DEBUG = os.environ.get("KHETRIAL_DEBUG", "0") == "1"
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("KHETRIAL_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",  # installed for other apps' admin modules; never routed (no admin site)
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "khetrial.edc.trial",
+    "khetrial.edc.accounts",
+    "khetrial.edc.audit",
+    "khetrial.edc.randomization",
+    "khetrial.edc.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "khetrial.edc.web.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "khetrial.edc.web.middleware.ApiTokenMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "khetrial.edc.web.middleware.BlindingGuardMiddleware",
+    "khetrial.edc.web.middleware.ErrorPageMiddleware",
+]
+
+ROOT_URLCONF = "khetrial.edc.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "khetrial.edc.web.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_config(os.environ.get("KHETRIAL_DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["khetrial.edc.accounts.backends.LockoutBackend"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after KHETRIAL_SESSION_MINUTES of inactivity and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("KHETRIAL_SESSION_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Security headers (SecurityMiddleware, XFrameOptionsMiddleware, SecurityHeadersMiddleware).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Scripts only from the application itself (no inline script); inline styles are allowed
+# because plotly's charts set them.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; "
+                           "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                           "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                           "form-action 'self'")
+_HTTPS = os.environ.get("KHETRIAL_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS
+SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+
+# Logging: khetrial's own messages and Django's request errors on standard error. Allocation
+# list entries never reach a log line (their repr shows no arm); request bodies are not logged.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "khetrial": {"handlers": ["stderr"], "level": os.environ.get("KHETRIAL_LOG_LEVEL", "INFO")},
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+    },
+}

@@ -1,0 +1,487 @@
+"""The bridge between bundles and the database: import and export.
+
+- :func:`import_bundle` writes a (validated) :class:`~khetrial.bundle.Bundle` into the database
+  in one transaction: all of it, or nothing. Patients already in the database are refused
+  unless ``replace=True``; then their patient rows are updated and their earlier clinical rows
+  voided (never deleted), and the bundle's rows written.
+- :func:`export_bundle` reads the rows that are not voided back into a bundle, in file order
+  (``seq``) and with their extra columns: import then export gives the same bundle.
+- :func:`load_bundle` brings Django up on a database URL and exports (``analyse --db``).
+
+Rows are written with ``executemany`` in batches or, on PostgreSQL, with ``COPY`` (CSV
+built by the :mod:`csv` module); building two million model instances would take minutes. Column lists come from
+the models (:mod:`khetrial.edc.trial.models`), conversions from :mod:`khetrial.edc.trial.convert`.
+Django is imported inside the functions: call :func:`khetrial.edc.db.setup` first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from khetrial.errors import DatabaseError
+from khetrial.edc.trial import convert
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from khetrial.bundle import Bundle
+
+# Bundle table -> model of the ``trial`` app, in the order rows are written.
+TABLE_MODELS = {
+    "patients": "Patient",
+    "labs": "LabResult",
+    "drug_levels": "DrugLevel",
+    "medications": "MedicationCourse",
+    "mri": "MriScan",
+    "qol": "QolResponse",
+    "adverse_events": "AdverseEvent",
+    "transfusions": "Transfusion",
+    "sequelae": "SequelaAssessment",
+    "disposition": "Disposition",
+    "screening": "Screening",
+}
+BOOKKEEPING_FIELDS = frozenset(
+    {"id", "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"}
+)
+BATCH_ROWS = 5000  # rows per INSERT batch (and per progress step)
+READ_ROWS = 50_000  # rows fetched at a time on export
+IN_CHUNK = 500  # ids per "IN (...)" list, well under SQLite's variable limit
+DEFAULT_VOID_REASON = "replaced by bundle import"
+NAMES_SHOWN = 10  # patient ids named in a refusal message
+
+Progress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import wrote.
+
+    ``rows``: rows written per bundle table (every table, 0 when empty); ``voided``: earlier
+    rows voided per table by ``replace``; ``replaced_patients``: patient ids that were already
+    in the database and were replaced; ``sites_created``: site codes new to the database.
+    """
+
+    rows: Mapping[str, int]
+    voided: Mapping[str, int] = field(default_factory=dict)
+    replaced_patients: tuple[str, ...] = ()
+    sites_created: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+    def to_dict(self) -> dict:
+        return {"rows": dict(self.rows), "total": self.total, "voided": dict(self.voided),
+                "replaced_patients": list(self.replaced_patients),
+                "sites_created": list(self.sites_created)}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One bundle column and the model field that holds it."""
+
+    name: str  # bundle column
+    attname: str  # model attribute (``patient_id`` for the ``patient`` foreign key)
+    db_column: str
+    kind: str  # see khetrial.edc.trial.convert
+
+
+# --- Models and columns -----------------------------------------------------------------------
+
+def table_model(table: str):
+    """The model class that holds a bundle table."""
+    from django.apps import apps
+
+    return apps.get_model("trial", TABLE_MODELS[table])
+
+
+def model_columns(model) -> tuple[Column, ...]:
+    """The bundle columns of a model, in field order (bookkeeping fields left out)."""
+    from django.db import models
+
+    kinds = {"DateField": convert.DATE, "FloatField": convert.FLOAT,
+             "SmallIntegerField": convert.INT, "IntegerField": convert.INT,
+             "PositiveIntegerField": convert.INT, "BooleanField": convert.BOOL,
+             "CharField": convert.TEXT, "TextField": convert.TEXT}
+    columns = []
+    for f in model._meta.concrete_fields:
+        if f.name in BOOKKEEPING_FIELDS:
+            continue
+        if isinstance(f, models.ForeignKey):
+            columns.append(Column(f"{f.name}_id", f.attname, f.column, convert.KEY))
+        else:
+            columns.append(Column(f.name, f.attname, f.column, kinds[f.get_internal_type()]))
+    return tuple(columns)
+
+
+def extra_columns(frame, model) -> list[str]:
+    """The columns of ``frame`` that no model field holds, in frame order."""
+    known = {c.name for c in model_columns(model)}
+    return [c for c in frame.columns if c not in known]
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+def import_bundle(bundle: Bundle, *, replace: bool = False, reason: str | None = None,
+                  user=None, progress: Progress | None = None) -> ImportSummary:
+    """Write ``bundle`` into the database in one transaction; all of it or nothing.
+
+    Raises :class:`~khetrial.errors.DatabaseError` when patients (or screening ids) of the
+    bundle are already in the database and ``replace`` is false, or when the database refuses
+    a row. With ``replace``, those patients' rows are updated, their earlier clinical rows
+    (and the earlier screening rows with the bundle's screening ids) voided with ``reason``
+    (default "replaced by bundle import"), and the bundle's rows written.
+
+    When the audit app is installed, a locked database refuses the import, and the import is
+    recorded in the audit trail as done by ``user`` (a Django user or a name; default
+    "system") with ``reason`` (which the trail requires for a replacing import). Rows are
+    written in bulk, so the per-row model signals do not run. ``progress(table, done, total)``
+    is called as rows are written.
+    """
+    from django.apps import apps
+    from django.db import DatabaseError as DjangoDatabaseError
+    from django.db import transaction
+
+    audited = apps.is_installed("khetrial.edc.audit")
+    try:
+        with transaction.atomic():
+            if audited:
+                from khetrial.edc.audit.trail import check_unlocked
+
+                check_unlocked()
+            summary = _import(bundle, replace=replace, reason=reason or DEFAULT_VOID_REASON,
+                              progress=progress or (lambda table, done, total: None))
+            if audited:
+                from khetrial.edc.audit.trail import record_import
+
+                record_import(summary.to_dict(), actor=_actor(user), reason=reason or "",
+                              replace=bool(summary.replaced_patients or summary.voided))
+            return summary
+    except DjangoDatabaseError as exc:
+        raise DatabaseError(
+            f"the database refused the import ({type(exc).__name__}: {exc}); nothing was "
+            "imported. Check the bundle with `khetrial validate` and the database URL."
+        ) from exc
+
+
+def _actor(user) -> str:
+    """The audit trail's name for ``user`` (a Django user, a name, or ``None`` = system)."""
+    if user is None:
+        return "system"
+    return str(getattr(user, "username", user))
+
+
+def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -> ImportSummary:
+    from django.utils import timezone
+
+    from khetrial.edc.trial.models import Patient, Screening, Site
+
+    now = timezone.now()
+    patients, screening = bundle.patients, bundle.screening
+    ids = patients["patient_id"].astype("string").tolist()
+    existing = dict(Patient.objects.values_list("patient_id", "pk"))
+    replaced = [p for p in ids if p in existing]
+    screening_ids = screening["screening_id"].astype("string").tolist() if len(screening) else []
+    live_screenings = set(Screening.objects.filter(voided=False)
+                          .values_list("screening_id", flat=True))
+    replaced_screenings = [s for s in screening_ids if s in live_screenings]
+    if (replaced or replaced_screenings) and not replace:
+        raise DatabaseError(_refusal(replaced, replaced_screenings))
+
+    site_codes = list(dict.fromkeys(
+        patients["site_id"].astype("string").dropna().tolist()
+        + (screening["site_id"].astype("string").dropna().tolist() if len(screening) else [])))
+    known_sites = set(Site.objects.values_list("code", flat=True))
+    new_sites = [c for c in site_codes if c not in known_sites]
+    Site.objects.bulk_create([Site(code=c, name=c) for c in new_sites])
+    site_pks = dict(Site.objects.values_list("code", "pk"))
+
+    rows: dict[str, int] = {}
+    voided: dict[str, int] = {}
+    rows["patients"] = _write_patients(patients, {p: existing[p] for p in replaced}, site_pks,
+                                       now, progress)
+    patient_pks = dict(Patient.objects.values_list("patient_id", "pk"))
+    if replaced:
+        pks = [patient_pks[p] for p in replaced]
+        for table in TABLE_MODELS:
+            if table not in ("patients", "screening"):
+                voided[table] = _void(table_model(table), "patient_id", pks, reason, now)
+    if replaced_screenings:
+        voided["screening"] = _void(Screening, "screening_id", replaced_screenings, reason, now)
+    for table in TABLE_MODELS:
+        if table != "patients":
+            keys = {"patient_id": patient_pks, "site_id": site_pks}
+            rows[table] = _write_rows(table, getattr(bundle, table), keys, now, progress)
+    return ImportSummary(rows=rows, voided={t: n for t, n in voided.items() if n},
+                         replaced_patients=tuple(replaced), sites_created=tuple(new_sites))
+
+
+def _refusal(patients: list[str], screenings: list[str]) -> str:
+    parts = []
+    for things, what in ((patients, "patient"), (screenings, "screening id")):
+        if things:
+            shown = ", ".join(things[:NAMES_SHOWN]) + (", …" if len(things) > NAMES_SHOWN else "")
+            n = len(things)
+            verb = "are" if n != 1 else "is"
+            parts.append(f"{n} {what}{'s' if n != 1 else ''} of this bundle {verb} already in "
+                         f"the database ({shown})")
+    return "; ".join(parts) + "; use --replace to replace their records"
+
+
+def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
+                    progress: Progress) -> int:
+    """Create the new patients and update the replaced ones (``patient_id -> pk``) in place,
+    so that their earlier (voided) rows still point at them."""
+    from khetrial.edc.trial.models import Patient
+
+    columns = model_columns(Patient)
+    base = _next_seq(Patient)
+    values = _column_values(frame, columns, {"site_id": site_pks})
+    extras = convert.extra_to_json(frame, _register_extra("patients", frame, Patient))
+    new, updated = [], []
+    for i, row in enumerate(zip(*values)):
+        fields = {c.attname: v for c, v in zip(columns, row)}
+        patient = Patient(**fields, seq=base + i, extra=_decode_extra(extras[i]))
+        (updated if patient.patient_id in replaced else new).append(patient)
+    Patient.objects.bulk_create(new, batch_size=BATCH_ROWS)
+    if updated:
+        for patient in updated:
+            patient.pk, patient.updated_at = replaced[patient.patient_id], now
+        names = [c.attname for c in columns if c.name != "patient_id"] + [
+            "seq", "extra", "updated_at"]
+        Patient.objects.bulk_update(updated, names, batch_size=IN_CHUNK)
+    progress("patients", len(frame), len(frame))
+    return len(frame)
+
+
+def _decode_extra(text: str) -> dict:
+    import json
+
+    return {} if text == convert.EMPTY_EXTRA else json.loads(text)
+
+
+def _register_extra(table: str, frame, model) -> list[str]:
+    """The frame's extra columns; new ones are recorded after the table's known ones."""
+    from khetrial.edc.trial.models import ExtraColumn
+
+    extras = extra_columns(frame, model)
+    if extras:
+        known = dict(ExtraColumn.objects.filter(table=table).values_list("name", "position"))
+        start = max(known.values(), default=-1) + 1
+        new = [name for name in extras if name not in known]
+        ExtraColumn.objects.bulk_create([ExtraColumn(table=table, name=name, position=start + i)
+                                         for i, name in enumerate(new)])
+    return extras
+
+
+def _void(model, key: str, values: list, reason: str, now) -> int:
+    """Void the live rows whose ``key`` is in ``values``; how many were voided."""
+    n = 0
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start:start + IN_CHUNK]
+        n += model.objects.filter(**{f"{key}__in": chunk}, voided=False).update(
+            voided=True, void_reason=reason, voided_at=now, updated_at=now)
+    return n
+
+
+def _next_seq(model) -> int:
+    from django.db.models import Max
+
+    top = model.objects.aggregate(top=Max("seq"))["top"]
+    return 0 if top is None else top + 1
+
+
+def _column_values(frame, columns: Iterable[Column], keys: Mapping[str, dict]) -> list[list]:
+    """Database values of each column; foreign-key columns looked up in ``keys``."""
+    values = []
+    for c in columns:
+        column = convert.to_db_values(frame[c.name] if c.name in frame else None, c.kind,
+                                      len(frame))
+        if c.kind == convert.KEY and c.name in keys:
+            column = _look_up(column, keys[c.name], c.name)
+        values.append(column)
+    return values
+
+
+def _look_up(codes: list, pks: dict, column: str) -> list:
+    missing = sorted({c for c in codes if c is not None and c not in pks})
+    if missing:
+        raise DatabaseError(
+            f"{column}: {len(missing)} value(s) are neither in the bundle nor in the database "
+            f"({', '.join(missing[:NAMES_SHOWN])}); every row must refer to a known "
+            f"{column.removesuffix('_id')}."
+        )
+    return [None if c is None else pks[c] for c in codes]
+
+
+def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Progress) -> int:
+    """Insert one table's rows (new ``seq`` after the table's current last)."""
+    from django.db import connection
+
+    model = table_model(table)
+    n = len(frame)
+    if n == 0:
+        progress(table, 0, 0)
+        return 0
+    columns = model_columns(model)
+    extras = _register_extra(table, frame, model)
+    base = _next_seq(model)
+    stamp = (connection.ops.adapt_datetimefield_value(now)
+             if connection.vendor != "postgresql" else now.isoformat())
+    names = [c.db_column for c in columns] + [
+        "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"]
+    text = tuple(c.db_column for c in columns if c.kind == convert.TEXT) + ("void_reason",)
+    for start in range(0, n, BATCH_ROWS * 10):
+        part = frame.iloc[start:start + BATCH_ROWS * 10]
+        values = _column_values(part, columns, keys)
+        m = len(part)
+        values += [range(base + start, base + start + m), convert.extra_to_json(part, extras),
+                   [False] * m, [""] * m, [None] * m, [stamp] * m, [stamp] * m]
+        _insert_rows(model._meta.db_table, names, list(zip(*values)), text_columns=text)
+        progress(table, start + m, n)
+    return n
+
+
+def _insert_rows(db_table: str, columns: list[str], rows: list[tuple], *,
+                 text_columns: tuple[str, ...] = ()) -> None:
+    """Insert rows: ``COPY`` (CSV) on PostgreSQL, batched ``executemany`` elsewhere.
+
+    ``text_columns`` are never NULL (missing text is ``""``); the CSV sent to ``COPY`` reads
+    an empty cell as NULL in every other column.
+    """
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            options = "FORMAT csv"
+            if text_columns:
+                options += f", FORCE_NOT_NULL ({', '.join(quote(c) for c in text_columns)})"
+            with cursor.cursor.copy(f"COPY {quote(db_table)} ({names}) FROM STDIN "
+                                    f"WITH ({options})") as copy:
+                for start in range(0, len(rows), BATCH_ROWS):
+                    buffer = io.StringIO()
+                    csv.writer(buffer, lineterminator="\n").writerows(
+                        rows[start:start + BATCH_ROWS])
+                    copy.write(buffer.getvalue())
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quote(db_table)} ({names}) VALUES ({marks})"
+        for start in range(0, len(rows), BATCH_ROWS):
+            cursor.executemany(sql, rows[start:start + BATCH_ROWS])
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+def export_bundle(*, sites: Iterable[str] | None = None) -> Bundle:
+    """The database's rows that are not voided, as a bundle in file order (``seq``).
+
+    ``sites``: only these site codes (their patients, those patients' rows, and their
+    screening rows); ``None`` = all.
+    """
+    from khetrial.edc.trial.models import ExtraColumn, Patient, Site
+
+    site_pks = dict(Site.objects.values_list("code", "pk"))
+    chosen = None
+    if sites is not None:
+        chosen = list(dict.fromkeys(sites))
+        unknown = [s for s in chosen if s not in site_pks]
+        if unknown:
+            raise DatabaseError(
+                f"site(s) {', '.join(unknown)} are not in the database; known sites: "
+                f"{', '.join(sorted(site_pks)) or 'none'}")
+    keys = {"site_id": {pk: code for code, pk in site_pks.items()},
+            "patient_id": {pk: pid for pid, pk in Patient.objects.values_list("patient_id", "pk")}}
+    frames = {}
+    for table in TABLE_MODELS:
+        model = table_model(table)
+        qs = model.objects.all()
+        if hasattr(model, "voided"):
+            qs = qs.filter(voided=False)
+        if chosen is not None:
+            site_path = "site__code__in" if hasattr(model, "site") else "patient__site__code__in"
+            qs = qs.filter(**{site_path: chosen})
+        order = list(ExtraColumn.objects.filter(table=table).values_list("name", flat=True))
+        frames[table] = _read_rows(qs.order_by("seq", "id"), model_columns(model), keys, order)
+    return canonical_bundle(frames)
+
+
+def canonical_bundle(frames: Mapping[str, pd.DataFrame]) -> Bundle:
+    """A :class:`Bundle` from frames that hold the spec columns (extra columns after them):
+    each column is cast to its canonical dtype with vectorized ``astype`` (fast on millions
+    of rows; unlike ``Bundle.from_tables`` it does not check or parse values)."""
+    import pandas as pd
+
+    from khetrial.bundle import Bundle
+    from khetrial.bundle.format import TABLE_SPECS
+
+    tables = {}
+    for table, frame in frames.items():
+        specs = TABLE_SPECS[table].columns
+        out = {c.name: frame[c.name].astype(c.dtype) for c in specs}
+        out |= {name: frame[name].astype("string") for name in frame.columns if name not in out}
+        tables[table] = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    return Bundle(**tables)
+
+
+def _read_rows(qs, columns: tuple[Column, ...], keys: Mapping[str, dict], extra_order: list[str]):
+    """Fetch a queryset's columns raw (no per-value Django conversion), ``READ_ROWS`` at a
+    time, into a bundle frame: spec columns, then extra columns in ``extra_order``."""
+    import pandas as pd
+    from django.db import connection
+
+    sql, params = qs.values_list(*[c.attname for c in columns], "extra").query.sql_with_params()
+    pieces = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while records := cursor.fetchmany(READ_ROWS):
+            pieces.append(_frame_of(records, columns, keys))
+    if not pieces:
+        return _frame_of([], columns, keys)
+    frame = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+    spec = [c.name for c in columns]
+    found = [name for name in frame.columns if name not in spec]
+    extras = [name for name in extra_order if name in found]
+    extras += [name for name in found if name not in extras]
+    return frame[spec + extras]
+
+
+def _frame_of(records: list[tuple], columns: tuple[Column, ...], keys: Mapping[str, dict]):
+    import pandas as pd
+
+    raw = list(zip(*records)) if records else [()] * (len(columns) + 1)
+    frame = pd.DataFrame(index=range(len(records)))
+    for c, values in zip(columns, raw):
+        if c.kind == convert.KEY and c.name in keys:
+            lookup = keys[c.name]
+            values = [None if v is None else lookup[v] for v in values]
+        frame[c.name] = convert.from_db_values(values, c.kind).array
+    extra = convert.extra_from_json(raw[-1])
+    for name in extra.columns:
+        if name not in frame:
+            frame[name] = extra[name].array
+    return frame
+
+
+def export_bundle_to(path: str | Path, *, sites: Iterable[str] | None = None) -> Bundle:
+    """Export (as :func:`export_bundle`) and write the bundle folder at ``path``."""
+    from khetrial.bundle import write_bundle
+
+    bundle = export_bundle(sites=sites)
+    write_bundle(bundle, Path(path))
+    return bundle
+
+
+def load_bundle(url: str | None = None) -> Bundle:
+    """The bundle held by the database at ``url`` (default: $KHETRIAL_DATABASE_URL, then
+    ``./khetrial.sqlite3``); brings Django up on it first."""
+    from khetrial.edc import db
+
+    db.setup(url)
+    return export_bundle()

@@ -1,0 +1,98 @@
+"""Pure conversions between bundle columns (pandas) and database column values.
+
+No Django here: :mod:`khetrial.edc.store` asks the models which columns exist and of which kind,
+and these functions turn a whole column at a time into plain Python values a database driver
+accepts (``None`` for missing), and back. Text is stored as ``""`` when missing; dates as ISO
+strings (``2018-03-07``) on the way in; flags as booleans; numbers as Python floats, whose
+``repr`` gives back exactly the decimal written in the CSV.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+# Kinds of column, named after what the database stores.
+DATE, FLOAT, INT, BOOL, TEXT, KEY = "date", "float", "int", "bool", "text", "key"
+EMPTY_EXTRA = "{}"
+
+
+def to_db_values(series: pd.Series | None, kind: str, n: int) -> list:
+    """One bundle column as database values (``None`` = missing); ``series=None`` = absent column."""
+    if series is None:
+        return ["" if kind == TEXT else None] * n
+    if kind == DATE:
+        days = pd.to_datetime(series).to_numpy().astype("datetime64[D]")
+        text = days.astype(str).astype(object)
+        text[np.isnat(days)] = None
+        return text.tolist()
+    if kind == FLOAT:
+        return pd.to_numeric(series).astype("float64").to_numpy(dtype=object, na_value=None).tolist()
+    if kind == INT:
+        return pd.to_numeric(series).astype("Int64").to_numpy(dtype=object, na_value=None).tolist()
+    if kind == BOOL:
+        ints = pd.to_numeric(series).astype("Int64")
+        return [None if v is None else bool(v) for v in ints.to_numpy(dtype=object, na_value=None)]
+    if kind == TEXT:
+        return series.astype("string").fillna("").to_numpy(dtype=object).tolist()
+    if kind == KEY:
+        return series.astype("string").to_numpy(dtype=object, na_value=None).tolist()
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def from_db_values(values: Sequence, kind: str) -> pd.Series:
+    """Database values of one column (any driver's types) as a bundle column."""
+    if kind == DATE:
+        days = np.array(values, dtype="datetime64[D]")  # ISO text (SQLite) or dates (psycopg)
+        return pd.Series(days.astype("datetime64[ns]"))
+    if kind == FLOAT:
+        return pd.Series(np.array(values, dtype="float64"))
+    if kind in (INT, BOOL):
+        return pd.Series(pd.array([None if v is None else int(v) for v in values], dtype="Int64"))
+    if kind in (TEXT, KEY):
+        series = pd.Series(list(values), dtype="object")
+        return series.where(series.notna() & (series != ""), None).astype("string")
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def extra_to_json(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    """Each row's extra columns as a JSON object text (``{}`` when there are none).
+
+    Every extra column is kept, a missing cell as ``null``, so that a column that is empty in
+    every row still comes back on export.
+    """
+    if not columns:
+        return [EMPTY_EXTRA] * len(frame)
+    text = frame[list(columns)].astype("string").astype(object)
+    text = text.where(text.notna(), None)
+    names = list(columns)
+    return [json.dumps(dict(zip(names, row)), ensure_ascii=False)
+            for row in text.itertuples(index=False, name=None)]
+
+
+def extra_from_json(values: Sequence) -> pd.DataFrame:
+    """The extra columns of exported rows (JSON texts or already-decoded dicts), as text.
+
+    Columns come in the order of first appearance (PostgreSQL's ``jsonb`` keeps keys sorted,
+    so the order there is by key length, then name; a bundle's column order is free).
+    """
+    rows = [_decode(v) for v in values]
+    names: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            names.setdefault(key, None)
+    if not names:
+        return pd.DataFrame(index=range(len(rows)))
+    frame = pd.DataFrame.from_records(rows, columns=list(names))
+    return frame.astype(object).where(frame.notna(), None).astype("string")
+
+
+def _decode(value) -> dict:
+    if value is None or value == EMPTY_EXTRA:
+        return {}
+    if isinstance(value, (bytes, str)):
+        return json.loads(value)
+    return dict(value)

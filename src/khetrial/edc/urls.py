@@ -1,0 +1,70 @@
+"""URL configuration of the web application.
+
+Every view carries its roles (``@allow`` / ``@public`` / ``@api_allow``); the permission test
+walks this configuration, so a new route without roles fails the test suite.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from khetrial.edc.web.api import OPENAPI_ROLES, api, docs_view, openapi_view
+from khetrial.edc.web.permissions import allow
+from khetrial.edc.web.views import audit, auth, entry, patients, queries, screening, static, trial
+from khetrial.edc.web.views import bedside, pedsql, unblinding
+
+handler400 = "khetrial.edc.web.errors.bad_request"
+handler403 = "khetrial.edc.web.errors.permission_denied"
+handler404 = "khetrial.edc.web.errors.page_not_found"
+handler500 = "khetrial.edc.web.errors.server_error"
+
+
+def _api_urls():
+    """django-ninja's routes; login is checked by the API's own authentication (401)."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = login_not_required(pattern.callback)
+    return patterns, app_name, namespace
+
+
+urlpatterns = [
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("", auth.home, name="home"),
+    path("dashboard/", bedside.dashboard, name="dashboard"),
+    path("patients/", patients.patient_list, name="patients"),
+    path("patients/<str:patient_id>/", patients.patient_detail, name="patient"),
+    path("patients/<str:patient_id>/edit/", entry.edit_patient, name="patient_edit"),
+    path("patients/<str:patient_id>/qol/questionnaire/", pedsql.questionnaire, name="pedsql"),
+    path("patients/<str:patient_id>/<str:table_name>/add/", entry.add_record, name="record_add"),
+    path("patients/<str:patient_id>/<str:table_name>/<int:pk>/edit/", entry.edit_record,
+         name="record_edit"),
+    path("patients/<str:patient_id>/<str:table_name>/<int:pk>/void/", entry.void_record,
+         name="record_void"),
+    path("patients/<str:patient_id>/query/", queries.query_new, name="query_new"),
+    path("patients/<str:patient_id>/unblind/", unblinding.unblinding_request,
+         name="unblinding_request"),
+    path("export/<str:table_name>.csv", patients.export_table, name="export"),
+    path("screening/", screening.screening_list, name="screening"),
+    path("screening/new/", screening.screening_new, name="screening_new"),
+    path("screening/<int:pk>/randomize/", screening.randomize, name="randomize"),
+    path("queries/", queries.query_list, name="queries"),
+    path("queries/<int:pk>/answer/", queries.query_answer, name="query_answer"),
+    path("queries/<int:pk>/close/", queries.query_close, name="query_close"),
+    path("unblinding/", unblinding.unblinding_list, name="unblinding"),
+    path("unblinding/<int:pk>/approve/", unblinding.unblinding_approve, name="unblinding_approve"),
+    path("unblinding/<int:pk>/reveal/", unblinding.unblinding_reveal, name="unblinding_reveal"),
+    path("audit/", audit.audit_list, name="audit"),
+    path("audit.csv", audit.audit_csv, name="audit_csv"),
+    path("lock/", trial.lock_page, name="lock"),
+    path("downloads/", trial.downloads, name="downloads"),
+    path("downloads/bundle.zip", trial.download_bundle, name="download_bundle"),
+    path("downloads/report.html", trial.download_report, name="download_report"),
+    path("users/", trial.users, name="users"),
+    path("sites/", trial.sites, name="sites"),
+    path("users/<str:username>/disable/", trial.user_disable, name="user_disable"),
+    path("vendor/plotly.min.js", static.plotly_js, name="plotly_js"),
+    path("static/<path:path>", static.static_file, name="static"),
+    path("api/openapi.json", allow(*OPENAPI_ROLES)(openapi_view), name="openapi"),
+    path("api/docs", allow(*OPENAPI_ROLES)(docs_view), name="api_docs"),
+    path("api/", _api_urls()),
+]

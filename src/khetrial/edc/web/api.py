@@ -1,0 +1,270 @@
+"""The JSON API (django-ninja): same roles, same site scope, same blinding path as the pages.
+
+Authentication: ``Authorization: Bearer <token>`` (tokens from ``khetrial user token NAME``)
+or the browser session (with CSRF). Writes validate with the same forms as the pages and need a
+``reason`` for every correction or void, exactly as the forms do. The OpenAPI schema is at
+``/api/openapi.json`` (not for blinded roles: it names every field of every table).
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, django_auth
+
+from khetrial.errors import KhetrialError
+from khetrial.edc.web.permissions import (ADMIN, ASSESSOR, CLINICAL, EVERYONE, INVESTIGATOR,
+                                      MONITOR, STATISTICIAN, role_of)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        from khetrial.edc.accounts.models import ApiToken, hash_token
+
+        row = (ApiToken.objects.select_related("user", "user__profile")
+               .filter(key_hash=hash_token(token), revoked=False).first())
+        if row is None or not row.user.is_active:
+            return None
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(title="khetrial", version="1", auth=[TokenAuth(), django_auth], docs_url=None, openapi_url=None,
+               urls_namespace="api")
+
+
+def api_allow(*roles: str):
+    """The API's counterpart of :func:`khetrial.edc.web.permissions.allow`."""
+    def decorate(fn):
+        @wraps(fn)
+        def wrapped(request, *args, **kwargs):
+            from khetrial.edc.web.blinding import disclosure_for
+
+            if role_of(request.user) not in roles:
+                raise HttpError(403, "your role may not use this route")
+            request.disclosure = disclosure_for(request.user)
+            return fn(request, *args, **kwargs)
+
+        wrapped.khetrial_roles = frozenset(roles)
+        return wrapped
+    return decorate
+
+
+@api.exception_handler(KhetrialError)
+def _khetrial_error(request, exc):
+    status = 403 if exc.__class__.__name__ == "PermissionDenied" else 400
+    return api.create_response(request, {"error": "refused", "detail": str(exc)}, status=status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"error": "not found", "detail": str(exc)}, status=404)
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"error": "not allowed", "detail": str(exc)}, status=403)
+
+
+def _patient(request, patient_id: str):
+    patient = request.disclosure.patients().filter(patient_id=patient_id).first()
+    if patient is None:
+        raise Http404("no such patient")
+    return patient
+
+
+def _table(request, table_name: str, write: bool = False):
+    from khetrial.edc.web.tables import CLINICAL_TABLES
+    from khetrial.edc.web.views.entry import EDITORS
+
+    t = CLINICAL_TABLES.get(table_name)
+    if t is None or not request.disclosure.may_see(table_name):
+        raise Http404("no such table")
+    if write and request.disclosure.role not in EDITORS[table_name]:
+        raise DjangoPermissionDenied("your role may not enter these data")
+    return t
+
+
+def _payload(request) -> dict:
+    """The JSON object sent with a write (read after the role check, not before)."""
+    import json
+
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        raise HttpError(400, "the request body is not JSON; send a JSON object") from None
+    if not isinstance(data, dict):
+        raise HttpError(400, "send a JSON object of field: value")
+    return data
+
+
+WRITE_BODY = {"requestBody": {"content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": True,
+    "description": "field: value pairs of the table (bundle format names); "
+                   "'reason' is required for a correction or a void"}}}}}
+
+
+def _validated(table_name: str, fields, payload: dict, correction: bool = False) -> dict:
+    from khetrial.edc.web.forms import record_form_class
+
+    data = {k: ("" if v is None else v) for k, v in payload.items()}
+    for k, v in list(data.items()):
+        if isinstance(v, bool):
+            data[k] = "1" if v else "0"
+    form = record_form_class(table_name, fields)(data, correction=correction)
+    if not form.is_valid():
+        raise HttpError(422, "; ".join(f"{field}: {' '.join(errs)}"
+                                       for field, errs in form.errors.items()))
+    return form.cleaned_data
+
+
+@api.get("/me", summary="Who am I: username, role, site")
+@api_allow(*EVERYONE)
+def me(request) -> dict[str, Any]:
+    d = request.disclosure
+    return {"username": d.username, "role": d.role, "site": d.site or None}
+
+
+@api.get("/patients", summary="Patients this user may see")
+@api_allow(*CLINICAL)
+def patients(request) -> list[dict[str, Any]]:
+    d = request.disclosure
+    return d.rows("patients", d.patients().order_by("patient_id"))
+
+
+@api.get("/patients/{patient_id}", summary="One patient")
+@api_allow(*CLINICAL)
+def patient(request, patient_id: str) -> dict[str, Any]:
+    return request.disclosure.row("patients", _patient(request, patient_id))
+
+
+@api.get("/patients/{patient_id}/{table_name}", summary="One table of a patient's data")
+@api_allow(*CLINICAL)
+def records(request, patient_id: str, table_name: str) -> list[dict[str, Any]]:
+    d = request.disclosure
+    t = _table(request, table_name)
+    qs = d.records(table_name).filter(patient=_patient(request, patient_id))
+    return d.rows(table_name, qs.order_by(t.date_field, "seq", "id"))
+
+
+@api.post("/patients/{patient_id}/{table_name}", summary="Add a record (e.g. a lab result)",
+          openapi_extra=WRITE_BODY)
+@api_allow(INVESTIGATOR, ASSESSOR)
+def add(request, patient_id: str, table_name: str) -> dict[str, Any]:
+    from khetrial.edc.audit.trail import audit_context
+
+    payload = _payload(request)
+    d = request.disclosure
+    t = _table(request, table_name, write=True)
+    p = _patient(request, patient_id)
+    fields = d.fields(table_name)
+    values = _clean_for_model(t, _validated(table_name, fields, payload), fields)
+    model = t.model_class()
+    with transaction.atomic(), audit_context(actor=request.user.username, role=d.role,
+                                             form="api", reason=str(payload.get("reason", ""))):
+        seq = (model.objects.aggregate(m=Max("seq"))["m"] or 0) + 1
+        obj = model.objects.create(patient=p, seq=seq, **values)
+    return d.row(table_name, obj)
+
+
+@api.patch("/patients/{patient_id}/{table_name}/{record_id}",
+           summary="Correct a record; 'reason' is required", openapi_extra=WRITE_BODY)
+@api_allow(INVESTIGATOR, ASSESSOR)
+def correct(request, patient_id: str, table_name: str, record_id: int) -> dict[str, Any]:
+    from khetrial.edc.audit.trail import audit_context
+
+    payload = _payload(request)
+    d = request.disclosure
+    t = _table(request, table_name, write=True)
+    obj = _record(request, table_name, patient_id, record_id)
+    fields = d.fields(table_name)
+    current = {f: getattr(obj, f) for f in fields}
+    merged = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                 for k, v in current.items()}, **payload}
+    cleaned = _validated(table_name, fields, merged, correction=True)
+    for f, v in _clean_for_model(t, cleaned, fields).items():
+        setattr(obj, f, v)
+    with transaction.atomic(), audit_context(actor=request.user.username, role=d.role,
+                                             form="api", reason=cleaned["reason"]):
+        obj.save()
+    return d.row(table_name, obj)
+
+
+@api.post("/patients/{patient_id}/{table_name}/{record_id}/void",
+          summary="Void a record; 'reason' is required", openapi_extra=WRITE_BODY)
+@api_allow(INVESTIGATOR, ASSESSOR)
+def void(request, patient_id: str, table_name: str, record_id: int) -> dict[str, Any]:
+    from khetrial.edc.audit.trail import audit_context
+
+    payload = _payload(request)
+    d = request.disclosure
+    _table(request, table_name, write=True)
+    obj = _record(request, table_name, patient_id, record_id)
+    reason = str(payload.get("reason", "")).strip()
+    if not reason:
+        raise HttpError(422, "reason: voiding a record needs a reason")
+    obj.voided, obj.void_reason, obj.voided_at = True, reason, timezone.now()
+    with transaction.atomic(), audit_context(actor=request.user.username, role=d.role,
+                                             form="api", reason=reason):
+        obj.save()
+    return d.row(table_name, obj)
+
+
+@api.get("/audit", summary="Audit trail entries this user may see (newest first)")
+@api_allow(*EVERYONE)
+def audit(request, patient_id: str = "", limit: int = 100) -> list[dict[str, Any]]:
+    from khetrial.edc.audit.models import AuditEntry
+
+    qs = request.disclosure.audit_entries(AuditEntry.objects.all())
+    if patient_id:
+        qs = qs.filter(patient_id=patient_id)
+    return request.disclosure.audit_rows(qs.order_by("-at", "-id")[:max(1, min(limit, 1000))])
+
+
+def _record(request, table_name, patient_id, record_id):
+    obj = request.disclosure.records(table_name).filter(
+        patient=_patient(request, patient_id), pk=record_id).first()
+    if obj is None:
+        raise Http404("no such record")
+    if obj.voided:
+        raise HttpError(409, "the record is voided")
+    return obj
+
+
+def _clean_for_model(t, cleaned: dict, fields) -> dict:
+    model = t.model_class()
+    out = {}
+    for f in fields:
+        v = cleaned.get(f)
+        internal = model._meta.get_field(f).get_internal_type()
+        out[f] = "" if v is None and internal in {"CharField", "TextField"} else v
+    return out
+
+
+OPENAPI_ROLES = (INVESTIGATOR, STATISTICIAN, MONITOR, ADMIN)
+
+
+def openapi_view(request):
+    """The OpenAPI schema (JSON) of this API."""
+    from django.http import JsonResponse
+
+    return JsonResponse(api.get_openapi_schema(path_prefix="/api/"))
+
+
+def docs_view(request):
+    """A readable page of the API's routes (offline: no Swagger UI from a CDN)."""
+    from django.shortcuts import render
+
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    routes = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+               "parameters": ", ".join(p["name"] for p in op.get("parameters", []))}
+              for path, ops in schema["paths"].items() for method, op in ops.items()]
+    return render(request, "web/api_docs.html", {"routes": routes})

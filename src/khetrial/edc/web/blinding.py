@@ -1,0 +1,239 @@
+"""THE blinding mechanism: what each user may receive, decided here and nowhere else.
+
+Every page, API response, CSV export and audit view turns database rows into data through
+:func:`Disclosure.rows` / :func:`Disclosure.audit_rows`, and finds patients through
+:func:`Disclosure.patients`. The policy is an allow-list: a blinded role (the outcome assessor)
+receives only the tables and fields listed in :data:`BLINDED_ALLOWED`; everything else (arm,
+medication courses, drug levels, adverse events, labs, transfusions, disposition, screening,
+randomization, extra columns) is never serialized for it. :class:`BlindingGuardMiddleware`
+(``web/middleware.py``) then refuses, as a second line, any response to a blinded user that
+contains an arm code or label, a treatment drug name or a dose word (:func:`leaks`).
+
+Emergency unblinding (:mod:`khetrial.edc.web.unblinding`) adds one patient to a user's
+``unblinded`` set after a second person approves; only that patient's arm is then disclosed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from khetrial.edc.accounts.roles import ADMIN, BLINDED_ROLES, INVESTIGATOR
+from khetrial.constants import ARM_LABELS, ARMS
+from khetrial.edc.web.tables import ALL_TABLES, TABLE_OF_MODEL
+
+# What a blinded role may receive: table -> fields. Nothing else, ever.
+BLINDED_ALLOWED: dict[str, tuple[str, ...]] = {
+    "patients": ("patient_id", "site", "sex", "birth_date", "randomization_date", "weight_kg",
+                 "height_cm", "lesion_depth", "lesion_site", "kmp_onset_date", "biopsy"),
+    "mri": ("date", "lesion_volume_ml"),
+    "sequelae": ("date", "sequela", "present"),
+}
+# Non-data audit events a blinded role may see (its own logins, nothing about allocation).
+BLINDED_EVENTS = frozenset({"login", "logout", "login_failed"})
+ADMIN_EVENTS = frozenset({"login", "logout", "login_failed", "role_change", "lock", "unlock",
+                          "export", "blinding_guard", "allocation_list"})
+DATA_ACTIONS = frozenset({"create", "change", "void"})
+
+# The words a blinded user's responses must never contain (defence in depth).
+TREATMENT_WORDS = ("sirolimus", "prednisolone", "prednisone", "rapamycin", "rapamune",
+                   "trimethoprim", "tmp_smx", "corticosteroid", "dose", "dosing", "mg_m2",
+                   "mg_kg", "mg/kg", "mg/m2", "mg/m²", "trough", "allocation", "arm", "arms")
+
+
+def _leak_pattern() -> re.Pattern:
+    words = "|".join(re.escape(w) for w in TREATMENT_WORDS + tuple(ARM_LABELS.values()))
+    codes = "|".join(re.escape(c) for c in ARMS)
+    # arm codes are short ("SP", "S"): only as a value on their own (between tags, quotes,
+    # commas or cell borders), case-sensitive; words anywhere, any case.
+    return re.compile(rf"(?i:\b(?:{words})(?:_\w*)?\b)|(?:(?<=[>\"',;|])\s*(?:{codes})\s*(?=[<\"',;|\n]))")
+
+
+LEAK_PATTERN = _leak_pattern()
+WITHHELD = "[withheld: blinded]"
+
+
+def leaks(text: str) -> str | None:
+    """The first forbidden token in ``text`` (for a blinded user), or None."""
+    match = LEAK_PATTERN.search(text)
+    return match.group(0).strip() if match else None
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What one user may receive: role, site scope, emergency-unblinded patients."""
+
+    username: str
+    role: str
+    site: str = ""  # "" = all sites
+    unblinded: frozenset = field(default_factory=frozenset)
+
+    @property
+    def blinded(self) -> bool:
+        return self.role in BLINDED_ROLES
+
+    @property
+    def clinical(self) -> bool:
+        return self.role != ADMIN and bool(self.role)
+
+    # -- tables and fields --------------------------------------------------------------
+    def may_see(self, table: str) -> bool:
+        if not self.clinical:
+            return False
+        return table in BLINDED_ALLOWED if self.blinded else table in ALL_TABLES
+
+    def fields(self, table: str) -> tuple[str, ...]:
+        if not self.may_see(table):
+            return ()
+        if self.blinded:
+            return BLINDED_ALLOWED[table]
+        return ALL_TABLES[table].fields
+
+    def tables(self) -> list[str]:
+        return [t for t in ALL_TABLES if self.may_see(t)]
+
+    # -- free text -------------------------------------------------------------------------
+    def redact(self, value):
+        """Free text for this user: for a blinded role, text naming a treatment is withheld
+        (a reason or query typed by an unblinded colleague may mention one)."""
+        if self.blinded and isinstance(value, str) and leaks(value) is not None:
+            return WITHHELD
+        return value
+
+    def queries(self, queries) -> list:
+        """Data queries with their free text passed through :meth:`redact` (not saved)."""
+        out = list(queries)
+        for q in out:
+            q.text, q.answer, q.field = self.redact(q.text), self.redact(q.answer), \
+                self.redact(q.field)
+        return out
+
+    # -- rows ---------------------------------------------------------------------------
+    def patients(self, queryset=None):
+        """The patients this user may see (site scope); none for a non-clinical role."""
+        from khetrial.edc.trial.models import Patient
+
+        qs = Patient.objects.select_related("site") if queryset is None else queryset
+        if not self.clinical:
+            return qs.none()
+        if self.site:
+            qs = qs.filter(site__code=self.site)
+        return qs
+
+    def records(self, table: str, queryset=None):
+        """Rows of a clinical table this user may see (site-scoped, table allowed)."""
+        t = ALL_TABLES[table]
+        qs = t.model_class().objects.all() if queryset is None else queryset
+        if not self.may_see(table):
+            return qs.none()
+        if table == "screening":
+            return qs.filter(site__code=self.site) if self.site else qs
+        if table == "patients":
+            return self.patients(qs)
+        qs = qs.select_related("patient", "patient__site")
+        return qs.filter(patient__site__code=self.site) if self.site else qs
+
+    def row(self, table: str, obj) -> dict:
+        """One model row as ``{field: value}`` with only the fields this user may receive."""
+        out = {"id": obj.pk}
+        for name in self.fields(table):
+            out[name] = self.redact(_value(obj, name))
+        if table != "patients" and hasattr(obj, "patient_id") and table != "screening":
+            out = {"id": obj.pk, "patient_id": obj.patient.patient_id,
+                   **{k: v for k, v in out.items() if k != "id"}}
+            out["voided"] = bool(getattr(obj, "voided", False))
+        return out
+
+    def revealed_arm(self, patient) -> str:
+        """The arm of an emergency-unblinded patient (approved for this user), else refuse.
+
+        Used only by the reveal page: listings and the API never carry it, even then.
+        """
+        from khetrial.errors import PermissionDenied
+
+        if self.blinded and patient.patient_id not in self.unblinded:
+            raise PermissionDenied("no approved unblinding request for this patient")
+        return patient.arm
+
+    def rows(self, table: str, objs) -> list[dict]:
+        return [self.row(table, o) for o in objs]
+
+    # -- audit ---------------------------------------------------------------------------
+    def audit_entries(self, queryset):
+        """Audit entries this user may see (before field-level filtering in audit_row)."""
+        from django.db.models import Q
+
+        if not self.clinical:
+            return queryset.filter(action__in=ADMIN_EVENTS)
+        qs = queryset
+        if self.site:
+            qs = qs.filter(Q(site_code=self.site) | Q(site_code="", actor=self.username))
+        if self.blinded:
+            allowed_models = [m for m, t in TABLE_OF_MODEL.items() if t in BLINDED_ALLOWED]
+            qs = qs.filter(Q(action__in=BLINDED_EVENTS, actor=self.username)
+                           | Q(action__in=DATA_ACTIONS, detail__in=allowed_models))
+        return qs
+
+    def audit_row(self, entry) -> dict | None:
+        """One audit entry as data, or None when it carries something this user may not see."""
+        row = {"at": entry.at.strftime("%Y-%m-%d %H:%M:%S UTC"), "actor": entry.actor,
+               "role": entry.role, "action": entry.action, "form": entry.form,
+               "patient_id": entry.patient_id, "site": entry.site_code, "field": entry.field,
+               "old": entry.old, "new": entry.new, "reason": entry.reason,
+               "detail": entry.detail}
+        if not self.blinded:
+            return row
+        row = {k: self.redact(v) for k, v in row.items()}
+        if entry.action in BLINDED_EVENTS:
+            return row if entry.actor == self.username else None
+        table = TABLE_OF_MODEL.get(entry.detail)
+        if entry.action not in DATA_ACTIONS or table not in BLINDED_ALLOWED:
+            return None
+        allowed = set(BLINDED_ALLOWED[table]) | {"voided", "void_reason", "voided_at"}
+        if entry.field == "(row deleted)" or not entry.field:
+            row["old"] = _filter_json(entry.old, allowed)
+            row["new"] = _filter_json(entry.new, allowed)
+        elif entry.field not in allowed:
+            return None
+        if entry.form not in ALL_TABLES and entry.form not in {"import", "api", ""}:
+            row["form"] = table  # e.g. "randomization" names the allocation: not for the blind
+        return row
+
+    def audit_rows(self, entries) -> list[dict]:
+        return [r for r in (self.audit_row(e) for e in entries) if r is not None]
+
+
+def _value(obj, name: str):
+    value = getattr(obj, name)
+    if name in ("site", "patient") and value is not None:
+        return getattr(value, "code", None) or getattr(value, "patient_id", None) or str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _filter_json(text: str, allowed: set[str]) -> str:
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    return json.dumps({k: v for k, v in data.items() if k in allowed}, sort_keys=True)
+
+
+def disclosure_for(user) -> Disclosure:
+    """The disclosure of a logged-in user (no role = sees nothing)."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    if profile is None or not user.is_authenticated:
+        return Disclosure(username="", role="")
+    unblinded: frozenset = frozenset()
+    if profile.role in BLINDED_ROLES:
+        from khetrial.edc.web.models import UnblindingRequest
+
+        unblinded = frozenset(UnblindingRequest.objects.filter(
+            requested_by=user.username, approved_at__isnull=False).values_list("patient_id",
+                                                                                flat=True))
+    site = profile.site_code if profile.role in {INVESTIGATOR, *BLINDED_ROLES} else ""
+    return Disclosure(username=user.username, role=profile.role, site=site, unblinded=unblinded)

@@ -1,0 +1,61 @@
+"""Who may open which page: one decorator per view, nothing scattered inside views.
+
+``@allow(INVESTIGATOR, MONITOR)`` refuses (403) every other role; ``@public`` marks the few
+views that need no login (the login page, static files). Each decorated view carries its
+roles in ``khetrial_roles``, which the generated permission test reads for every URL.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+from khetrial.edc.accounts.roles import (ADMIN, ASSESSOR, INVESTIGATOR, MONITOR, ROLES,
+                                     STATISTICIAN)
+
+PUBLIC = "public"
+CLINICAL = (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)
+UNBLINDED_CLINICAL = (INVESTIGATOR, STATISTICIAN, MONITOR)
+EVERYONE = ROLES
+
+
+def role_of(user) -> str:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ""
+    profile = getattr(user, "profile", None)
+    return profile.role if profile is not None else ""
+
+
+def allow(*roles: str):
+    """Let only ``roles`` open the view; the request gets ``request.disclosure``."""
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValueError(f"allow(): roles {sorted(unknown)} unknown; expected some of {ROLES}")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            from khetrial.edc.web.blinding import disclosure_for
+
+            if role_of(request.user) not in roles:
+                raise DjangoPermissionDenied("your role may not open this page")
+            request.disclosure = disclosure_for(request.user)
+            return view(request, *args, **kwargs)
+
+        wrapped.khetrial_roles = frozenset(roles)
+        return wrapped
+
+    return decorate
+
+
+def public(view):
+    """A view anyone may open, logged in or not."""
+    view = login_not_required(view)
+    view.khetrial_roles = frozenset({PUBLIC})
+    return view
+
+
+__all__ = ["allow", "public", "role_of", "PUBLIC", "CLINICAL", "UNBLINDED_CLINICAL", "EVERYONE",
+           "ADMIN", "ASSESSOR", "INVESTIGATOR", "MONITOR", "STATISTICIAN"]

@@ -1,0 +1,127 @@
+"""Patient list, patient page (timeline, charts, queries), CSV export of a table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from khetrial.edc.web.permissions import CLINICAL, allow
+from khetrial.edc.web.tables import CLINICAL_TABLES, table
+from khetrial.edc.web.views.bedside import bedside_context
+
+CHART_TESTS = ("platelets", "fibrinogen")
+
+
+def visible_patient(request, patient_id: str):
+    """The patient if this user may see it (site scope), else 404 — never 'exists elsewhere'."""
+    patient = request.disclosure.patients().filter(patient_id=patient_id).first()
+    if patient is None:
+        raise Http404("no such patient")
+    return patient
+
+
+@allow(*CLINICAL)
+def patient_list(request):
+    d = request.disclosure
+    patients = d.patients().order_by("patient_id")
+    return render(request, "web/patient_list.html", {
+        "columns": d.fields("patients"), "rows": d.rows("patients", patients)})
+
+
+@allow(*CLINICAL)
+def patient_detail(request, patient_id):
+    from khetrial.edc.web.models import DataQuery
+
+    d = request.disclosure
+    patient = visible_patient(request, patient_id)
+    sections, timeline = [], []
+    for name, t in CLINICAL_TABLES.items():
+        if not d.may_see(name):
+            continue
+        qs = d.records(name).filter(patient=patient).order_by(t.date_field, "seq", "id")
+        rows = d.rows(name, qs)
+        sections.append({"name": name, "title": t.title, "columns": d.fields(name), "rows": rows,
+                         "can_edit": _can_edit(request, name)})
+        for row in rows:
+            if not row.get("voided"):
+                timeline.append({"date": row.get(t.date_field) or "", "table": t.title,
+                                 "summary": _summary(name, row)})
+    timeline.sort(key=lambda r: r["date"])
+    queries = DataQuery.objects.filter(patient_id=patient.patient_id).exclude(status="closed")
+    if d.blinded:
+        queries = queries.filter(table__in=d.tables())
+    return render(request, "web/patient_detail.html", {
+        "patient": d.row("patients", patient), "patient_columns": d.fields("patients"),
+        "sections": sections, "timeline": timeline, "queries": d.queries(queries),
+        "charts": _charts_json(d, patient) if d.may_see("labs") else None,
+        "can_query": request.disclosure.role == "monitor",
+        "bedside": bedside_context(request, patient)})
+
+
+def _can_edit(request, table_name: str) -> bool:
+    from khetrial.edc.web.views.entry import EDITORS
+
+    return request.disclosure.role in EDITORS.get(table_name, ())
+
+
+def _summary(name: str, row: dict) -> str:
+    skip = {"id", "patient_id", "voided", "date"}
+    return ", ".join(f"{k} {v}" for k, v in row.items() if k not in skip and v not in (None, ""))
+
+
+def _charts_json(d, patient) -> str:
+    """Platelet and fibrinogen series with their thresholds, as plotly figure JSON."""
+    from khetrial.constants import (HYPOFIBRINOGENEMIA_THRESHOLD,
+                                             PLATELET_RESPONSE_THRESHOLD)
+
+    thresholds = {"platelets": float(PLATELET_RESPONSE_THRESHOLD),
+                  "fibrinogen": float(HYPOFIBRINOGENEMIA_THRESHOLD)}
+    units = {"platelets": "×10⁹/L", "fibrinogen": "g/L"}
+    labs = d.rows("labs", d.records("labs").filter(patient=patient, voided=False,
+                                                   test__in=CHART_TESTS).order_by("date", "seq"))
+    figures = []
+    for test in CHART_TESTS:
+        points = [(r["date"], r["value"]) for r in labs if r["test"] == test]
+        x = [p[0] for p in points]
+        figures.append({"id": f"chart-{test}", "data": [
+            {"x": x, "y": [p[1] for p in points], "mode": "lines+markers", "name": test},
+        ], "layout": {
+            "title": {"text": f"{test} ({units[test]})"}, "height": 320,
+            "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+            "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1,
+                        "y0": thresholds[test], "y1": thresholds[test],
+                        "line": {"dash": "dash", "color": "firebrick"}}],
+            "annotations": [{"xref": "paper", "x": 1, "y": thresholds[test], "showarrow": False,
+                             "text": f"threshold {thresholds[test]:g}", "yanchor": "bottom",
+                             "xanchor": "right"}],
+        }})
+    return json.dumps(figures)
+
+
+@allow(*CLINICAL)
+def export_table(request, table_name):
+    """CSV of one table as this user may see it (the same disclosure path as the pages)."""
+    from khetrial.edc.audit.trail import record_event
+
+    d = request.disclosure
+    t = table(table_name)
+    if not d.may_see(table_name):
+        raise Http404("no such table")
+    qs = d.records(table_name)
+    if table_name != "patients":
+        qs = qs.order_by("seq", "id")
+    rows = d.rows(table_name, qs)
+    columns = list(rows[0]) if rows else ["id", *d.fields(table_name)]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    record_event("export", actor=request.user.username, role=d.role, form=t.name,
+                 site_code=d.site, detail=f"CSV export of {t.name}: {len(rows)} rows")
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{t.name}.csv"'
+    return response

@@ -1,0 +1,80 @@
+"""A PedsQL questionnaire entered item by item, with the total and the item-missing rule.
+
+The forms' items come from :func:`khetrial.simulate.pedsql.items` (PedsQL 4.0 user's guide
+subscale sizes); the scoring from :mod:`khetrial.endpoints.pedsql` (0→100 … 4→0, total missing
+when more than half of the items are unanswered). One ``qol`` row per item is stored, an
+unanswered item as an empty response, exactly as in the bundle format.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import transaction
+from django.db.models import Max
+from django.shortcuts import redirect, render
+
+from khetrial.edc.web.permissions import INVESTIGATOR, allow
+from khetrial.edc.web.views.patients import visible_patient
+
+RESPONSES = [("", "not answered"), ("0", "0 never"), ("1", "1 almost never"),
+             ("2", "2 sometimes"), ("3", "3 often"), ("4", "4 almost always")]
+
+
+def questionnaire_form(instrument: str, data=None):
+    from khetrial.simulate.pedsql import items
+
+    form = forms.Form(data)
+    form.fields["date"] = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    for scale, item in items(instrument):
+        form.fields[item] = forms.TypedChoiceField(
+            choices=RESPONSES, required=False, coerce=int, empty_value=None,
+            label=f"{scale.replace('_', ' ')} — {item}")
+    return form
+
+
+def score(responses: list[int | None]) -> tuple[float | None, int, int]:
+    """(total or None when missing, items, answered) by the analysis' own rules."""
+    import pandas as pd
+
+    from khetrial.endpoints.pedsql import compute_item_score, compute_total_is_missing
+
+    scores = compute_item_score(pd.Series(responses, dtype="float64"))
+    n, answered = len(responses), int(scores.notna().sum())
+    if answered == 0 or bool(compute_total_is_missing(n, answered)):
+        return None, n, answered
+    return float(scores.mean()), n, answered
+
+
+@allow(INVESTIGATOR)
+def questionnaire(request, patient_id):
+    from khetrial.edc.audit.trail import audit_context
+    from khetrial.simulate.pedsql import FORMS, items
+    from khetrial.edc.trial.models import QolResponse
+
+    patient = visible_patient(request, patient_id)
+    instrument = request.GET.get("instrument") or request.POST.get("instrument") or ""
+    if instrument not in FORMS:
+        return render(request, "web/pedsql.html", {"patient_id": patient.patient_id,
+                                                   "instruments": list(FORMS)})
+    form = questionnaire_form(instrument, request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        answers = [(scale, item, form.cleaned_data[item]) for scale, item in items(instrument)]
+        result = score([a[2] for a in answers])
+        with transaction.atomic(), audit_context(actor=request.user.username,
+                                                 role=request.disclosure.role, form="qol"):
+            seq = QolResponse.objects.aggregate(m=Max("seq"))["m"] or 0
+            for k, (scale, item, response) in enumerate(answers, start=1):
+                QolResponse.objects.create(patient=patient, seq=seq + k,
+                                           date=form.cleaned_data["date"],
+                                           instrument=instrument, scale=scale, item=item,
+                                           response=response)
+        from django.contrib import messages
+
+        total, n, answered = result
+        messages.success(request, f"PedsQL {instrument}: {answered} of {n} items answered; "
+                         + (f"total {total:.1f}" if total is not None
+                            else "total missing (more than half of the items unanswered)"))
+        return redirect("patient", patient_id=patient.patient_id)
+    return render(request, "web/pedsql.html", {"patient_id": patient.patient_id, "form": form,
+                                               "instrument": instrument})

@@ -1,0 +1,70 @@
+"""Screening against the publication's criteria, then central randomization."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from khetrial.edc.web.forms import PatientForm
+from khetrial.edc.web.permissions import INVESTIGATOR, allow
+from khetrial.edc.web.screening import ScreeningForm
+
+
+@allow(INVESTIGATOR)
+def screening_list(request):
+    d = request.disclosure
+    rows = d.records("screening").filter(voided=False).order_by("-date", "-id")
+    return render(request, "web/screening_list.html", {"rows": d.rows("screening", rows)})
+
+
+@allow(INVESTIGATOR)
+def screening_new(request):
+    from khetrial.edc.audit.trail import audit_context
+    from khetrial.edc.trial.models import Screening, Site
+
+    form = ScreeningForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = form.result
+        record_failure = request.POST.get("record_failure") == "1"
+        sid = form.cleaned_data["screening_id"].strip()
+        if Screening.objects.filter(screening_id=sid, voided=False).exists():
+            form.add_error("screening_id", f"screening id {sid} is already used")
+        elif result.eligible or record_failure:
+            site = Site.objects.get(code=request.disclosure.site)
+            with transaction.atomic(), audit_context(actor=request.user.username,
+                                                     role=request.disclosure.role,
+                                                     form="screening"):
+                row = Screening.objects.create(
+                    screening_id=sid, site=site, date=form.cleaned_data["date"],
+                    eligible=result.eligible, reason=";".join(result.codes)[:120])
+            if result.eligible:
+                return redirect("randomize", pk=row.pk)
+            messages.info(request, f"screen failure {sid} recorded")
+            return redirect("screening")
+    return render(request, "web/screening_form.html", {"form": form, "result": result})
+
+
+@allow(INVESTIGATOR)
+def randomize(request, pk):
+    from khetrial.edc.randomization.services import randomize_patient
+
+    d = request.disclosure
+    screening = d.records("screening").filter(pk=pk, voided=False).first()
+    if screening is None:
+        raise Http404("no such screening")
+    if not screening.eligible or screening.patient_id:
+        messages.error(request, "only an eligible, not yet randomized child can be randomized")
+        return redirect("screening")
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        fields["kmp_onset_date"] = fields.get("kmp_onset_date")
+        patient, allocation = randomize_patient(fields, site_code=d.site,
+                                                actor=request.user.username, role=d.role,
+                                                screening=screening)
+        messages.success(request, f"{patient.patient_id} randomized: arm {allocation.arm}")
+        return redirect("patient", patient_id=patient.patient_id)
+    return render(request, "web/randomize.html", {"form": form, "screening": screening})

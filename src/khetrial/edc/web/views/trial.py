@@ -1,0 +1,136 @@
+"""Statistician's downloads and the database lock; the admin's accounts page."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from khetrial.errors import KhetrialError
+from khetrial.edc.web.forms import ReasonForm, SiteForm, UserForm
+from khetrial.edc.web.permissions import ADMIN, STATISTICIAN, allow
+
+
+@allow(STATISTICIAN, ADMIN)
+def lock_page(request):
+    from khetrial.edc.audit.models import LockEvent
+    from khetrial.edc.audit.trail import is_locked, set_lock
+
+    locked = is_locked()
+    role = request.disclosure.role
+    may_change = (role == STATISTICIAN and not locked) or (role == ADMIN and locked)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied("a statistician locks; an admin unlocks")
+        if form.is_valid():
+            set_lock(not locked, actor=request.user.username, role=role,
+                     reason=form.cleaned_data["reason"])
+            return redirect("lock")
+    return render(request, "web/lock.html", {"locked": locked, "form": form,
+                                             "may_change": may_change,
+                                             "history": LockEvent.objects.all()[:50]})
+
+
+def _bundle_zip() -> bytes:
+    from khetrial.edc.store import export_bundle_to
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "bundle"
+        export_bundle_to(folder)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(folder.glob("*.csv")):
+                zf.write(f, f"bundle/{f.name}")
+        return buf.getvalue()
+
+
+@allow(STATISTICIAN)
+def downloads(request):
+    return render(request, "web/downloads.html")
+
+
+@allow(STATISTICIAN)
+def download_bundle(request):
+    from khetrial.edc.audit.trail import record_event
+
+    data = _bundle_zip()
+    record_event("export", actor=request.user.username, role=STATISTICIAN,
+                 detail="bundle download (all sites)")
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="khetrial-bundle.zip"'
+    return response
+
+
+@allow(STATISTICIAN)
+def download_report(request):
+    from khetrial.edc.audit.trail import record_event
+    from khetrial.edc.store import export_bundle
+    from khetrial.edc.web.reporting import report_html
+
+    try:
+        html = report_html(export_bundle())
+    except KhetrialError as exc:
+        messages.error(request, f"the report could not be built: {exc}")
+        return redirect("downloads")
+    record_event("export", actor=request.user.username, role=STATISTICIAN,
+                 detail="report download")
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="khetrial-report.html"'
+    return response
+
+
+@allow(ADMIN)
+def users(request):
+    from khetrial.edc.accounts.services import add_user, list_users
+
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_user(form.cleaned_data["username"], form.cleaned_data["role"],
+                     form.cleaned_data["password"], form.cleaned_data["site"] or None,
+                     by=request.user.username)
+            messages.success(request, f"user {form.cleaned_data['username']} added")
+            return redirect("users")
+        except KhetrialError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "web/users.html", {"accounts": list_users(), "form": form})
+
+
+@allow(ADMIN)
+def sites(request):
+    """Sites (centres); a site added after set-up gets its allocation stratum at once."""
+    from khetrial.edc.randomization.services import add_stratum
+    from khetrial.edc.trial.models import Site
+
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"].strip()
+        if Site.objects.filter(code=code).exists():
+            form.add_error("code", f"site {code} exists already")
+        else:
+            Site.objects.create(code=code, name=form.cleaned_data["name"])
+            add_stratum(code, actor=request.user.username)
+            messages.success(request, f"site {code} added")
+            return redirect("sites")
+    return render(request, "web/sites.html", {"sites": Site.objects.order_by("code"),
+                                              "form": form})
+
+
+@allow(ADMIN)
+@require_POST
+def user_disable(request, username):
+    from khetrial.edc.accounts.services import disable_user
+
+    if username == request.user.username:
+        raise PermissionDenied("you cannot disable your own account")
+    disable_user(username, by=request.user.username)
+    messages.success(request, f"user {username} disabled")
+    return redirect("users")

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class TrialConfig(AppConfig):
-    name = "khetrial.trial"
-    verbose_name = "Trial data"
-    default_auto_field = "django.db.models.BigAutoField"

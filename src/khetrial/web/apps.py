@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class WebConfig(AppConfig):
-    name = "khetrial.web"
-    verbose_name = "Web application"
-    default_auto_field = "django.db.models.BigAutoField"

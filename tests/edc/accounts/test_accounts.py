@@ -1,0 +1,150 @@
+"""Accounts: argon2, roles and sites, lockout, login records, sessions, security headers."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from khetrial.edc.accounts.roles import LOCKOUT_MINUTES, MAX_FAILED_LOGINS
+from khetrial.errors import ConfigurationError
+from tests.edc.accounts.conftest import PASSWORD
+
+
+def test_passwords_are_hashed_with_argon2(site_a):
+    from khetrial.edc.accounts.services import add_user
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    stored = get_user_model().objects.get(username="alice").password
+    assert stored.startswith("argon2$")  # Django's Argon2PasswordHasher prefix
+    assert PASSWORD not in stored
+
+
+@pytest.mark.parametrize("role, site, problem", [
+    ("investigator", None, "one site"),
+    ("statistician", "A", "all sites"),
+    ("wizard", None, "unknown"),
+    ("assessor", "Z", "does not exist"),
+])
+def test_role_and_site_combinations_are_checked(site_a, role, site, problem):
+    from khetrial.edc.accounts.services import add_user
+
+    with pytest.raises(ConfigurationError, match=problem):
+        add_user("bob", role, PASSWORD, site)
+
+
+def test_short_password_is_refused(site_a):
+    from khetrial.edc.accounts.services import add_user
+
+    with pytest.raises(ConfigurationError, match="at least 10"):
+        add_user("bob", "monitor", "short")
+
+
+def test_lockout_after_repeated_failed_logins_and_it_is_recorded(site_a, client):
+    from khetrial.edc.accounts.services import add_user
+    from khetrial.edc.audit.models import AuditEntry
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    for _ in range(MAX_FAILED_LOGINS):
+        client.post("/login/", {"username": "alice", "password": "wrong-password-x"})
+    # now even the right password is refused
+    r = client.post("/login/", {"username": "alice", "password": PASSWORD})
+    assert r.status_code == 200 and b"locked" in r.content
+    assert client.get("/").status_code == 302
+    failed = AuditEntry.objects.filter(action="login_failed", actor="alice")
+    assert failed.count() == MAX_FAILED_LOGINS + 1
+    assert failed.filter(detail__contains="locked").exists()
+    profile = get_user_model().objects.get(username="alice").profile
+    minutes = (profile.locked_until - failed.order_by("at").last().at).total_seconds() / 60
+    assert LOCKOUT_MINUTES - 1 < minutes <= LOCKOUT_MINUTES
+
+
+def test_successful_login_is_recorded_and_resets_the_counter(site_a, client):
+    from khetrial.edc.accounts.services import add_user
+    from khetrial.edc.audit.models import AuditEntry
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    client.post("/login/", {"username": "alice", "password": "nope-nope-nope"})
+    r = client.post("/login/", {"username": "alice", "password": PASSWORD})
+    assert r.status_code == 302
+    assert AuditEntry.objects.filter(action="login", actor="alice").exists()
+    assert get_user_model().objects.get(username="alice").profile.failed_logins == 0
+    client.post("/logout/")
+    assert AuditEntry.objects.filter(action="logout", actor="alice").exists()
+    assert client.get("/").status_code == 302
+
+
+def test_disabled_user_cannot_log_in_and_loses_tokens(site_a, client):
+    from khetrial.edc.accounts.models import ApiToken
+    from khetrial.edc.accounts.services import add_user, disable_user
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    _, key = ApiToken.issue(get_user_model().objects.get(username="alice"))
+    disable_user("alice")
+    assert not client.login(username="alice", password=PASSWORD)
+    r = client.get("/api/me", headers={"Authorization": f"Bearer {key}"})
+    assert r.status_code == 401
+
+
+def test_role_change_is_recorded(site_a):
+    from khetrial.edc.accounts.services import add_user, set_role
+    from khetrial.edc.audit.models import AuditEntry
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    set_role("alice", "monitor")
+    entries = AuditEntry.objects.filter(action="role_change", record_id="alice")
+    assert entries.count() == 2
+    assert any("investigator A -> monitor" in e.detail for e in entries)
+
+
+def test_session_expires_and_cookies_are_protected(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60  # default: 30 idle minutes
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_security_headers_on_every_page(db, client):
+    r = client.get("/login/")
+    assert r["X-Frame-Options"] == "DENY"
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert r["Referrer-Policy"] == "same-origin"
+    assert "default-src 'self'" in r["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in r["Content-Security-Policy"]
+    assert b"csrfmiddlewaretoken" in r.content
+
+
+def test_login_form_enforces_csrf(site_a):
+    from django.test import Client
+
+    from khetrial.edc.accounts.services import add_user
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    c = Client(enforce_csrf_checks=True)
+    assert c.post("/login/", {"username": "alice", "password": PASSWORD}).status_code == 403
+
+
+def test_demo_accounts_one_per_role(db):
+    from khetrial.edc.web.demo import create_demo_accounts
+
+    accounts = create_demo_accounts(password="demo-password-123")
+    assert sorted(a[1] for a in accounts) == sorted(
+        ["investigator", "assessor", "statistician", "monitor", "admin"])
+    from django.test import Client
+
+    for username, _, _, password in accounts:
+        assert Client().login(username=username, password=password)
+
+
+def test_an_expired_session_is_sent_back_to_login(site_a, client):
+    import datetime as dt
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from khetrial.edc.accounts.services import add_user
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    assert client.login(username="alice", password=PASSWORD)
+    assert client.get("/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    r = client.get("/")
+    assert r.status_code == 302 and r["Location"].startswith("/login/")

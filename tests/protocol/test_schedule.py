@@ -118,7 +118,9 @@ def test_month_end_randomization_clamps_to_the_month():
 
 def test_calendar_defaults():
     calendar = study_calendar(D0)
-    assert calendar.blood_counts[-1] == D0 + timedelta(28)  # default: week 4 (primary endpoint)
+    # default, no stabilization known: the maximal plan to day 28 + 28 = 56 (a run starting by
+    # week 4 is confirmed durable, SAP "last day − its first day ≥ 28"); 2026-03-02 + 56 = 04-27
+    assert calendar.blood_counts[-1] == D0 + timedelta(56) == date(2026, 4, 27)
     assert calendar.end_of_follow_up == D0 + timedelta(730)  # "followed for a total of 2 years"
     data = calendar.to_dict()
     assert data["visits"][0] == {"code": "baseline", "name": "Baseline", "target_date": "2026-03-02",

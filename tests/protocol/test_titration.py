@@ -83,7 +83,7 @@ def test_next_trough_without_change_or_start_date_is_a_week_later():
 
 
 @pytest.mark.parametrize("dose, trough, message", [
-    (0, 10, "current sirolimus dose"), (-0.3, 10, "current sirolimus dose"), (0.3, 0, "trough"),
+    (0, 10, "current sirolimus dose"), (-0.3, 10, "current sirolimus dose"), (20.01, 10, "maximum"),
     (0.3, -1, "trough"), (0.3, 250, "trough"), (0.3, "high", "trough"),
 ])
 def test_invalid_titration_input_is_refused(dose, trough, message):

@@ -36,7 +36,8 @@ def test_improvement_after_month_12_restarts_the_observation():
     assert decision.action == "continue" and decision.reassess_on == date(2027, 6, 24)
 
 
-@pytest.mark.parametrize("kwargs", [{"lesion_response": "growth"}, {"progressive_disease": True}])
+@pytest.mark.parametrize("kwargs", [{"lesion_response": "growth", "clinical_progression": True},
+                                    {"progressive_disease": True}])
 def test_progression_stops_at_any_time(kwargs):
     assert sirolimus_continuation(D0, D0 + timedelta(30), **kwargs).action == "stop"
 

@@ -171,8 +171,8 @@ def _keep(current, trough, on, sirolimus_start, strength) -> TitrationAdvice:
                "(give the sirolimus start date to follow the protocol schedule)")
     return TitrationAdvice(trough, "in_range", KEEP, current, current, False, _as_measured(current, strength),
                            following, following,
-                           f"trough {float(trough):g} ng/mL is within {low}–{high} ng/mL (publication): keep the "
-                           f"dose; {why}", (RANGE_RULE,))
+                           f"trough {float(trough):g} ng/mL is within {low}–{high} ng/mL: keep the dose "
+                           f"(publication); {why}", (RANGE_RULE,))
 
 
 def _repeat_undetectable(current, trough, on, strength) -> TitrationAdvice:

@@ -15,7 +15,8 @@ trough_low / trough_high   warning   latest trough outside 10–15 ng/mL, with t
 trough_overdue             warning   a scheduled trough check was missed (schedule)
 visit_overdue              warning   a visit's window has closed and it is not done (schedule)
 visit_due                  info      a visit's window is open (schedule)
-prednisolone_taper_due     info      arm SP, platelets ≥ 100 for a week, taper not begun (prednisolone)
+prednisolone_taper_due     info      arm SP, platelets ≥ 100 for a week, taper not begun (prednisolone;
+                                     the weekly steps are a project choice and say so)
 =========================  ========  ==========================================================
 """
 

@@ -28,12 +28,11 @@ Safety limits (issue 10), each with its source (``"publication"``, ``"label"`` o
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-
-from collections.abc import Iterable
 
 from khetrial import constants as C
 from khetrial.errors import ProtocolError
@@ -42,13 +41,15 @@ from khetrial.protocol._checks import Number, add_months, check_choice, check_da
 BSA_FORMULAS = ("mosteller", "haycock", "du_bois")
 
 
+def _height(height_cm: Number) -> Fraction:
+    low_h, high_h = C.DOSING_HEIGHT_RANGE_CM
+    return exact(height_cm, "height", minimum=low_h, maximum=high_h, unit="cm")
+
+
 def _body_size(weight_kg: Number, height_cm: Number | None = None) -> tuple[Fraction, Fraction | None]:
     low_w, high_w = C.DOSING_WEIGHT_RANGE_KG
     weight = exact(weight_kg, "weight", minimum=low_w, maximum=high_w, unit="kg")
-    if height_cm is None:
-        return weight, None
-    low_h, high_h = C.DOSING_HEIGHT_RANGE_CM
-    return weight, exact(height_cm, "height", minimum=low_h, maximum=high_h, unit="cm")
+    return weight, None if height_cm is None else _height(height_cm)
 
 
 def body_surface_area(weight_kg: Number, height_cm: Number, formula: str = "mosteller") -> float:
@@ -136,7 +137,7 @@ def latest_body_size(measurements: Iterable[tuple[date, Number | None, Number | 
         if weight_kg is not None and (weight is None or when >= weight[0]):
             weight = (when, _body_size(weight_kg)[0])
         if height_cm is not None and (height is None or when >= height[0]):
-            height = (when, _body_size(1, height_cm)[1])
+            height = (when, _height(height_cm))
     if weight is None:
         raise ProtocolError(f"body size: got no weight measured on or before {on}; record a weight first")
     return BodySize(weight[1], weight[0], height[1] if height else None, height[0] if height else None)

@@ -11,15 +11,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from khetrial.edc.trial import records
-from khetrial.edc.web.forms import ReasonForm, baseline_form_class, record_form_class
+from khetrial.edc.web.forms import (BASELINE_FIELDS, ReasonForm, baseline_form_class,
+                                   record_form_class)
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.policy import ENTRY_ROLES, editable_table
 from khetrial.edc.web.tables import CLINICAL_TABLES
 from khetrial.edc.web.views.patients import visible_patient
-
-BASELINE_FIELDS = ("sex", "birth_date", "weight_kg", "height_cm", "lesion_depth", "lesion_site",
-                   "kmp_onset_date", "biopsy")  # not: patient_id, site, arm, randomization_date
-
 
 def _record(request, table_name: str, patient, pk: int):
     obj = request.disclosure.records(table_name).filter(patient=patient, pk=pk).first()

@@ -143,8 +143,8 @@ def import_bundle(bundle: Bundle, *, replace: bool = False, reason: str | None =
     context (:func:`khetrial.edc.trial.records.writing`, form ``import``) and is recorded in
     the audit trail as done by ``user`` (a Django user or a name; default "system") with
     ``reason`` (which the trail requires for a replacing import): one entry per table written
-    or voided. Rows are written in bulk, so the per-row model signals do not run. ``progress(table, done, total)``
-    is called as rows are written.
+    or voided. Rows are written in bulk, so the per-row model signals do not run.
+    ``progress(table, done, total)`` is called as rows are written.
     """
     author = Author(actor=_actor(user), form=IMPORT_FORM)
     try:

@@ -43,8 +43,8 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(title="khetrial", version="1", auth=[TokenAuth(), django_auth], docs_url=None, openapi_url=None,
-               urls_namespace="api")
+api = NinjaAPI(title="khetrial", version="1", auth=[TokenAuth(), django_auth], docs_url=None,
+               openapi_url=None, urls_namespace="api")
 
 
 def api_allow(*roles: str):

@@ -9,6 +9,7 @@ import pytest
 
 from khetrial.bundle.format import TABLE_NAMES
 from khetrial.edc.web import policy
+from khetrial.edc.web.blinding import BLINDED_ALLOWED
 from khetrial.edc.web.tables import ALL_TABLES, CLINICAL_TABLES
 
 VIEWS = Path(policy.__file__).parent / "views"
@@ -59,3 +60,9 @@ def test_web_tables_follow_the_bundle_format(table, fields, date_field):
 
 def test_the_web_shows_every_bundle_table():
     assert tuple(ALL_TABLES) == TABLE_NAMES
+
+
+def test_the_policies_name_only_real_tables_and_fields():
+    for table, fields in BLINDED_ALLOWED.items():
+        assert set(fields) <= set(ALL_TABLES[table].fields), table
+    assert set(policy.EDITORS) <= set(CLINICAL_TABLES)

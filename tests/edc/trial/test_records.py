@@ -124,6 +124,8 @@ def test_void_needs_a_reason_and_a_voided_row_is_not_changed_again(patient):
     ("adverse_events", {"term": "fever", "onset_date": DAY0, "grade": 6, "serious": False,
                         "related": False, "action": "none"},
      "adverse_events.grade: got 6; grade must be 1–5"),
+    ("mri", {"date": DAY0, "lesion_volume_ml": "40 mL"},
+     "mri.lesion_volume_ml: got '40 mL'; lesion_volume_ml must be 0–5000 mL"),
     ("labs", {**PLATELETS, "units": "g/L"},
      "labs: got field 'units'; the fields of labs are date, test, value"),
     ("screening", {"date": DAY0}, "got table 'screening'; a patient's rows are added to one of"),

@@ -15,10 +15,12 @@ what is allowed ("labs.test: got 'troponin'; test must be one of platelets, ..."
 The forms check the same rules field by field first; these checks are the service's own guard,
 whatever the caller.
 
->>> # with Django set up:
->>> # lab = add("labs", patient, {"date": day, "test": "platelets", "value": 54.0},
->>> #           author=Author("dr_a", "investigator", "labs"))
->>> # correct(lab, {"value": 45.0}, reason="typo", author=Author("dr_a", "investigator", "labs"))
+With Django set up::
+
+    dr_a = Author(actor="dr_a", role="investigator", form="labs")
+    lab = add("labs", patient, {"date": day, "test": "platelets", "value": 54.0}, author=dr_a)
+    correct(lab, {"value": 45.0}, reason="typo in the lab report", author=dr_a)
+    void(lab, reason="sample of another patient", author=dr_a)
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ def _allowed_value(column, value) -> bool:
     if column.kind == FLAG:
         return value in (True, False, 0, 1)
     if column.kind in (NUMBER, INTEGER):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
         return ((column.low is None or value >= column.low)
                 and (column.high is None or value <= column.high))
     return True

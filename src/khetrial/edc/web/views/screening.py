@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from khetrial.edc.randomization.services import randomize_patient
 from khetrial.edc.trial.models import Screening, Site
-from khetrial.edc.trial.records import writing
+from khetrial.edc.trial.records import next_seq, writing
 from khetrial.edc.web.forms import PatientForm
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.screening import ScreeningForm
@@ -35,7 +35,8 @@ def screening_new(request):
             site = Site.objects.get(code=request.disclosure.site)
             with writing(author(request, "screening")):
                 row = Screening.objects.create(
-                    screening_id=sid, site=site, date=form.cleaned_data["date"],
+                    screening_id=sid, site=site, seq=next_seq(Screening),
+                    date=form.cleaned_data["date"],
                     eligible=result.eligible, reason=";".join(result.codes)[:120])
             if result.eligible:
                 return redirect("randomize", pk=row.pk)

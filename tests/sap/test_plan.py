@@ -3,16 +3,20 @@ events", "Machine-readable results") and the derive/analyse commands."""
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timezone
+from importlib.metadata import version
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from khetrial.bundle import Bundle, read_bundle, write_bundle
+from khetrial.bundle import Bundle, read_bundle
 from khetrial.cli import app
-from khetrial.endpoints.adsl import AnalysisTables
-from khetrial.endpoints.adsl import derive_adsl
+from khetrial.edc import store
+from khetrial.endpoints.adsl import AnalysisTables, derive_adsl
 from khetrial.errors import AnalysisError
 from khetrial.sap.plan import adverse_event_result, analyse, binary_result, transfusion_result
 
@@ -96,18 +100,8 @@ def test_analyse_the_example_bundle_gives_every_key_of_the_plan(example_bundle_d
     assert results["provenance"]["bundle_sha256"] == expected
     assert results["provenance"]["run_at_utc"] == "2026-01-02T03:04:05Z"
     # Issue 3: "a provenance object: khetrial version, ..." — the installed distribution's version
-    from importlib.metadata import version
-
     assert results["provenance"]["khetrial_version"] == version("khetrial")
     json.loads(json.dumps(results, allow_nan=False))  # strict JSON, no NaN
-
-
-def test_a_bundle_without_a_source_folder_is_hashed_as_exported_csv(example_bundle_dir, tmp_path):
-    bundle = read_bundle(example_bundle_dir)
-    in_memory = Bundle.from_tables(**bundle.tables)
-    write_bundle(in_memory, tmp_path)
-    expected = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.glob("*.csv")}
-    assert analyse(in_memory).provenance.bundle_sha256 == expected
 
 
 def test_analyse_refuses_a_bundle_with_one_arm_only():
@@ -159,8 +153,6 @@ def test_cli_analyse_needs_exactly_one_of_bundle_and_db(args, tmp_path):
 
 
 def test_a_bundle_loaded_from_the_database_gives_the_same_results(db, example_bundle_dir):
-    from khetrial.edc import store
-
     bundle = read_bundle(example_bundle_dir)
     store.import_bundle(bundle)
     from_db, from_folder = analyse(store.load_bundle()).to_dict(), analyse(bundle).to_dict()
@@ -173,10 +165,6 @@ def test_a_bundle_loaded_from_the_database_gives_the_same_results(db, example_bu
 @pytest.mark.slow
 def test_cli_analyse_with_db_in_a_fresh_process_gives_the_bundles_results(example_bundle_dir, tmp_path):
     # Issue 3: "khetrial analyse BUNDLE --out results.json (also --db URL instead of a bundle)".
-    import os
-    import subprocess
-    import sys
-
     url = f"sqlite:///{tmp_path / 'trial.sqlite3'}"
     env = {k: v for k, v in os.environ.items() if k != "KHETRIAL_DATABASE_URL"}
     khetrial = [sys.executable, "-m", "khetrial"]

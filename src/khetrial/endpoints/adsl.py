@@ -30,6 +30,9 @@ from khetrial.endpoints.transfusions import derive_transfusion_count
 from khetrial.endpoints.windows import derive_before_censoring, derive_week_values
 from khetrial.constants import PRIMARY_WEEK, RESPONSE_WEEKS
 
+PRIMARY_ENDPOINT = f"durable_platelet_response_wk{PRIMARY_WEEK}"
+"""The primary endpoint's id (SAP "Primary endpoint": durable platelet response at week 4)."""
+
 BINARY_ENDPOINTS = (
     *(f"durable_platelet_response_wk{k}" for k in RESPONSE_WEEKS),
     f"fibrinogen_stabilization_wk{PRIMARY_WEEK}",

@@ -147,17 +147,17 @@ def forest_figure(results: Results, compare: bool):
 
 def lesion_figure(results: Results):
     """Month-12 lesion response categories per arm (stacked percentages)."""
-    cats = results.lesion_categories or {}
+    cats = results.lesion_categories
     n = results.n
     fig = go.Figure()
     for cat, color in zip(LESION_ORDER, LESION_COLORS):
-        counts = [cats[arm][cat] if cats else 0 for arm in ARMS]
-        pct = [100 * c / n[arm] if n.get(arm) else 0 for c, arm in zip(counts, ARMS)]
+        counts = [cats[arm][cat] if cats is not None else 0 for arm in ARMS]
+        pct = [100 * c / n[arm] if n[arm] else 0 for c, arm in zip(counts, ARMS)]
         fig.add_trace(go.Bar(y=[ARM_LABELS[a] for a in ARMS], x=pct, orientation="h",
                              name=cat.replace("_", " "), marker_color=color,
                              text=[str(c) if c else "" for c in counts], textposition="inside"))
     fig.update_layout(barmode="stack")
-    if not cats:
+    if cats is None:
         _empty_message(fig, "Not estimable: " + (results.not_estimable or "no lesion categories"))
     fig.update_xaxes(title="Patients (%)", range=[0, 100])
     return _layout(fig, "Lesion response at month 12 (MRI volume change)", height=300)

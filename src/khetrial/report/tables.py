@@ -85,7 +85,7 @@ def _gt(frame: pd.DataFrame, title: str, subtitle: str, note: str, spanners: dic
 
 
 def arm_header(results: Results, arm: str) -> str:
-    return f"{ARM_LABELS[arm]} (n = {results.n.get(arm, 0)})"
+    return f"{ARM_LABELS[arm]} (n = {results.n[arm]})"
 
 
 def reason(results: Results, default: str) -> str:
@@ -197,11 +197,11 @@ def baseline_table(results: Results, compare: bool) -> str:
         rows.append(row)
     for key, c in base.categorical.items():
         sp, s = c.counts[SP], c.counts[S]
-        levels = [lv for lv in {**sp, **s} if sp.get(lv, 0) + s.get(lv, 0) > 0]
+        levels = [lv for lv in sp if sp[lv] + s[lv] > 0]  # both arms count every level (sap.summaries)
         for k, level in enumerate(levels):
             row = {"Characteristic": f"{key.replace('_', ' ').capitalize()}: {level.replace('_', ' ')}",
-                   "sp": fmt_pct(sp.get(level, 0), results.n[SP]),
-                   "s": fmt_pct(s.get(level, 0), results.n[S]),
+                   "sp": fmt_pct(sp[level], results.n[SP]),
+                   "s": fmt_pct(s[level], results.n[S]),
                    "p": fmt_p(c.p_value) if k == 0 else ""}
             if compare:
                 row["pub"] = {("sex", "F"): f"{pub.PUBLISHED_BASELINE['female']} girls in all",

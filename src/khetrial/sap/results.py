@@ -22,12 +22,10 @@ import numpy as np
 import pandas as pd
 
 from khetrial.constants import PRIMARY_WEEK
+from khetrial.endpoints.adsl import PRIMARY_ENDPOINT
 
 MIXED_MODEL_KEY = f"platelets_mixed_model_wk{PRIMARY_WEEK}"
 """results.json key of the platelet mixed model (SAP "Machine-readable results")."""
-
-PRIMARY_ENDPOINT = f"durable_platelet_response_wk{PRIMARY_WEEK}"
-"""The primary endpoint's id (SAP "Primary endpoint")."""
 
 NOT_ESTIMABLE_KEY = "not_estimable"
 """results.json key of the reason why the arms are not compared (descriptive results only)."""

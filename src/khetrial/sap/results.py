@@ -364,6 +364,9 @@ class Results:
 
     The comparisons (``binary`` ... ``censoring``) are empty or ``None`` in descriptive results,
     whose ``not_estimable`` says why; ``platelets_weekly`` maps week 0…4 to each arm's summary.
+    Fields and results.json keys: ``transfusions`` is ``transfusions_m12``, ``mixed_model``
+    :data:`MIXED_MODEL_KEY`, ``lesion_categories`` ``lesion_categories_m12`` and
+    ``sequelae_assessed`` ``sequelae_assessed_m24``; the others have their key's name.
     """
 
     n: dict[str, int]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from khetrial.sap import analyse
 from khetrial.simulate import DEFAULT_SEED as PUBLISHED_SEED
 
 
@@ -24,6 +25,4 @@ def published_bundle(published_bundle_dir):
 
 @pytest.fixture(scope="session")
 def published_results(published_bundle):
-    from khetrial.analysis import analyse
-
     return analyse(published_bundle)

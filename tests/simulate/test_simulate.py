@@ -7,6 +7,7 @@ import hashlib
 import pytest
 
 from khetrial.errors import ProtocolError
+from khetrial.sap import analyse
 from khetrial.simulate import simulate_tables, write_simulated_bundle
 
 # Pub. = shared/trial/publication.txt ("Efficacy outcomes"); week 2 is chosen (not published).
@@ -65,37 +66,36 @@ def test_random_bundle_passes_validation(tmp_path):
 
 
 def test_published_cohort_gives_every_published_count(published_results):
-    assert published_results["n"] == {"SP": 37, "S": 36}
-    got = {k: (v["SP"]["events"], v["S"]["events"]) for k, v in published_results["binary"].items()}
+    assert published_results.n == {"SP": 37, "S": 36}
+    got = {k: (v.arms["SP"].events, v.arms["S"].events) for k, v in published_results.binary.items()}
     assert got == PUBLISHED_COUNTS
 
 
 def test_published_cohort_counts_do_not_depend_on_the_seed():
-    from khetrial.analysis import analyse
     from khetrial.simulate import simulate_bundle
 
     results = analyse(simulate_bundle(seed=11, match_publication=True))
-    got = {k: (v["SP"]["events"], v["S"]["events"]) for k, v in results["binary"].items()}
+    got = {k: (v.arms["SP"].events, v.arms["S"].events) for k, v in results.binary.items()}
     assert got == PUBLISHED_COUNTS
 
 
 def test_published_cohort_weekly_medians_are_the_published_ones(published_results):
-    weekly = published_results["platelets_weekly"]
+    weekly = published_results.platelets_weekly
     # Pub.: "29.0 × 10⁹/L vs 22.0 × 10⁹/L at week 1 and 270.0 × 10⁹/L vs 208.0 × 10⁹/L at week 4"
-    assert (weekly["1"]["SP"]["median"], weekly["1"]["S"]["median"]) == (29.0, 22.0)
-    assert (weekly["4"]["SP"]["median"], weekly["4"]["S"]["median"]) == (270.0, 208.0)
+    assert (weekly[1]["SP"].median, weekly[1]["S"].median) == (29.0, 22.0)
+    assert (weekly[4]["SP"].median, weekly[4]["S"].median) == (270.0, 208.0)
 
 
 def test_published_cohort_transfusions_and_adverse_events(published_results):
-    t = published_results["transfusions_m12"]
+    t = published_results.transfusions
     # Pub.: "(2.5 vs 1.4; P = .003)": 52/37 = 1.405 and 90/36 = 2.5 transfusions per patient
-    assert round(t["SP"]["mean"], 1) == 1.4 and t["S"]["mean"] == 2.5
-    assert round(t["p_value"], 3) == 0.003
-    ae = published_results["adverse_events"]
+    assert round(t.arms["SP"].mean, 1) == 1.4 and t.arms["S"].mean == 2.5
+    assert round(t.p_value, 3) == 0.003
+    ae = published_results.adverse_events
     # Pub.: "3.6 events per patient ... vs 3.4 events per patient"; "21 grade 3-4 adverse events"
-    assert round(ae["SP"]["per_patient"], 1) == 3.6 and round(ae["S"]["per_patient"], 1) == 3.4
-    assert ae["SP"]["grade3plus_events"] + ae["S"]["grade3plus_events"] == 21
-    assert ae["p_value"] > 0.9  # Pub.: "P = .981" (ours: close, not exact; see parameters.AE_COUNTS)
+    assert round(ae.arms["SP"].per_patient, 1) == 3.6 and round(ae.arms["S"].per_patient, 1) == 3.4
+    assert ae.arms["SP"].grade3plus_events + ae.arms["S"].grade3plus_events == 21
+    assert ae.p_value > 0.9  # Pub.: "P = .981" (ours: close, not exact; see parameters.AE_COUNTS)
 
 
 def test_match_publication_refuses_another_size():
@@ -110,8 +110,8 @@ def test_patients_must_be_positive(n):
 
 
 def test_published_cohort_mixed_model_is_close_to_the_publication(published_results):
-    m = published_results["platelets_mixed_model_wk4"]
+    m = published_results.mixed_model
     # Pub.: "difference, 38.0 × 10⁹/L; 95% CI, 6.1-69.8". Calibration check, not an exact target:
     # the estimate within 15 ×10⁹/L of 38.0 and the interval above zero, as published.
-    assert abs(m["difference"] - 38.0) < 15
-    assert m["ci95"][0] > 0
+    assert abs(m.difference - 38.0) < 15
+    assert m.ci95[0] > 0

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from khetrial.protocol.pedsql import form_for_age, items, total_score
 from khetrial.simulate import parameters as P
-from khetrial.simulate.pedsql import answers_for_total, form_for_age, items, total_score
+from khetrial.simulate.pedsql import answers_for_total
 from khetrial.simulate.profiles import Profile
 
 MONTH12_DAYS = (352, 378)  # chosen visit spread inside the plan's 335-395 window

@@ -1,6 +1,6 @@
 """A PedsQL questionnaire entered item by item, with the total and the item-missing rule.
 
-The forms' items come from :func:`khetrial.simulate.pedsql.items` (PedsQL 4.0 user's guide
+The forms' items come from :func:`khetrial.protocol.pedsql.items` (PedsQL 4.0 user's guide
 subscale sizes); the scoring from :mod:`khetrial.endpoints.pedsql` (0→100 … 4→0, total missing
 when more than half of the items are unanswered). One ``qol`` row per item is stored, an
 unanswered item as an empty response, exactly as in the bundle format.
@@ -21,7 +21,7 @@ RESPONSES = [("", "not answered"), ("0", "0 never"), ("1", "1 almost never"),
 
 
 def questionnaire_form(instrument: str, data=None):
-    from khetrial.simulate.pedsql import items
+    from khetrial.protocol.pedsql import items
 
     form = forms.Form(data)
     form.fields["date"] = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -48,7 +48,7 @@ def score(responses: list[int | None]) -> tuple[float | None, int, int]:
 @allow(INVESTIGATOR)
 def questionnaire(request, patient_id):
     from khetrial.edc.audit.trail import audit_context
-    from khetrial.simulate.pedsql import FORMS, items
+    from khetrial.protocol.pedsql import FORMS, items
     from khetrial.edc.trial.models import QolResponse
 
     patient = visible_patient(request, patient_id)

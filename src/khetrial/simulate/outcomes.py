@@ -25,7 +25,7 @@ def _day0(patient) -> date:
     return date.fromisoformat(patient["randomization_date"])
 
 
-def derive_mri(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def draw_mri(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Baseline, month-6, month-12 and (if assessed) month-24 lesion volumes in mL."""
     rows = []
     lo, hi = P.LESION_BASELINE_ML
@@ -51,7 +51,7 @@ def _questionnaire(pid, when, form, answers):
             for (scale, item), a in zip(items(form), answers)]
 
 
-def derive_qol(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def draw_qol(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """A baseline and a month-12 parent-report questionnaire per patient, item by item."""
     rows = []
     for profile, (_, patient) in zip(profiles, patients.iterrows()):
@@ -73,7 +73,7 @@ def derive_qol(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.G
     return pd.DataFrame(rows, columns=["patient_id", "date", "instrument", "scale", "item", "response"])
 
 
-def derive_transfusions(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def draw_transfusions(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Transfusions while KMP is severe (before the platelet response), days 0-365."""
     rows = []
     products = list(P.TRANSFUSION_PRODUCTS)
@@ -89,7 +89,7 @@ def derive_transfusions(profiles: list[Profile], patients: pd.DataFrame, rng: np
     return pd.DataFrame(rows, columns=["patient_id", "date", "product"])
 
 
-def derive_sequelae(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def draw_sequelae(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """The month-24 assessment of every sequela, for the patients assessed then."""
     rows = []
     for profile, (_, patient) in zip(profiles, patients.iterrows()):

@@ -6,8 +6,10 @@ import hashlib
 
 import pytest
 
+from khetrial.analysis import analyse
+from khetrial.bundle import read_bundle
 from khetrial.errors import ProtocolError
-from khetrial.simulate import simulate_tables, write_simulated_bundle
+from khetrial.simulate import DEFAULT_SEED, simulate_bundle, simulate_tables, write_simulated_bundle
 
 # Pub. = shared/trial/publication.txt ("Efficacy outcomes"); week 2 is chosen (not published).
 PUBLISHED_COUNTS = {
@@ -45,8 +47,6 @@ def test_another_seed_gives_another_bundle(tmp_path):
 
 
 def test_published_cohort_is_deterministic_too(tmp_path, published_bundle_dir):
-    from khetrial.simulate import DEFAULT_SEED
-
     again = write_simulated_bundle(tmp_path / "again", seed=DEFAULT_SEED, match_publication=True)
     assert _digest(again) == _digest(published_bundle_dir)
 
@@ -58,8 +58,6 @@ def test_published_bundle_passes_validation(published_bundle):
 
 
 def test_random_bundle_passes_validation(tmp_path):
-    from khetrial.bundle import read_bundle
-
     bundle = read_bundle(write_simulated_bundle(tmp_path / "b", seed=3, n_patients=40))
     assert len(bundle.patients) == 40
 
@@ -71,9 +69,6 @@ def test_published_cohort_gives_every_published_count(published_results):
 
 
 def test_published_cohort_counts_do_not_depend_on_the_seed():
-    from khetrial.analysis import analyse
-    from khetrial.simulate import simulate_bundle
-
     results = analyse(simulate_bundle(seed=11, match_publication=True))
     got = {k: (v["SP"]["events"], v["S"]["events"]) for k, v in results["binary"].items()}
     assert got == PUBLISHED_COUNTS

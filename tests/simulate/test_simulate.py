@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+import khetrial
 from khetrial.analysis import analyse
 from khetrial.bundle import read_bundle
 from khetrial.errors import ProtocolError
@@ -28,6 +33,8 @@ PUBLISHED_COUNTS = {
     "discontinued_lack_of_efficacy": (1, 5),  # "(2.7% in the combination ... vs 13.9%"
 }
 
+SOURCE_ROOT = str(Path(khetrial.__file__).parents[1])
+
 
 def _digest(folder) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.csv"))}
@@ -38,6 +45,19 @@ def test_same_seed_gives_the_same_bundle_bytes(tmp_path):
     b = write_simulated_bundle(tmp_path / "b", seed=7, n_patients=12)
     assert _digest(a) == _digest(b)
     assert len(_digest(a)) == 11  # every file of bundle-format.md
+
+
+def test_same_seed_gives_the_same_bundle_in_every_process(tmp_path):
+    """String hashing is salted per process (PYTHONHASHSEED); the rows must not depend on it.
+    Hash seeds 0 and 2 iterate the set {"SP", "S"} in different orders: the arms' baseline
+    platelets were drawn in that order until the simulator took the arms in ARMS order."""
+    script = ("import sys; from khetrial.simulate import write_simulated_bundle; "
+              "write_simulated_bundle(sys.argv[1], seed=3, n_patients=12)")
+    for hash_seed in ("0", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed,  # this tree's khetrial first
+               "PYTHONPATH": os.pathsep.join([SOURCE_ROOT, os.environ.get("PYTHONPATH", "")])}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / hash_seed)], env=env, check=True)
+    assert _digest(tmp_path / "0") == _digest(tmp_path / "2")
 
 
 def test_another_seed_gives_another_bundle(tmp_path):

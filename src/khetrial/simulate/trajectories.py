@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from khetrial.constants import VISIT_WEEKS
+from khetrial.constants import ARMS, VISIT_WEEKS
 from khetrial.simulate import parameters as P
 from khetrial.simulate.profiles import RESPONSE_CLASSES, Profile
 
@@ -49,7 +49,7 @@ def draw_platelet_anchors(profiles: list[Profile], rng: np.random.Generator,
                             exact: bool) -> dict[int, np.ndarray]:
     """Week 0..4 platelet values per patient (index -> array of 5), per-arm medians exact."""
     anchors: dict[int, np.ndarray] = {p.index: np.zeros(5) for p in profiles}
-    for arm in {p.arm for p in profiles}:
+    for arm in [a for a in ARMS if any(p.arm == a for p in profiles)]:  # fixed order: same seed, same rows
         group = [p for p in profiles if p.arm == arm]
         n = len(group)
         ps = (np.arange(n) + 0.5) / n

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+import khetrial
+from khetrial.bundle import read_bundle
 from khetrial.errors import ProtocolError
 from khetrial.sap import analyse
-from khetrial.simulate import simulate_tables, write_simulated_bundle
+from khetrial.simulate import DEFAULT_SEED, simulate_bundle, simulate_tables, write_simulated_bundle
 
 # Pub. = shared/trial/publication.txt ("Efficacy outcomes"); week 2 is chosen (not published).
 PUBLISHED_COUNTS = {
@@ -27,6 +33,8 @@ PUBLISHED_COUNTS = {
     "discontinued_lack_of_efficacy": (1, 5),  # "(2.7% in the combination ... vs 13.9%"
 }
 
+SOURCE_ROOT = str(Path(khetrial.__file__).parents[1])
+
 
 def _digest(folder) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.csv"))}
@@ -39,6 +47,19 @@ def test_same_seed_gives_the_same_bundle_bytes(tmp_path):
     assert len(_digest(a)) == 11  # every file of bundle-format.md
 
 
+def test_same_seed_gives_the_same_bundle_in_every_process(tmp_path):
+    """String hashing is salted per process (PYTHONHASHSEED); the rows must not depend on it.
+    Hash seeds 0 and 2 iterate the set {"SP", "S"} in different orders: the arms' baseline
+    platelets were drawn in that order until the simulator took the arms in ARMS order."""
+    script = ("import sys; from khetrial.simulate import write_simulated_bundle; "
+              "write_simulated_bundle(sys.argv[1], seed=3, n_patients=12)")
+    for hash_seed in ("0", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed,  # this tree's khetrial first
+               "PYTHONPATH": os.pathsep.join([SOURCE_ROOT, os.environ.get("PYTHONPATH", "")])}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / hash_seed)], env=env, check=True)
+    assert _digest(tmp_path / "0") == _digest(tmp_path / "2")
+
+
 def test_another_seed_gives_another_bundle(tmp_path):
     a = write_simulated_bundle(tmp_path / "a", seed=7, n_patients=12)
     b = write_simulated_bundle(tmp_path / "b", seed=8, n_patients=12)
@@ -46,8 +67,6 @@ def test_another_seed_gives_another_bundle(tmp_path):
 
 
 def test_published_cohort_is_deterministic_too(tmp_path, published_bundle_dir):
-    from khetrial.simulate import DEFAULT_SEED
-
     again = write_simulated_bundle(tmp_path / "again", seed=DEFAULT_SEED, match_publication=True)
     assert _digest(again) == _digest(published_bundle_dir)
 
@@ -59,8 +78,6 @@ def test_published_bundle_passes_validation(published_bundle):
 
 
 def test_random_bundle_passes_validation(tmp_path):
-    from khetrial.bundle import read_bundle
-
     bundle = read_bundle(write_simulated_bundle(tmp_path / "b", seed=3, n_patients=40))
     assert len(bundle.patients) == 40
 
@@ -72,8 +89,6 @@ def test_published_cohort_gives_every_published_count(published_results):
 
 
 def test_published_cohort_counts_do_not_depend_on_the_seed():
-    from khetrial.simulate import simulate_bundle
-
     results = analyse(simulate_bundle(seed=11, match_publication=True))
     got = {k: (v.arms["SP"].events, v.arms["S"].events) for k, v in results.binary.items()}
     assert got == PUBLISHED_COUNTS

@@ -27,11 +27,10 @@ from khetrial.edc.web.permissions import (ADMIN, ASSESSOR, CLINICAL, EVERYONE, I
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        from khetrial.edc.accounts.models import ApiToken, hash_token
+        from khetrial.edc.accounts.models import ApiToken
 
-        row = (ApiToken.objects.select_related("user", "user__profile")
-               .filter(key_hash=hash_token(token), revoked=False).first())
-        if row is None or not row.user.is_active:
+        row = ApiToken.find(token)  # unrevoked, unexpired, active user (accounts owns the rule)
+        if row is None:
             return None
         request.user = row.user
         return row.user

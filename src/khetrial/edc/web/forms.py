@@ -154,19 +154,6 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
-class UserForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=[])
-    site = forms.CharField(max_length=64, required=False)
-    password = forms.CharField(widget=forms.PasswordInput, min_length=10)
-
-    def __init__(self, *args, **kwargs):
-        from khetrial.edc.accounts.roles import ROLES
-
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r, r) for r in ROLES]
-
-
 class SiteForm(forms.Form):
     code = forms.SlugField(max_length=64, help_text="the bundle's site_id")
     name = forms.CharField(max_length=200, required=False)

@@ -93,3 +93,11 @@ def test_a_stored_name_with_a_slash_does_not_break_the_users_page(admins):
     get_user_model().objects.create_user(username="old/name", password=PASSWORD)
     r = _logged_in("adm1").get("/users/")
     assert r.status_code == 200 and b"old/name" in r.content
+
+
+def test_only_an_active_administrator_approves(admins):
+    add_user("mo", "monitor", PASSWORD)
+    propose_user("gus", "monitor", PASSWORD, by="adm1", person="gus")
+    with pytest.raises(PermissionDenied, match="not an active administrator"):
+        approve_user("gus", by="mo")
+    assert [a.pending for a in list_users() if a.username == "gus"] == [True]

@@ -142,3 +142,9 @@ def test_concurrent_failures_are_all_counted(monkeypatch, tmp_path):
     assert hammer() == []
     row = LoginThrottle.objects.get(username="alice", address=ATTACKER)
     assert row.failures == THREADS * EACH
+
+
+def test_made_up_user_names_are_recorded_but_not_counted(site_a):
+    _client(ATTACKER).post("/login/", {"username": "nobody", "password": "wrong-password-x"})
+    assert AuditEntry.objects.filter(action="login_failed", actor="nobody").exists()
+    assert not LoginThrottle.objects.exists()

@@ -117,6 +117,9 @@ def approve_user(username: str, *, by: str) -> Account:
     if not profile.pending:
         raise ConfigurationError(f"user {username} is not waiting for approval")
     approver = _get(by)
+    if getattr(approver, "profile", None) is None or approver.profile.role != ADMIN \
+            or not approver.is_active:
+        raise PermissionDenied(f"{by} is not an active administrator; only one approves accounts")
     if by == profile.granted_by or approver.profile.person_key == _get_person_key(
             profile.granted_by):
         raise PermissionDenied(f"{by} granted this account; a different administrator "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -29,6 +30,11 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     detail = "failed login"
     if throttle.is_throttled(username, address):
         detail = "failed login; this address is locked out for this user"
-    elif username and throttle.register_failure(username, address):
+    elif _exists(username) and throttle.register_failure(username, address):
         detail = "failed login; account locked for this address"
     record_event("login_failed", actor=username or "(none)", detail=detail, ip=address)
+
+
+def _exists(username: str) -> bool:
+    """Only real accounts are counted: made-up names must not fill the throttle table."""
+    return bool(username) and get_user_model().objects.filter(username=username).exists()

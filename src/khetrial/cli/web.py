@@ -45,15 +45,23 @@ def serve(
     (mode 0600, beside the SQLite file or in ~/.config/khetrial/); the public development key
     is refused on any address but loopback.
     """
+    run_server(db, host, port, threads, trusted_proxy)
+
+
+def run_server(db: str | None, host: str, port: int, threads: int,
+               trusted_proxy: str | None = None) -> None:
+    """What `serve` does (also `demo --serve`, whose Django is already up on the database)."""
     from khetrial.errors import KhetrialError
 
     try:
-        _ensure_secret_key(db)
+        key_file = _ensure_secret_key(db)
         _setup(db)
         from django.conf import settings
 
-        from khetrial.edc.accounts.secret_key import check_key_for_host
+        from khetrial.edc.accounts.secret_key import check_key_for_host, read_secret_key
 
+        if key_file is not None:  # Django may have read its settings before the file existed
+            settings.SECRET_KEY = read_secret_key(key_file)
         check_key_for_host(settings.SECRET_KEY, host)
     except KhetrialError as exc:
         fail(exc)
@@ -69,16 +77,17 @@ def serve(
     waitress_serve(application, host=host, port=port, threads=threads, ident="khetrial", **proxy)
 
 
-def _ensure_secret_key(db: str | None) -> None:
-    """Create the installation's key file unless $KHETRIAL_SECRET_KEY gives the key."""
+def _ensure_secret_key(db: str | None):
+    """Create the installation's key file unless $KHETRIAL_SECRET_KEY gives the key; its path
+    (None when the environment gives the key)."""
     from khetrial.edc.accounts.secret_key import ensure_secret_key, secret_key_path
     from khetrial.edc.db import URL_ENV, database_config
 
     if os.environ.get("KHETRIAL_SECRET_KEY"):
-        return
+        return None
     config = database_config(db or os.environ.get(URL_ENV))
     sqlite_file = str(config["NAME"]) if config["ENGINE"].endswith("sqlite3") else None
-    ensure_secret_key(secret_key_path(sqlite_file))
+    return ensure_secret_key(secret_key_path(sqlite_file))
 
 
 def _password(password_stdin: bool) -> str:

@@ -2,8 +2,8 @@
 
 Where (first that applies): ``$KHETRIAL_SECRET_KEY_FILE``; beside a SQLite database
 (``khetrial.sqlite3`` -> ``khetrial.sqlite3.secret-key``); else
-``$XDG_CONFIG_HOME/khetrial/secret-key`` (``~/.config/khetrial/secret-key``). ``$KHETRIAL_SECRET_KEY``
-overrides the file. Without either, the public :data:`DEVELOPMENT_KEY` is used, which
+``$XDG_CONFIG_HOME/khetrial/secret-key`` (``~/.config/khetrial/secret-key``).
+``$KHETRIAL_SECRET_KEY`` overrides the file. Without either, the public :data:`DEVELOPMENT_KEY` is used, which
 ``khetrial serve`` refuses on any address but loopback.
 """
 

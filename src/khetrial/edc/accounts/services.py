@@ -243,4 +243,5 @@ def _get(username: str):
     try:
         return get_user_model().objects.select_related("profile").get(username=username)
     except get_user_model().DoesNotExist:
-        raise ConfigurationError(f"user {username!r} does not exist; see `khetrial user list`") from None
+        raise ConfigurationError(f"user {username!r} does not exist; "
+                                 "see `khetrial user list`") from None

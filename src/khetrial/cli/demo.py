@@ -192,7 +192,7 @@ def _serve_demo(database: Path, host: str, port: int) -> None:
 
     from rich.table import Table
 
-    from khetrial.cli.web import serve
+    from khetrial.cli.web import run_server
     from khetrial.errors import KhetrialError
 
     try:
@@ -208,4 +208,4 @@ def _serve_demo(database: Path, host: str, port: int) -> None:
         table.add_row(username, role, site or "all", password)
     console.print(table)
     sys.stdout.flush()  # the logins are visible before the server blocks, even through a pipe
-    serve(db=f"sqlite:///{database.resolve()}", host=host, port=port, threads=SERVE_THREADS)
+    run_server(f"sqlite:///{database.resolve()}", host, port, SERVE_THREADS)

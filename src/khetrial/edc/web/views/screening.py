@@ -49,7 +49,7 @@ def screening_new(request):
 
 @allow(INVESTIGATOR)
 def randomize(request, pk):
-    from khetrial.edc.randomization.services import randomize_patient
+    from khetrial.edc.randomization.services import AlreadyRandomizedError, randomize_patient
 
     d = request.disclosure
     screening = d.records("screening").filter(pk=pk, voided=False).first()
@@ -62,9 +62,13 @@ def randomize(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fields["kmp_onset_date"] = fields.get("kmp_onset_date")
-        patient, allocation = randomize_patient(fields, site_code=d.site,
-                                                actor=request.user.username, role=d.role,
-                                                screening=screening)
+        try:
+            patient, allocation = randomize_patient(fields, site_code=d.site,
+                                                    actor=request.user.username, role=d.role,
+                                                    screening=screening)
+        except AlreadyRandomizedError as first:  # a second submit: show the first allocation
+            messages.error(request, str(first))
+            return redirect("patient", patient_id=first.patient_id)
         messages.success(request, f"{patient.patient_id} randomized: arm {allocation.arm}")
         return redirect("patient", patient_id=patient.patient_id)
     return render(request, "web/randomize.html", {"form": form, "screening": screening})

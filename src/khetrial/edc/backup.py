@@ -15,7 +15,7 @@ from khetrial.errors import ConfigurationError, DatabaseError
 def sqlite_path(url: str) -> Path | None:
     """The file of an SQLite URL, or ``None`` for PostgreSQL."""
     url = normalize_url(url)
-    return Path(url.split("://", 1)[1]) if url.startswith("sqlite:") else None
+    return Path(url.split(":///", 1)[1]) if url.startswith("sqlite:") else None
 
 
 def backup(url: str, out: Path) -> str:
@@ -30,7 +30,7 @@ def backup(url: str, out: Path) -> str:
     if source is not None:
         if not source.is_file():
             raise ConfigurationError(f"database file {source} does not exist; nothing to back up")
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, \
+        with sqlite3.connect(_read_only(source), uri=True) as src, \
                 sqlite3.connect(out) as dst:
             src.backup(dst)
         src.close()
@@ -55,7 +55,7 @@ def restore(backup_file: Path, url: str) -> str:
         if target.exists() and target.stat().st_size:
             raise DatabaseError(f"database file {target} exists and is not empty; restore into "
                                 "a new file")
-        with sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True) as src, \
+        with sqlite3.connect(_read_only(backup_file), uri=True) as src, \
                 sqlite3.connect(target) as dst:
             src.backup(dst)
         src.close()
@@ -67,6 +67,10 @@ def restore(backup_file: Path, url: str) -> str:
     _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction",
           "--dbname", normalize_url(url), str(backup_file)], "pg_restore")
     return "pg_dump"
+
+
+def _read_only(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def _run(command: list[str], name: str) -> None:

@@ -83,6 +83,21 @@ def prepare_screenings(job: tuple[str, int]) -> list[int]:
         connection.close()
 
 
+def verify_audit(url: str) -> dict:
+    """Worker: the audit chain check of the database at ``url`` (as a dict)."""
+    from khetrial.edc.db import setup
+
+    setup(url, migrate=False)
+    from django.db import connection
+
+    from khetrial.edc.audit.verify import verify_trail
+
+    try:
+        return verify_trail().to_dict()
+    finally:
+        connection.close()
+
+
 def run_parallel(jobs, processes: int = 8, timeout: float = 300, worker=allocate_many) -> list:
     """Run ``worker`` (default :func:`allocate_many`) over ``jobs`` in ``processes`` fresh
     (spawned) processes; the results in the order of ``jobs``."""

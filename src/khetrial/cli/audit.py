@@ -10,8 +10,8 @@ from rich.markup import escape
 
 from khetrial.cli.app import DB_HELP, app, console, err_console, fail
 
-audit_app = typer.Typer(help="The audit trail: check that no entry was changed, deleted or "
-                             "inserted.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail: find any entry changed, deleted or inserted.",
+                        no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 
@@ -67,7 +67,11 @@ def restore(
                                              "an empty PostgreSQL database."),
     as_json: bool = typer.Option(False, "--json", help="Print the audit check as JSON."),
 ) -> None:
-    """Restore a backup into a new database, then check its audit trail (exit 2 if broken)."""
+    """Restore a backup into a new database; check its audit trail.
+
+    The database must be a new SQLite file or an empty PostgreSQL database. Exit 2 when the
+    restored audit trail's hash chain is broken.
+    """
     from khetrial.edc import db as database
     from khetrial.edc.backup import restore as restore_backup
     from khetrial.errors import KhetrialError

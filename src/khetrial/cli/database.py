@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from khetrial.cli.app import DB_HELP, app, console, err_console, fail
+from khetrial.edc.db import safe_url as _safe
 
 db_app = typer.Typer(help="Set up the database for a deployment.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -147,15 +148,6 @@ def _counts_table(title: str, rows: dict[str, int], voided: dict[str, int] | Non
         table.add_row(name, f"{n:,}", *([f"{voided.get(name, 0):,}"] if voided else []))
     table.add_row("[bold]total[/]", f"[bold]{sum(rows.values()):,}[/]", *([""] if voided else []))
     return table
-
-
-def _safe(url: str) -> str:
-    """The URL without a password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
-    return url
 
 
 class _progress:

@@ -259,7 +259,7 @@ def allocation_create(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print {\"entries\": N} as JSON."),
 ) -> None:
-    """Generate the concealed allocation list for every site (permuted blocks of 2/4/6,
+    """Generate the concealed allocation list for every site (permuted blocks of 4/6,
     stratified by site). Once per trial; the list itself is never printed."""
     from khetrial.errors import KhetrialError
 

@@ -61,61 +61,61 @@ class CodeList:
         return tuple(dict.fromkeys(self.terms.values()))
 
 
-def _code_list(oid: str, name: str, terms: dict, nci: str = "", decodes: dict | None = None,
+def make_code_list(oid: str, name: str, terms: dict, nci: str = "", decodes: dict | None = None,
                data_type: str = "text") -> CodeList:
     return CodeList(oid=f"CL.{oid}", name=name, data_type=data_type, terms=MappingProxyType(terms),
                     nci=nci, decodes=MappingProxyType(decodes or {}))
 
 
-NY = _code_list("NY", "No Yes Response", {"0": "N", "1": "Y"}, "C66742",
+NY = make_code_list("NY", "No Yes Response", {"0": "N", "1": "Y"}, "C66742",
                 {"N": "No", "Y": "Yes"})
-SEX = _code_list("SEX", "Sex", {code: code for code in SEXES}, "C66731",
+SEX = make_code_list("SEX", "Sex", {code: code for code in SEXES}, "C66731",
                  {"F": "Female", "M": "Male"})
-ARMCD = _code_list("ARMCD", "Planned Arm Code", {code: code for code in ARM_LABELS},
+ARMCD = make_code_list("ARMCD", "Planned Arm Code", {code: code for code in ARM_LABELS},
                    decodes=dict(ARM_LABELS))
-ARM = _code_list("ARM", "Description of Planned Arm", dict(ARM_LABELS))
-LBTESTCD = _code_list("LBTESTCD", "Laboratory Test Code", {
+ARM = make_code_list("ARM", "Description of Planned Arm", dict(ARM_LABELS))
+LBTESTCD = make_code_list("LBTESTCD", "Laboratory Test Code", {
     "platelets": "PLAT", "fibrinogen": "FIBRINO", "d_dimer": "DDIMER", "hemoglobin": "HGB",
     "alt": "ALT", "ast": "AST"}, "C65047", {
     "PLAT": "Platelets", "FIBRINO": "Fibrinogen", "DDIMER": "D-Dimer", "HGB": "Hemoglobin",
     "ALT": "Alanine Aminotransferase", "AST": "Aspartate Aminotransferase"})
-UNIT = _code_list("UNIT", "Unit", {  # the bundle's units (LAB_RANGES) as CDISC UNIT terms
+UNIT = make_code_list("UNIT", "Unit", {  # the bundle's units (LAB_RANGES) as CDISC UNIT terms
     "×10⁹/L": "10^9/L", "g/L": "g/L", "µg/mL": "ug/mL", "U/L": "U/L", "ng/mL": "ng/mL",
     "mL": "mL", "kg": "kg", "cm": "cm"}, "C71620")
-EXDOSU = _code_list("EXDOSU", "Unit (dose)", {"mg_m2": "mg/m2", "mg_kg": "mg/kg", "mg": "mg"},
+EXDOSU = make_code_list("EXDOSU", "Unit (dose)", {"mg_m2": "mg/m2", "mg_kg": "mg/kg", "mg": "mg"},
                     "C71620")
-FREQ = _code_list("FREQ", "Frequency", {
+FREQ = make_code_list("FREQ", "Frequency", {
     "bid": "BID", "qd": "QD",
     "tiw_bid": "BID 3 TIMES PER WEEK",  # project choice: no CDISC term for "bid, 3 days a week"
 }, "C71113")
-TREATMENT = _code_list("TRT", "Treatment name", {
+TREATMENT = make_code_list("TRT", "Treatment name", {
     "sirolimus": "SIROLIMUS", "prednisolone": "PREDNISOLONE",
     "other_khe_therapy": "OTHER KHE THERAPY",  # project choice: the bundle has no agent name
     "tmp_smx": "SULFAMETHOXAZOLE/TRIMETHOPRIM"})
-TREATMENT_CATEGORY = _code_list("CMCAT", "Medication category", {
+TREATMENT_CATEGORY = make_code_list("CMCAT", "Medication category", {
     "sirolimus": "STUDY TREATMENT", "prednisolone": "STUDY TREATMENT",
     "other_khe_therapy": "KHE THERAPY", "tmp_smx": "PROPHYLAXIS"})
-DSDECOD = _code_list("NCOMPLT", "Completion/Reason for Non-Completion", {
+DSDECOD = make_code_list("NCOMPLT", "Completion/Reason for Non-Completion", {
     "completed": "COMPLETED", "lack_of_efficacy": "LACK OF EFFICACY",
     "progression": "PROGRESSIVE DISEASE", "parent_request": "WITHDRAWAL BY PARENT/GUARDIAN",
     "toxicity": "ADVERSE EVENT", "lost_to_follow_up": "LOST TO FOLLOW-UP", "other": "OTHER",
     "randomized": "RANDOMIZED",  # C114118 protocol milestone
 }, "C66727")
-ACN = _code_list("ACN", "Action Taken with Study Treatment", {
+ACN = make_code_list("ACN", "Action Taken with Study Treatment", {
     "none": "DOSE NOT CHANGED", "dose_reduced": "DOSE REDUCED", "interrupted": "DRUG INTERRUPTED",
     "withdrawn": "DRUG WITHDRAWN"}, "C66767")
-TOXGR = _code_list("TOXGR", "CTCAE v4.0 grade", {str(g): str(g) for g in range(1, 6)}, "C87162",
+TOXGR = make_code_list("TOXGR", "CTCAE v4.0 grade", {str(g): str(g) for g in range(1, 6)}, "C87162",
                    {"1": "Mild", "2": "Moderate", "3": "Severe", "4": "Life-threatening",
                     "5": "Death"})
-PRODUCT = _code_list("PRTRT", "Transfused blood product", {
+PRODUCT = make_code_list("PRTRT", "Transfused blood product", {
     "ffp": "FRESH FROZEN PLASMA", "cryoprecipitate": "CRYOPRECIPITATE",
     "red_cells": "RED BLOOD CELLS", "platelets": "PLATELETS"})
-SEQUELA = _code_list("CETERM", "Sequela of KHE", {
+SEQUELA = make_code_list("CETERM", "Sequela of KHE", {
     "lymphedema": "LYMPHEDEMA", "decreased_rom": "DECREASED RANGE OF MOTION",
     "chronic_pain": "CHRONIC PAIN", "scoliosis": "SCOLIOSIS",
     "leg_length_discrepancy": "LEG LENGTH DISCREPANCY"})
-DEPTH = _code_list("DEPTH", "Lesion depth", {code: code.upper() for code in LESION_DEPTHS})
-LESION_SITE = _code_list("LESSITE", "Lesion site", {
+DEPTH = make_code_list("DEPTH", "Lesion depth", {code: code.upper() for code in LESION_DEPTHS})
+LESION_SITE = make_code_list("LESSITE", "Lesion site", {
     code: code.upper().replace("_", " ") for code in LESION_SITES})
 
 #: (code list, the bundle code list it translates) for :func:`check_complete`.

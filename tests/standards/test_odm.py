@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from lxml import etree
+from odmlib import loader, odm_loader
 
+from khetrial.bundle import read_bundle
 from khetrial.bundle.format import TABLE_SPECS
 from khetrial.errors import BundleError
 from khetrial.standards.define import ODM_NS
@@ -79,3 +81,22 @@ def test_a_file_that_is_not_odm_is_refused(content, message, tmp_path):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(BundleError, match=message):
         read_odm(path)
+
+
+def test_odmlib_reads_the_odm_as_khetrial_wrote_it(example_bundle_dir, tmp_path):
+    # odmlib (CDISC's ODM object model) as an independent reader: the same forms and rows
+    bundle = read_bundle(example_bundle_dir)
+    path = write_odm(bundle, tmp_path / "example.xml", CREATED)
+    odm_reader = loader.ODMLoader(odm_loader.XMLODMLoader(model_package="odm_1_3_2", ns_uri=ODM_NS))
+    odm_reader.open_odm_document(str(path))
+    odm = odm_reader.load_odm()
+    mdv = odm.Study[0].MetaDataVersion[0]
+    assert [f.Name for f in mdv.FormDef] == [spec.file for spec in TABLE_SPECS.values()]
+    clinical = odm.ClinicalData[0] if isinstance(odm.ClinicalData, list) else odm.ClinicalData
+    rows = {spec.name: 0 for spec in TABLE_SPECS.values()}
+    for subject in clinical.SubjectData:
+        for event in subject.StudyEventData:
+            for form in event.FormData:
+                for group in form.ItemGroupData:
+                    rows[group.ItemGroupOID.removeprefix("IG.").lower()] += 1
+    assert rows == bundle.counts()

@@ -17,6 +17,7 @@ as a DataFrame with exactly its variables. Documented choices:
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from khetrial.constants import (
@@ -25,6 +26,7 @@ from khetrial.constants import (
     ELIGIBLE_AGE_MIN_YEARS,
     FOLLOW_UP_YEARS,
 )
+from khetrial.endpoints.baseline import DAYS_PER_MONTH
 from khetrial.protocol.schedule import visit_definitions
 from khetrial.standards import metadata as md
 from khetrial.standards import terminology as ct
@@ -47,7 +49,6 @@ from khetrial.standards.sdtm_findings import (
     derive_tr,
 )
 
-DAYS_PER_MONTH = 30.4375  # endpoints choice 8: months = days / 30.4375
 STUDY_TREATMENTS = ("sirolimus", "prednisolone")  # Pub. "Study intervention"
 STUDY_TITLE = ("Sirolimus plus prednisolone vs sirolimus monotherapy for kaposiform "
                "hemangioendothelioma with Kasabach-Merritt phenomenon")  # Pub.: title
@@ -66,7 +67,7 @@ def derive_dm(patients: pd.DataFrame, medications: pd.DataFrame) -> pd.DataFrame
         "RFSTDTC": iso_dates(patients["randomization_date"]),
         "RFENDTC": iso_dates(ids.map(last_end)), "SITEID": patients["site_id"],
         "BRTHDTC": iso_dates(patients["birth_date"]),
-        "AGE": (age_days / DAYS_PER_MONTH).apply(lambda m: m // 1 if pd.notna(m) else m),
+        "AGE": np.floor(age_days / DAYS_PER_MONTH),  # whole months, as the baseline table counts
         "AGEU": "MONTHS", "SEX": decode(ct.SEX, patients["sex"]),
         "ARMCD": decode(ct.ARMCD, arm), "ARM": decode(ct.ARM, arm),
         "ACTARMCD": decode(ct.ARMCD, arm), "ACTARM": decode(ct.ARM, arm), "COUNTRY": ct.COUNTRY})

@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from khetrial.bundle import read_bundle
 from khetrial.cli import app
+from khetrial.cli.database import EXPORT_FORMATS
 from khetrial.standards import FORMATS
 from khetrial.standards.odm import write_odm
 
@@ -40,3 +41,7 @@ def test_an_unknown_format_is_refused(command, message, tmp_path, monkeypatch):
     result = runner.invoke(app, command)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_the_cli_offers_every_format_the_package_writes():
+    assert EXPORT_FORMATS == ("bundle", *FORMATS)

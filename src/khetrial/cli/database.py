@@ -63,9 +63,11 @@ def export(
                                  "datasets with labels). All but bundle carry the allocation."),
     as_json: bool = typer.Option(False, "--json", help="Print the row counts as one JSON object."),
 ) -> None:
-    """Write the database back as a bundle folder, or in a data standard (--format).
+    """Write the database as a bundle, SDTM, ADaM, ODM, SPSS or Stata.
 
-    Rows that are voided are left out.
+    Rows that are voided are left out. --format sdtm and adam write SAS transport v5 files,
+    CSV and a Define-XML 2.0; odm one CDISC ODM 1.3.2 file; spss and stata the ADaM datasets
+    with variable and value labels.
     """
     from khetrial.edc import db as database
     from khetrial.errors import KhetrialError

@@ -11,7 +11,8 @@ from khetrial.standards.plan import BINARY_ENDPOINTS, analyse
 
 @pytest.fixture(scope="module")
 def results(demo_bundle):
-    return analyse(demo_bundle)
+    """The results.json object of the demo bundle."""
+    return analyse(demo_bundle).to_dict()
 
 
 def responders(adrs, endpoint: str, arm: str) -> tuple[int, int]:

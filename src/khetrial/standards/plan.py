@@ -1,12 +1,10 @@
 """The analysis plan as :mod:`khetrial.standards` uses it, imported in this one module.
 
-The plan's code is moving (``khetrial.analysis`` → ``khetrial.sap``); when it moves, only the
-imports below change. The endpoint derivations stay in :mod:`khetrial.endpoints`.
+The plan is :mod:`khetrial.sap`; the endpoint derivations are :mod:`khetrial.endpoints`.
 """
 
 from __future__ import annotations
 
-from khetrial.analysis import analyse
 from khetrial.endpoints.adsl import (
     ADSL_COLUMNS,
     ADSL_EXTRA_COLUMNS,
@@ -14,6 +12,7 @@ from khetrial.endpoints.adsl import (
     AnalysisTables,
     derive_analysis_tables,
 )
+from khetrial.sap import analyse
 
 __all__ = ["ADSL_COLUMNS", "ADSL_EXTRA_COLUMNS", "BINARY_ENDPOINTS", "AnalysisTables", "analyse",
            "derive_analysis_tables"]

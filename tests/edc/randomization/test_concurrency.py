@@ -14,9 +14,8 @@ from collections import Counter
 
 import pytest
 
-from khetrial.edc.randomization.stress import (make_screenings, post_randomize,
-                                               prepare_screenings, run_parallel,
-                                               verify_audit)
+from khetrial.edc.randomization.drills import make_screenings
+from khetrial.edc.randomization.stress import post_randomize, prepare_screenings, run_parallel, verify_audit
 
 SCREENINGS = 5
 POSTS_PER_SCREENING = 10

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 
+from django.apps import apps
 from django.db.models.signals import post_save, pre_delete, pre_save
 
+from khetrial.edc.audit.models import AuditEntry
+from khetrial.edc.audit.trail import current, is_locked
 from khetrial.errors import DatabaseError
 
 UNLOCKED_MODELS = frozenset({"Site"})  # configuration, not clinical data
@@ -20,8 +23,6 @@ SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})  # bookkeeping, n
 
 
 def connect() -> None:
-    from django.apps import apps
-
     if not apps.is_installed("khetrial.edc.trial"):
         return
     for model in apps.get_app_config("trial").get_models():
@@ -63,16 +64,12 @@ def form_name(instance) -> str:
 
 
 def _check_lock(sender) -> None:
-    from khetrial.edc.audit.trail import is_locked
-
     if sender.__name__ not in UNLOCKED_MODELS and is_locked():
         raise DatabaseError("the trial database is locked for the final analysis; no clinical "
                             "change is accepted until an admin unlocks it with a reason")
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):
-    from khetrial.edc.audit.trail import current
-
     _check_lock(sender)
     instance._audit_old = None
     if instance.pk is None:
@@ -90,9 +87,6 @@ def _pre_save(sender, instance, raw=False, **kwargs):
 
 
 def _post_save(sender, instance, created, raw=False, **kwargs):
-    from khetrial.edc.audit.models import AuditEntry
-    from khetrial.edc.audit.trail import current
-
     ctx = current()
     patient_id, site = patient_and_site(instance)
     common = dict(actor=ctx.actor, role=ctx.role, form=ctx.form or form_name(instance),
@@ -110,9 +104,6 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
 
 
 def _pre_delete(sender, instance, **kwargs):
-    from khetrial.edc.audit.models import AuditEntry
-    from khetrial.edc.audit.trail import current
-
     _check_lock(sender)
     ctx = current()
     if not ctx.reason:

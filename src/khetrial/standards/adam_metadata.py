@@ -15,7 +15,7 @@ from khetrial.constants import PRIMARY_WEEK, RESPONSE_WEEKS
 from khetrial.endpoints.lesion import LESION_CATEGORIES
 from khetrial.standards import terminology as ct
 from khetrial.standards.metadata import FLOAT, INTEGER, TEXT, Dataset, Variable
-from khetrial.standards.plan import ADSL_COLUMNS, ADSL_EXTRA_COLUMNS, BINARY_ENDPOINTS
+from khetrial.standards.plan import ADSL_COLUMNS, ADSL_EXTRA_COLUMNS
 
 FLAG = "flag"  # a 0/1 khetrial column written as an ADaM Y/N flag
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -27,7 +28,7 @@ def import_(
 ) -> None:
     """Validate a bundle and import it into the database.
 
-    One transaction: all or nothing.
+    The same checks as `validate` (dates after today refused). One transaction: all or nothing.
     """
     from khetrial.edc import db as database
     from khetrial.bundle import read_bundle
@@ -35,7 +36,7 @@ def import_(
     from khetrial.edc.store import import_bundle
 
     try:
-        data = read_bundle(bundle, validate=True)
+        data = read_bundle(bundle, validate=True, today=date.today())
         url = database.setup(db)
         with _progress(quiet=as_json) as progress:
             summary = import_bundle(data, replace=replace, reason=reason, user=user,

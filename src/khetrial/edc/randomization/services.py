@@ -124,13 +124,15 @@ def randomize_patient(patient_fields: dict, *, site_code: str, actor: str, role:
     """
     from khetrial.edc.audit.trail import audit_context, record_event
     from khetrial.edc.trial.models import Patient, Site
+    from khetrial.edc.trial.records import edc_today, edit_check
 
     if screening is not None and not screening.eligible:
         raise DatabaseError("only an eligible child can be randomized; the screening failed")
     site = Site.objects.filter(code=site_code).first()
     if site is None:
         raise DatabaseError(f"site {site_code!r} does not exist")
-    on = on or timezone.now().date()
+    on = on or edc_today()
+    edit_check("patients", {**patient_fields, "site_id": site_code, "randomization_date": on})
     pid = patient_fields["patient_id"]
     with transaction.atomic(), audit_context(actor=actor, role=role, form="randomization"):
         if Patient.objects.filter(patient_id=pid).exists():

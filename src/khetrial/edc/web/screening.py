@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from khetrial.bundle.format import LAB_RANGES
+from khetrial.edc.web.forms import IdentifierField
 
 
 def evaluate(data: dict):
@@ -36,7 +37,7 @@ def _lab(name: str) -> forms.FloatField:
 
 
 class ScreeningForm(forms.Form):
-    screening_id = forms.CharField(max_length=64)
+    screening_id = IdentifierField(label="screening_id")
     date = forms.DateField(label="screening date", widget=forms.DateInput(attrs={"type": "date"}))
     birth_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     diagnosis_basis = forms.MultipleChoiceField(

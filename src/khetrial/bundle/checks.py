@@ -15,6 +15,9 @@ The rules, all data in :mod:`khetrial.bundle.format`:
 - no date of a patient before the birth date (KMP onset and randomization included);
 - study data dated before randomization only where the plan allows
   (:data:`STUDY_DAY_FLOORS`: baseline windows, prior therapy courses);
+- a sirolimus course before randomization only when the screening recorded an earlier mTOR
+  inhibitor (``PatientDates.prior_mtor_inhibitor``; unknown = not checked, as in a bundle);
+- at randomization, the birth date and sex the screening recorded (:func:`screening_findings`);
 - a dose at most :data:`DOSE_MAX_BY_UNIT` of its unit; a baseline MRI volume above 0 (the
   plan: "a baseline volume of 0 is not_evaluable"; 0 later is a complete response).
 
@@ -39,7 +42,8 @@ from khetrial.bundle.format import (DATE, DEFAULT_STUDY_DAY_FLOOR, DOSE_MAX_BY_U
                                     LATEST_STORABLE_DATE, RESERVED_IDS, STUDY_DAY_FLOORS,
                                     TABLE_SPECS)
 
-__all__ = ["Finding", "PatientDates", "date_problem", "identifier_problem", "row_findings"]
+__all__ = ["Finding", "PatientDates", "Screened", "date_problem", "identifier_problem",
+           "row_findings", "screening_findings"]
 
 #: The patient's own dates, which are not checked against a patient.
 PATIENT_TABLE = "patients"
@@ -51,6 +55,15 @@ class PatientDates:
 
     birth_date: datetime.date | None
     randomization_date: datetime.date | None
+    prior_mtor_inhibitor: bool | None = None  # as the screening recorded it; None = unknown
+
+
+@dataclass(frozen=True)
+class Screened:
+    """What the screening recorded about a child (``None``/``""`` = not recorded)."""
+
+    birth_date: datetime.date | None = None
+    sex: str = ""
 
 
 @dataclass(frozen=True)
@@ -113,6 +126,23 @@ def row_findings(table: str, row: Mapping, *, patient: PatientDates | None = Non
     return findings
 
 
+def screening_findings(row: Mapping, screened: Screened) -> list[Finding]:
+    """A ``patients`` row at randomization that contradicts its screening: birth date, sex."""
+    out = []
+    birth = _day(row.get("birth_date"))
+    if screened.birth_date is not None and birth is not None and birth != screened.birth_date:
+        out.append(Finding("birth_date", f"birth_date: got {birth.isoformat()}; the screening "
+                                         f"recorded {screened.birth_date.isoformat()}; the birth "
+                                         "date must agree with the screening (correct the "
+                                         "screening first if it is wrong)"))
+    sex = row.get("sex")
+    if screened.sex and _present(sex) and str(sex) != screened.sex:
+        out.append(Finding("sex", f"sex: got {sex}; the screening recorded {screened.sex}; the "
+                                  "sex must agree with the screening (correct the screening "
+                                  "first if it is wrong)"))
+    return out
+
+
 def _patient_date_findings(table: str, dates: Mapping, patient: PatientDates,
                            skip: set[str]) -> list[Finding]:
     out = []
@@ -144,6 +174,7 @@ def _number_findings(table: str, row: Mapping, patient: PatientDates | None,
                      dates: Mapping) -> list[Finding]:
     out = []
     if table == "medications":
+        out += _prior_sirolimus_findings(row, patient, dates.get("start_date"))
         dose, unit = _number(row.get("dose")), row.get("dose_unit")
         top = DOSE_MAX_BY_UNIT.get(str(unit)) if _present(unit) else None
         if dose is not None and top is not None and dose > top:
@@ -159,6 +190,20 @@ def _number_findings(table: str, row: Mapping, patient: PatientDates | None,
                                                    "> 0 mL (analysis plan: a baseline volume of "
                                                    "0 is not evaluable)"))
     return out
+
+
+def _prior_sirolimus_findings(row: Mapping, patient: PatientDates | None,
+                              start: datetime.date | None) -> list[Finding]:
+    if (row.get("drug") != "sirolimus" or patient is None or start is None
+            or patient.prior_mtor_inhibitor is not False or patient.randomization_date is None
+            or start >= patient.randomization_date):
+        return []
+    day = (start - patient.randomization_date).days
+    return [Finding("start_date", f"start_date: got {start.isoformat()} (study day {day}); a "
+                                  "sirolimus course before randomization contradicts the "
+                                  "screening, which recorded no earlier mTOR inhibitor (an "
+                                  "exclusion criterion, publication); start it on day 0 or "
+                                  "later, or correct the screening")]
 
 
 def _present(value) -> bool:

@@ -132,7 +132,8 @@ def randomize_patient(patient_fields: dict, *, site_code: str, actor: str, role:
     if site is None:
         raise DatabaseError(f"site {site_code!r} does not exist")
     on = on or edc_today()
-    edit_check("patients", {**patient_fields, "site_id": site_code, "randomization_date": on})
+    edit_check("patients", {**patient_fields, "site_id": site_code, "randomization_date": on},
+               screening=screening)
     pid = patient_fields["patient_id"]
     with transaction.atomic(), audit_context(actor=actor, role=role, form="randomization"):
         if Patient.objects.filter(patient_id=pid).exists():

@@ -272,3 +272,21 @@ class Screening(Record):
 
     def __str__(self) -> str:
         return self.screening_id
+
+
+class ScreeningFacts(models.Model):
+    """What the screening form recorded about the child, for randomization to agree with
+    (not a bundle column: ``screening.csv`` stays as the format says).
+
+    Randomization pre-fills the birth date and sex from here and refuses a contradiction;
+    a sirolimus course before randomization is refused when ``prior_mtor_inhibitor`` is False.
+    """
+
+    screening = models.OneToOneField(Screening, on_delete=models.CASCADE, related_name="facts")
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=choices("patients", "sex"), blank=True,
+                           default="")
+    prior_mtor_inhibitor = models.BooleanField(null=True)
+
+    def __str__(self) -> str:
+        return f"facts of {self.screening}"

@@ -38,9 +38,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from khetrial.bundle.checks import PatientDates, row_findings
+from khetrial.bundle.checks import PatientDates, Screened, row_findings, screening_findings
 from khetrial.bundle.format import CODE, FLAG, INTEGER, NUMBER, TABLE_SPECS, TEXT
 from khetrial.edc.audit.trail import audit_context
+from khetrial.edc.trial.models import ScreeningFacts
 from khetrial.edc.trial.tables import (CLINICAL_TABLE_NAMES, PATIENT_KEY, SITE_KEY, model_of,
                                        table_of)
 from khetrial.errors import DatabaseError
@@ -70,16 +71,31 @@ def edc_today() -> datetime.date:
 
 
 def patient_dates(patient) -> PatientDates:
-    """The dates a patient's rows are checked against."""
-    return PatientDates(patient.birth_date, patient.randomization_date)
+    """The dates a patient's rows are checked against, and whether the screening recorded an
+    earlier mTOR inhibitor (``None`` when no screening facts are recorded)."""
+    prior = (ScreeningFacts.objects.filter(screening__patient=patient, screening__voided=False)
+             .values_list("prior_mtor_inhibitor", flat=True).first())
+    return PatientDates(patient.birth_date, patient.randomization_date, prior)
 
 
-def edit_check(table: str, row: Mapping, patient=None, *, identifiers: bool = True) -> None:
+def screened(screening) -> Screened:
+    """What ``screening`` (a Screening row, or ``None``) recorded about the child."""
+    facts = ScreeningFacts.objects.filter(screening=screening).first() if screening else None
+    if facts is None:
+        return Screened()
+    return Screened(facts.birth_date, facts.sex)
+
+
+def edit_check(table: str, row: Mapping, patient=None, *, identifiers: bool = True,
+               screening=None) -> None:
     """Refuse ``row`` of ``table`` when an edit check finds a problem; ``patient`` is the
-    row's patient (``None`` for a ``patients`` row, checked on its own dates)."""
+    row's patient (``None`` for a ``patients`` row, checked on its own dates); ``screening``:
+    the screening a new patient is randomized from (birth date and sex must agree)."""
     dates = patient_dates(patient) if patient is not None else None
     findings = row_findings(table, row, patient=dates, today=edc_today(),
                             identifiers=identifiers)
+    if screening is not None:
+        findings += screening_findings(row, screened(screening))
     if findings:
         raise DatabaseError("; ".join(f"{table}.{f.message}" for f in findings))
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from django import forms
 
-from khetrial.bundle.checks import identifier_problem, row_findings
+from khetrial.bundle.checks import identifier_problem, row_findings, screening_findings
 from khetrial.bundle.format import (CODE, DATE, DATE_ORDER_RULES, FLAG, ID_MAX_LENGTH, INTEGER,
                                     LAB_RANGES, NUMBER, TABLE_SPECS, describe_range)
 from khetrial.edc.accounts.roles import ROLES
 from khetrial.edc.trial.models import Patient
-from khetrial.edc.trial.records import edc_today, patient_dates
+from khetrial.edc.trial.records import edc_today, patient_dates, screened
 
 #: The patient's columns entered at randomization and corrected later; never the identity,
 #: the site or the allocation (patient_id, site_id, arm, randomization_date).
@@ -177,7 +177,12 @@ class PatientForm(forms.Form):
 
     patient_id = IdentifierField(label="patient_id")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, screening=None, **kwargs):
+        """``screening``: the Screening row randomized from; its recorded birth date and sex
+        pre-fill the form, and a contradiction is refused."""
+        self.screened = screened(screening)
+        initial = {"birth_date": self.screened.birth_date, "sex": self.screened.sex or None}
+        kwargs["initial"] = {**{k: v for k, v in initial.items() if v}, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         spec = TABLE_SPECS["patients"]
         for name in BASELINE_FIELDS:
@@ -195,6 +200,9 @@ class PatientForm(forms.Form):
         data = super().clean()
         # randomized today: the allocation's date (edit checks: birth and KMP onset)
         add_edit_check_errors(self, "patients", {**data, "randomization_date": edc_today()})
+        for finding in screening_findings(data, self.screened):
+            if finding.column not in self.errors:
+                self.add_error(finding.column, finding.message)
         return data
 
 

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -41,7 +42,6 @@ from django.utils import timezone
 from khetrial.bundle.checks import PatientDates, Screened, row_findings, screening_findings
 from khetrial.bundle.format import CODE, FLAG, INTEGER, NUMBER, TABLE_SPECS, TEXT
 from khetrial.edc.audit.trail import audit_context
-from khetrial.edc.trial.models import ScreeningFacts
 from khetrial.edc.trial.tables import (CLINICAL_TABLE_NAMES, PATIENT_KEY, SITE_KEY, model_of,
                                        table_of)
 from khetrial.errors import DatabaseError
@@ -73,17 +73,22 @@ def edc_today() -> datetime.date:
 def patient_dates(patient) -> PatientDates:
     """The dates a patient's rows are checked against, and whether the screening recorded an
     earlier mTOR inhibitor (``None`` when no screening facts are recorded)."""
-    prior = (ScreeningFacts.objects.filter(screening__patient=patient, screening__voided=False)
+    prior = (_screening_facts().objects.filter(screening__patient=patient, screening__voided=False)
              .values_list("prior_mtor_inhibitor", flat=True).first())
     return PatientDates(patient.birth_date, patient.randomization_date, prior)
 
 
 def screened(screening) -> Screened:
     """What ``screening`` (a Screening row, or ``None``) recorded about the child."""
-    facts = ScreeningFacts.objects.filter(screening=screening).first() if screening else None
+    facts = _screening_facts().objects.filter(screening=screening).first() if screening else None
     if facts is None:
         return Screened()
     return Screened(facts.birth_date, facts.sex)
+
+
+def _screening_facts():
+    """The model (looked up when used: this module is imported before Django is set up)."""
+    return apps.get_model("trial", "ScreeningFacts")
 
 
 def edit_check(table: str, row: Mapping, patient=None, *, identifiers: bool = True,

@@ -1,4 +1,5 @@
-"""Commands: ``import`` a bundle into the database, ``export`` the database as a bundle."""
+"""Commands: ``import`` a bundle into the database, ``export`` the database as a bundle,
+``db init`` the PostgreSQL roles."""
 
 from __future__ import annotations
 
@@ -9,6 +10,51 @@ from pathlib import Path
 import typer
 
 from khetrial.cli.app import DB_HELP, app, console, err_console, fail
+from khetrial.edc.db import safe_url as _safe
+
+db_app = typer.Typer(help="Set up the database for a deployment.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("init")
+def db_init(
+    db: str = typer.Option(..., "--db", help="Administrator's URL of the PostgreSQL database "
+                                             "(a superuser, or the database's owner with "
+                                             "CREATEROLE): postgresql://admin@host:5432/dbname."),
+    owner: str = typer.Option("khetrial_owner", "--owner",
+                              help="Role that owns the schema (created NOLOGIN if missing)."),
+    app_role: str = typer.Option("khetrial_app", "--app",
+                                 help="Role the application connects as (created if missing)."),
+    app_password: str | None = typer.Option(None, "--app-password",
+                                            envvar="KHETRIAL_APP_PASSWORD",
+                                            help="Password of the application role (or "
+                                                 "$KHETRIAL_APP_PASSWORD)."),
+) -> None:
+    """Migrate a PostgreSQL database and create its owner and application roles.
+
+    Deployment: run this once as an administrator (and again after each upgrade, it is
+    idempotent), then run the web application and every other command with
+    KHETRIAL_DATABASE_URL=postgresql://khetrial_app:PASSWORD@host/dbname. The application role
+    reads and writes clinical tables but may only SELECT and INSERT the audit trail: it cannot
+    UPDATE, DELETE or TRUNCATE it, nor disable its triggers (it owns no table), nor set
+    session_replication_role (it is no superuser). Keep the administrator's password out of the
+    application's environment.
+    """
+    from khetrial.edc import db as database
+    from khetrial.edc.roles import init_roles
+    from khetrial.errors import ConfigurationError, KhetrialError
+
+    try:
+        url = database.normalize_url(db)
+        if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+            raise ConfigurationError(f"db init: got {_safe(url)}; it sets up PostgreSQL roles, "
+                                     "give a postgresql:// URL (SQLite relies on its triggers)")
+        database.setup(url)
+        statements = init_roles(url, owner=owner, app=app_role, app_password=app_password)
+    except KhetrialError as error:
+        fail(error)
+    console.print(f"{_safe(url)}: {len(statements)} statements; tables owned by {owner}, "
+                  f"the application connects as {app_role}")
 
 
 @app.command("import")
@@ -103,15 +149,6 @@ def _counts_table(title: str, rows: dict[str, int], voided: dict[str, int] | Non
         table.add_row(name, f"{n:,}", *([f"{voided.get(name, 0):,}"] if voided else []))
     table.add_row("[bold]total[/]", f"[bold]{sum(rows.values()):,}[/]", *([""] if voided else []))
     return table
-
-
-def _safe(url: str) -> str:
-    """The URL without a password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        credentials, host = rest.rsplit("@", 1)
-        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
-    return url
 
 
 class _progress:

@@ -16,7 +16,6 @@ from django import forms
 from khetrial.bundle.checks import identifier_problem, row_findings, screening_findings
 from khetrial.bundle.format import (CODE, DATE, DATE_ORDER_RULES, FLAG, ID_MAX_LENGTH, INTEGER,
                                     LAB_RANGES, NUMBER, TABLE_SPECS, describe_range)
-from khetrial.edc.accounts.roles import ROLES
 from khetrial.edc.trial.models import Patient
 from khetrial.edc.trial.records import edc_today, patient_dates, screened
 
@@ -215,17 +214,6 @@ class DataQueryForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
-
-
-class UserForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=[])
-    site = IdentifierField(label="site", required=False)
-    password = forms.CharField(widget=forms.PasswordInput, min_length=10)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r, r) for r in ROLES]
 
 
 class SiteForm(forms.Form):

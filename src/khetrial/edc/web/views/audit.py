@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.shortcuts import render
 
 from khetrial.bundle.csvfile import spreadsheet_cell
 from khetrial.edc.web.permissions import EVERYONE, allow
+from khetrial.errors import ConfigurationError
 
 PAGE_SIZE = 50
 FILTERS = ("patient_id", "actor", "form", "action")
@@ -26,11 +28,24 @@ def _filtered(request):
         value = request.GET.get(name, "").strip()
         if value:
             qs = qs.filter(**{name: value})
-    if request.GET.get("date_from"):
-        qs = qs.filter(at__date__gte=request.GET["date_from"])
-    if request.GET.get("date_to"):
-        qs = qs.filter(at__date__lte=request.GET["date_to"])
+    date_from, date_to = _date_param(request, "date_from"), _date_param(request, "date_to")
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
     return qs.order_by("-at", "-id")
+
+
+def _date_param(request, name: str) -> dt.date | None:
+    """A YYYY-MM-DD filter value; anything else is the user's error (400), not ours (500)."""
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError(f"{name}: got {value[:40]!r}; expected a date as YYYY-MM-DD, "
+                              "e.g. 2026-03-31") from None
 
 
 @allow(*EVERYONE)

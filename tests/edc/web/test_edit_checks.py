@@ -162,3 +162,18 @@ def test_randomization_refuses_impossible_baseline_dates(trial, login, birth, km
                                   "/api/patients/a%2Fb"])
 def test_an_impossible_patient_id_in_an_address_is_not_found(trial, login, path):
     assert login("inv_a").get(path).status_code == 404
+
+
+@pytest.mark.parametrize("day, ok", [("2018-02-05", True), ("2018-02-04", False),  # −30, −31
+                                     ("2018-04-02", False)])  # tomorrow
+def test_the_pedsql_questionnaire_date_is_checked_like_a_qol_row(trial, login, day, ok):
+    from khetrial.edc.trial.models import QolResponse
+    from khetrial.protocol.pedsql import FORMS
+
+    instrument = next(iter(FORMS))
+    r = login("inv_a").post("/patients/A-01/qol/questionnaire/",
+                            {"instrument": instrument, "date": day})
+    stored = QolResponse.objects.filter(date=day).exists()
+    assert (r.status_code == 302, stored) == (ok, ok)
+    if not ok:
+        assert r.context["form"].errors["date"][0].startswith(f"date: got {day}")

@@ -59,8 +59,11 @@ def db_init(
 
 @app.command("import")
 def import_(
-    bundle: Path = typer.Argument(..., help="Bundle folder (CSV files) to import.",
-                                  exists=False, file_okay=False),
+    bundle: Path = typer.Argument(..., help="Bundle folder (CSV files) to import, or with "
+                                  "--format odm a CDISC ODM 1.3.2 file.", exists=False),
+    fmt: str = typer.Option("bundle", "--format", help="What BUNDLE is: bundle (a folder of CSV "
+                            "files) or odm (a CDISC ODM 1.3.2 XML file, as `export --format odm` "
+                            "writes)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     replace: bool = typer.Option(False, "--replace",
                                  help="Replace the records of patients already in the database "
@@ -77,12 +80,11 @@ def import_(
     The same checks as `validate` (dates after today refused). One transaction: all or nothing.
     """
     from khetrial.edc import db as database
-    from khetrial.bundle import read_bundle
     from khetrial.errors import KhetrialError
     from khetrial.edc.store import import_bundle
 
     try:
-        data = read_bundle(bundle, validate=True, today=date.today())
+        data = _read_input(bundle, fmt)
         url = database.setup(db)
         with _progress(quiet=as_json) as progress:
             summary = import_bundle(data, replace=replace, reason=reason, user=user,
@@ -102,28 +104,68 @@ def export(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     site: list[str] | None = typer.Option(None, "--site",
                                           help="Only this site code (repeat for several)."),
+    fmt: str = typer.Option("bundle", "--format",
+                            help="bundle (CSV files), sdtm or adam (SAS transport v5 + CSV + "
+                                 "define.xml), odm (CDISC ODM 1.3.2), spss or stata (the ADaM "
+                                 "datasets with labels). All but bundle carry the allocation."),
     as_json: bool = typer.Option(False, "--json", help="Print the row counts as one JSON object."),
 ) -> None:
-    """Write the database back as a bundle folder.
+    """Write the database as a bundle, SDTM, ADaM, ODM, SPSS or Stata.
 
-    Rows that are voided are left out.
+    Rows that are voided are left out. --format sdtm and adam write SAS transport v5 files,
+    CSV and a Define-XML 2.0; odm one CDISC ODM 1.3.2 file; spss and stata the ADaM datasets
+    with variable and value labels.
     """
     from khetrial.edc import db as database
     from khetrial.errors import KhetrialError
-    from khetrial.edc.store import export_bundle_to
+    from khetrial.edc.store import export_bundle, export_bundle_to
 
     try:
+        _check_format(fmt, EXPORT_FORMATS)
         url = database.setup(db)
-        bundle = export_bundle_to(out, sites=site or None)
+        if fmt == "bundle":
+            bundle = export_bundle_to(out, sites=site or None)
+        else:
+            from khetrial.standards import export_standard
+
+            bundle = export_bundle(sites=site or None)
+            files = export_standard(bundle, out, fmt)
     except KhetrialError as error:
         fail(error)
     counts = bundle.counts()
     if as_json:
+        extra = {} if fmt == "bundle" else {"format": fmt, "files": [f.name for f in files]}
         print(json.dumps({"database": _safe(url), "out": str(out), "rows": counts,
-                          "total": sum(counts.values())}))
+                          "total": sum(counts.values()), **extra}))
+        return
+    if fmt != "bundle":
+        console.print(f"Wrote {len(files)} {fmt} file(s) to {out}: {', '.join(f.name for f in files)}")
         return
     table = _counts_table(f"Exported to {out}", counts)
     console.print(table)
+
+
+IMPORT_FORMATS = ("bundle", "odm")
+EXPORT_FORMATS = ("bundle", "sdtm", "adam", "odm", "spss", "stata")
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    from khetrial.errors import ConfigurationError
+
+    if fmt not in allowed:
+        raise ConfigurationError(f"--format: got {fmt!r}; expected one of {', '.join(allowed)}")
+
+
+def _read_input(path: Path, fmt: str):
+    """The bundle to import: a validated CSV folder, or an ODM file read back and validated."""
+    _check_format(fmt, IMPORT_FORMATS)
+    if fmt == "odm":
+        from khetrial.standards import read_odm
+
+        return read_odm(path)
+    from khetrial.bundle import read_bundle
+
+    return read_bundle(path, validate=True, today=date.today())
 
 
 def _print_import(summary, bundle: Path, url: str) -> None:

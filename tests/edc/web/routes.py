@@ -45,7 +45,7 @@ def samples(site: str, username: str = "") -> dict:
 
     screening = Screening.objects.filter(site=patient.site).first()
     return {"screening_pk": screening.pk, "patient_id": pid, "table_name": "mri", "pk": mri.pk, "record_id": mri.pk,
-            "username": "inv_b", "path": "style.css", "query_pk": query.pk,
+            "username": "inv_b", "path": "style.css", "query_pk": query.pk, "fmt": "odm",
             "approve_pk": open_req.pk if open_req else 0,
             "reveal_pk": done_req.pk if done_req else 0}
 

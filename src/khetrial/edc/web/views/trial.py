@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from khetrial.errors import KhetrialError
 from khetrial.edc.web.forms import ReasonForm, SiteForm
 from khetrial.edc.web.permissions import ADMIN, STATISTICIAN, allow
+from khetrial.edc.web.views.standards import FORMAT_TITLES
 
 
 @allow(STATISTICIAN, ADMIN)
@@ -54,7 +55,7 @@ def _bundle_zip() -> bytes:
 
 @allow(STATISTICIAN)
 def downloads(request):
-    return render(request, "web/downloads.html")
+    return render(request, "web/downloads.html", {"standards": FORMAT_TITLES.items()})
 
 
 @allow(STATISTICIAN)

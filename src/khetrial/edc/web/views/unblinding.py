@@ -12,14 +12,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from khetrial.constants import ARM_LABELS
 from khetrial.edc.accounts.services import same_person
+from khetrial.edc.audit.trail import record_event
 from khetrial.edc.web.forms import ReasonForm
+from khetrial.edc.web.models import UnblindingRequest
 from khetrial.edc.web.permissions import ASSESSOR, INVESTIGATOR, allow
 from khetrial.edc.web.views.patients import visible_patient
 
 
 def _requests(request):
-    from khetrial.edc.web.models import UnblindingRequest
 
     d = request.disclosure
     qs = UnblindingRequest.objects.all()
@@ -35,8 +37,6 @@ def unblinding_list(request):
 
 @allow(ASSESSOR)
 def unblinding_request(request, patient_id):
-    from khetrial.edc.audit.trail import record_event
-    from khetrial.edc.web.models import UnblindingRequest
 
     patient = visible_patient(request, patient_id)
     form = ReasonForm(request.POST or None)
@@ -54,7 +54,6 @@ def unblinding_request(request, patient_id):
 
 @allow(INVESTIGATOR)
 def unblinding_approve(request, pk):
-    from khetrial.edc.audit.trail import record_event
 
     req = _requests(request).filter(pk=pk, approved_at__isnull=True).first()
     if req is None:
@@ -75,8 +74,6 @@ def unblinding_approve(request, pk):
 
 @allow(ASSESSOR)
 def unblinding_reveal(request, pk):
-    from khetrial.edc.audit.trail import record_event
-    from khetrial.constants import ARM_LABELS
 
     req = _requests(request).filter(pk=pk, approved_at__isnull=False).first()
     if req is None:

@@ -177,3 +177,11 @@ def test_the_pedsql_questionnaire_date_is_checked_like_a_qol_row(trial, login, d
     assert (r.status_code == 302, stored) == (ok, ok)
     if not ok:
         assert r.context["form"].errors["date"][0].startswith(f"date: got {day}")
+
+
+@pytest.mark.parametrize("date", [5, "abc", "0001-01-01", "9999-12-31", None])
+def test_an_impossible_api_date_is_a_422_not_a_500(trial, client, token_for, date):
+    r = client.post("/api/patients/A-01/labs", {"date": date, "test": "platelets", "value": 8},
+                    content_type="application/json",
+                    headers={"Authorization": f"Bearer {token_for('inv_a')}"})
+    assert r.status_code == 422 and r.json()["detail"].startswith("date:")

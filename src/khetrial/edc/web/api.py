@@ -119,6 +119,11 @@ def _validated(form_class, payload: dict, **options) -> dict:
     for k, v in list(data.items()):
         if isinstance(v, bool):
             data[k] = "1" if v else "0"
+        elif isinstance(v, (int, float)):
+            data[k] = str(v)  # a form field reads text (a date given as 5 is then refused)
+        elif not isinstance(v, str):
+            raise HttpError(422, f"{k}: got a JSON {type(v).__name__}; send text, a number, "
+                                 "true/false or null")
     form = form_class(data, **options)
     if not form.is_valid():
         raise HttpError(422, "; ".join(f"{field}: {' '.join(errs)}"

@@ -11,6 +11,11 @@ Two directions:
 - :func:`format_table` writes canonical frames back as text cells.
 
 Dates are calendar dates: a time part given to :func:`coerce_table` is dropped.
+
+Free text (``text`` columns and extra columns) is written with formula escaping
+(:func:`khetrial.bundle.csvfile.escape_formula`: a leading ``'`` before ``= + - @``, tab or
+carriage return) and read back without it, so that a bundle opened in a spreadsheet runs no
+formula and reading what was written gives the same text.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from khetrial.bundle.csvfile import escape_formula, unescape_formula
 from khetrial.bundle.format import CODE, DATE, FLAG, INTEGER, NUMBER, TEXT, TABLE_SPECS, ColumnSpec
 from khetrial.errors import Problem
 
@@ -72,7 +78,7 @@ def parse_integers(cells: pd.Series) -> pd.Series:
 def parse_column(cells: pd.Series, spec: ColumnSpec) -> pd.Series:
     """Text cells of one column -> the column's canonical dtype (unreadable -> missing)."""
     if spec.kind == TEXT:
-        return cells.astype(STRING)
+        return read_text(cells)
     if spec.kind == CODE:
         return to_codes(cells, spec)
     if spec.kind == DATE:
@@ -80,6 +86,12 @@ def parse_column(cells: pd.Series, spec: ColumnSpec) -> pd.Series:
     if spec.kind == NUMBER:
         return parse_numbers(cells)
     return parse_integers(cells)  # INTEGER, FLAG
+
+
+def read_text(cells: pd.Series) -> pd.Series:
+    """Text cells of a file -> ``"string"``, formula escaping removed."""
+    return cells.map(lambda v: unescape_formula(v) if isinstance(v, str) else None,
+                     na_action="ignore").astype(STRING)
 
 
 def to_codes(values: pd.Series, spec: ColumnSpec) -> pd.Series:
@@ -99,7 +111,7 @@ def parse_table(name: str, raw: pd.DataFrame) -> pd.DataFrame:
         out[col.name] = parse_column(cells.reset_index(drop=True), col)
     for extra in raw.columns:
         if extra not in out:
-            out[extra] = raw[extra].reset_index(drop=True).astype(STRING)
+            out[extra] = read_text(raw[extra].reset_index(drop=True))
     return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
@@ -216,6 +228,8 @@ def format_column(values: pd.Series) -> list[str]:
         return [_format_float(v) for v in values.to_numpy(dtype="float64")]
     if str(dtype) == "Int64":
         return ["" if v is pd.NA else str(int(v)) for v in values]
+    if isinstance(dtype, pd.StringDtype):  # free text: formula escaping
+        return ["" if _isna(v) else escape_formula(str(v)) for v in values.astype(object)]
     return ["" if _isna(v) else str(v) for v in values.astype(object)]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,18 @@ import pandas as pd
 from khetrial.errors import Problem
 
 LINE_TERMINATOR = "\r\n"  # RFC 4180; also makes the csv module quote cells holding \r or \n
+#: A text cell starting with one of these is a formula to a spreadsheet (OWASP "CSV
+#: injection"): ``=``, ``+``, ``-``, ``@``, tab, carriage return.
+FORMULA_STARTS = "=+-@\t\r"
+_NEEDS_ESCAPE = re.compile(r"'*[=+\-@\t\r]")
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+#: Reading limits (project choice: twice the labs.csv of a 1,000-patient trial: the simulated
+#: 73-patient trial has ~150 lab rows, ~5 kB, per child; a bigger file is refused before it is
+#: read, so memory stays bounded: a 16 MiB file of invalid cells validates in < 1 GB).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_ROWS = 300_000
+#: Rows with a wrong number of cells reported at most per file; reading stops after them.
+MAX_ROW_PROBLEMS = 1000
 
 
 @dataclass
@@ -33,6 +46,25 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
 
 
+def escape_formula(cell: str) -> str:
+    """A text cell as written to a CSV file: one ``'`` added in front of a cell that starts
+    with a formula character (OWASP), or with quotes ``'`` followed by one, so that
+    :func:`unescape_formula` gives the cell back exactly (``=1+1`` -> ``'=1+1``,
+    ``'=x`` -> ``''=x``; anything else unchanged)."""
+    return "'" + cell if _NEEDS_ESCAPE.match(cell) else cell
+
+
+def unescape_formula(cell: str) -> str:
+    """The inverse of :func:`escape_formula` (a cell read from a bundle file)."""
+    return cell[1:] if _ESCAPED.match(cell) else cell
+
+
+def spreadsheet_cell(value):
+    """A value for a CSV download opened in a spreadsheet: text escaped with
+    :func:`escape_formula`; numbers, dates and ``None`` as they are."""
+    return escape_formula(value) if isinstance(value, str) else value
+
+
 def read_raw(path: Path) -> RawTable:
     """Read ``path`` into a :class:`RawTable`; every problem with the file itself (unreadable,
     not UTF-8, no header, duplicate column names, rows with a wrong number of cells) is in
@@ -40,6 +72,13 @@ def read_raw(path: Path) -> RawTable:
     file = path.name
     empty = RawTable(file, [], pd.DataFrame(), [])
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            empty.problems.append(Problem(
+                file, None, None, None,
+                f"the file has {size:,} bytes; a bundle file may have at most {MAX_FILE_BYTES:,} "
+                "bytes (reading limit); split the trial's data or check the file"))
+            return empty
         data = path.read_bytes()
     except OSError as error:
         empty.problems.append(Problem(file, None, None, None,
@@ -75,7 +114,17 @@ def parse_text(file: str, text: str) -> RawTable:
                 header = record
                 problems.extend(_header_problems(file, header, start))
                 continue
+            if len(rows) >= MAX_ROWS:
+                problems.append(Problem(file, start, None, None,
+                                        f"the file has more than {MAX_ROWS:,} rows (reading "
+                                        "limit); reading stopped here"))
+                break
             if len(record) != len(header):
+                if len(problems) >= MAX_ROW_PROBLEMS:
+                    problems.append(Problem(file, start, None, None,
+                                            f"more than {MAX_ROW_PROBLEMS:,} rows with a wrong "
+                                            "number of cells; reading stopped here"))
+                    break
                 problems.append(Problem(
                     file, start, None, None,
                     f"the row has {len(record)} cells but the header has {len(header)}; "

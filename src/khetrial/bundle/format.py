@@ -36,6 +36,8 @@ Choices this module makes where the spec is silent (documented for data managers
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -61,6 +63,7 @@ class ColumnSpec:
     low: float | None = None
     high: float | None = None
     unit: str = ""
+    identifier: bool = False
 
     @property
     def dtype(self):
@@ -75,6 +78,8 @@ class ColumnSpec:
             return f"{self.name} must be one of {', '.join(self.codes)}"
         if self.kind == FLAG:
             return f"{self.name} must be 0 or 1"
+        if self.identifier:
+            return f"{self.name} must be {IDENTIFIER_RULE}"
         return f"{self.name} must be {describe_range(self.low, self.high, self.unit)}"
 
 
@@ -160,12 +165,62 @@ LAB_RANGES = MappingProxyType({
     "ast": LabRange(0, 5000, "U/L"),
 })
 
-_PID = ColumnSpec("patient_id", TEXT)
+# --- identifiers (project choice): one pattern for patient, site and screening ids everywhere --
+#: Longest identifier; the database columns' ``max_length`` (models), the forms, the API, the
+#: import and the URL converters all use it.
+ID_MAX_LENGTH = 40
+#: A letter or digit, then letters, digits, ``.``, ``_`` or ``-``: safe in a URL path segment,
+#: a file name and a spreadsheet cell (no ``/``, no space, no leading ``=+-@``).
+ID_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{ID_MAX_LENGTH - 1}}}")
+#: The same pattern for Django's URL converters (``regex`` attribute).
+ID_URL_REGEX = rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{ID_MAX_LENGTH - 1}}}"
+#: Words an identifier may not be (any case): the arm codes, so that no id reads as an arm.
+RESERVED_IDS = frozenset(code.lower() for code in ARMS)
+IDENTIFIER_RULE = (f"1–{ID_MAX_LENGTH} characters: letters, digits, '.', '_' or '-', starting "
+                   f"with a letter or digit, and not an arm code ({', '.join(ARMS)})")
+
+# --- plausible dates (project choice) ------------------------------------------------------------
+#: The earliest plausible date of any bundle or database date (no child of this trial, nor any
+#: of its data, is older): "1990-01-01 … today".
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+#: The latest date pandas' datetime64[ns] holds (2262-04-11): a later date could never be
+#: exported; used when no "today" is given (library calls that do not check the future).
+LATEST_STORABLE_DATE = datetime.date(2262, 4, 11)
+
+
+@dataclass(frozen=True)
+class StudyDayFloor:
+    """The earliest study day (date − randomization_date) a dated row may have, and why."""
+
+    day: int | None  # None = any day after birth (history, e.g. prior therapy courses)
+    why: str
+
+
+#: (table, date column) -> the earliest study day allowed. Rows dated before randomization
+#: only where the analysis plan uses them (baseline windows) or they are history (prior
+#: therapy courses). Other patient-dated columns of a table start at day 0 (randomization).
+STUDY_DAY_FLOORS = MappingProxyType({
+    ("labs", "date"): StudyDayFloor(-14, "baseline labs on days −14…0 (analysis plan)"),
+    ("mri", "date"): StudyDayFloor(-30, "the baseline MRI on days −30…0 (analysis plan)"),
+    ("qol", "date"): StudyDayFloor(-30, "the baseline PedsQL on days −30…0 (analysis plan)"),
+    ("medications", "start_date"): StudyDayFloor(None, "prior therapy courses (history)"),
+    ("medications", "end_date"): StudyDayFloor(None, "prior therapy courses (history)"),
+    ("transfusions", "date"): StudyDayFloor(None, "transfusion history (the plan counts days "
+                                                  "0…365)"),
+    ("adverse_events", "end_date"): StudyDayFloor(None, "checked against onset_date"),
+})
+DEFAULT_STUDY_DAY_FLOOR = StudyDayFloor(0, "study data start at randomization (day 0)")
+
+#: Plausible maximum of a recorded dose by unit (project choice: above every dose of the drugs
+#: of this trial and of other KHE therapies, e.g. a methylprednisolone pulse of 30 mg/kg).
+DOSE_MAX_BY_UNIT = MappingProxyType({"mg_kg": 100.0, "mg_m2": 3000.0, "mg": 5000.0})
+
+_PID = ColumnSpec("patient_id", TEXT, identifier=True)
 
 TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for t in (
     TableSpec("patients", True, (
         _PID,
-        ColumnSpec("site_id", TEXT),
+        ColumnSpec("site_id", TEXT, identifier=True),
         ColumnSpec("sex", CODE, codes=SEXES),
         ColumnSpec("birth_date", DATE),
         ColumnSpec("randomization_date", DATE),
@@ -193,7 +248,7 @@ TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for 
         ColumnSpec("drug", CODE, codes=DRUGS),
         ColumnSpec("start_date", DATE),
         ColumnSpec("end_date", DATE, required=False),
-        ColumnSpec("dose", NUMBER, required=False, low=0),
+        ColumnSpec("dose", NUMBER, required=False, low=0),  # maximum by unit: DOSE_MAX_BY_UNIT
         ColumnSpec("dose_unit", CODE, required=False, codes=DOSE_UNITS),
         ColumnSpec("frequency", CODE, required=False, codes=FREQUENCIES),
     )),
@@ -238,12 +293,12 @@ TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for 
         ColumnSpec("reason", CODE, required=False, codes=DISCONTINUATION_REASONS),
     )),
     TableSpec("screening", False, (
-        ColumnSpec("screening_id", TEXT),
-        ColumnSpec("site_id", TEXT),
+        ColumnSpec("screening_id", TEXT, identifier=True),
+        ColumnSpec("site_id", TEXT, identifier=True),
         ColumnSpec("date", DATE),
         ColumnSpec("eligible", FLAG),
         ColumnSpec("reason", TEXT, required=False),
-        ColumnSpec("patient_id", TEXT, required=False),
+        ColumnSpec("patient_id", TEXT, required=False, identifier=True),
     )),
 )})
 

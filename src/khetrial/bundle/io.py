@@ -6,6 +6,7 @@ The layers below it: :mod:`khetrial.bundle.folder` reads the files as text table
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from khetrial.bundle.coerce import format_table
@@ -17,18 +18,20 @@ from khetrial.bundle.validate import validate_bundle
 from khetrial.errors import BundleError, Problem
 
 
-def read_bundle(path: str | Path, *, validate: bool = True) -> Bundle:
+def read_bundle(path: str | Path, *, validate: bool = True,
+                today: datetime.date | None = None) -> Bundle:
     """Read the bundle folder ``path``.
 
     With ``validate=True`` (the default) every rule of the format is checked first and one
-    :class:`BundleError` lists every problem found in every file. With ``validate=False``
+    :class:`BundleError` lists every problem found in every file (``today``: refuse dates
+    after it, see :func:`~khetrial.bundle.validate.validate_bundle`). With ``validate=False``
     the folder is read as far as it can be: values that cannot be read become missing, rows
     with a wrong number of cells are skipped, unreadable files are empty; only a missing
     folder raises.
     """
     path = Path(path)
     if validate:
-        return validate_bundle(path)
+        return validate_bundle(path, today=today)
     raws, _ = read_raw_tables(path)
     return bundle_from_raw(raws, path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -17,13 +18,14 @@ def validate(
 ) -> None:
     """Check a bundle against every rule of the format.
 
-    Lists every problem found (file, line, column, value, what is allowed); exit status 2.
+    Lists every problem found (file, line, column, value, what is allowed; at most 1,000, then
+    a count of the rest); exit status 2. Dates after today are refused, as in the web forms.
     """
     from khetrial.bundle import validate_bundle
     from khetrial.errors import BundleError
 
     try:
-        result = validate_bundle(bundle)
+        result = validate_bundle(bundle, today=date.today())
     except BundleError as error:
         if as_json:
             typer.echo(json.dumps({

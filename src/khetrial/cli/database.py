@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -76,7 +77,7 @@ def import_(
 ) -> None:
     """Validate a bundle and import it into the database.
 
-    One transaction: all or nothing.
+    The same checks as `validate` (dates after today refused). One transaction: all or nothing.
     """
     from khetrial.edc import db as database
     from khetrial.errors import KhetrialError
@@ -164,7 +165,7 @@ def _read_input(path: Path, fmt: str):
         return read_odm(path)
     from khetrial.bundle import read_bundle
 
-    return read_bundle(path, validate=True)
+    return read_bundle(path, validate=True, today=date.today())
 
 
 def _print_import(summary, bundle: Path, url: str) -> None:

@@ -5,7 +5,9 @@ walks this configuration, so a new route without roles fails the test suite.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, register_converter
+
+from khetrial.bundle.format import ID_URL_REGEX
 
 from khetrial.edc.web.api import OPENAPI_ROLES, api, docs_view, openapi_view
 from khetrial.edc.web.permissions import allow
@@ -16,6 +18,21 @@ handler400 = "khetrial.edc.web.errors.bad_request"
 handler403 = "khetrial.edc.web.errors.permission_denied"
 handler404 = "khetrial.edc.web.errors.page_not_found"
 handler500 = "khetrial.edc.web.errors.server_error"
+
+
+class IdentifierConverter:
+    """A patient id in a URL: the bundle format's one identifier pattern (no "/", ≤ 40)."""
+
+    regex = ID_URL_REGEX
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdentifierConverter, "pid")
 
 
 def _api_urls():
@@ -32,16 +49,16 @@ urlpatterns = [
     path("", auth.home, name="home"),
     path("dashboard/", bedside.dashboard, name="dashboard"),
     path("patients/", patients.patient_list, name="patients"),
-    path("patients/<str:patient_id>/", patients.patient_detail, name="patient"),
-    path("patients/<str:patient_id>/edit/", entry.edit_patient, name="patient_edit"),
-    path("patients/<str:patient_id>/qol/questionnaire/", pedsql.questionnaire, name="pedsql"),
-    path("patients/<str:patient_id>/<str:table_name>/add/", entry.add_record, name="record_add"),
-    path("patients/<str:patient_id>/<str:table_name>/<int:pk>/edit/", entry.edit_record,
+    path("patients/<pid:patient_id>/", patients.patient_detail, name="patient"),
+    path("patients/<pid:patient_id>/edit/", entry.edit_patient, name="patient_edit"),
+    path("patients/<pid:patient_id>/qol/questionnaire/", pedsql.questionnaire, name="pedsql"),
+    path("patients/<pid:patient_id>/<str:table_name>/add/", entry.add_record, name="record_add"),
+    path("patients/<pid:patient_id>/<str:table_name>/<int:pk>/edit/", entry.edit_record,
          name="record_edit"),
-    path("patients/<str:patient_id>/<str:table_name>/<int:pk>/void/", entry.void_record,
+    path("patients/<pid:patient_id>/<str:table_name>/<int:pk>/void/", entry.void_record,
          name="record_void"),
-    path("patients/<str:patient_id>/query/", queries.query_new, name="query_new"),
-    path("patients/<str:patient_id>/unblind/", unblinding.unblinding_request,
+    path("patients/<pid:patient_id>/query/", queries.query_new, name="query_new"),
+    path("patients/<pid:patient_id>/unblind/", unblinding.unblinding_request,
          name="unblinding_request"),
     path("export/<str:table_name>.csv", patients.export_table, name="export"),
     path("screening/", screening.screening_list, name="screening"),

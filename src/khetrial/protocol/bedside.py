@@ -9,8 +9,10 @@ titration, grade ≥ 3 adverse events, PJP prophylaxis, visit windows, the predn
 lives in the other :mod:`khetrial.protocol` modules; this module says which rows feed which
 field of the snapshot (project choices, listed here):
 
-Rows are the non-voided rows of one patient in file order; "latest" = the last row of the
-latest date in file order, as the bundle format reads several rows of one date.
+Rows are the non-voided rows of one patient in file order; the snapshot reads only rows dated
+on or before ``today`` (a later date cannot be a measurement yet: it must not hide today's
+value). "latest" = the last row of the latest date in file order, as the bundle format reads
+several rows of one date.
 
 - ``platelets``/``fibrinogen``/``hemoglobin``: the latest lab of that test with a value;
   ``platelet_history``: every platelet count, for the taper trigger;
@@ -243,11 +245,15 @@ def patient_snapshot(records: PatientRecords, today: date,
                      medications: Medications | None = None) -> PatientSnapshot:
     """The protocol's view of the patient on ``today``, from ``records``."""
     patient = records.patient
-    labs = latest_labs(records.labs)
-    level = latest_trough(records.drug_levels)
+    # only rows dated up to today: a row dated later (refused on entry since the edit checks,
+    # but possibly imported before them) must never hide today's values (issue 10)
+    lab_rows = tuple(lab for lab in records.labs if lab.date <= today)
+    level_rows = tuple(lv for lv in records.drug_levels if lv.date <= today)
+    labs = latest_labs(lab_rows)
+    level = latest_trough(level_rows)
     meds = medications or medications_on(records, today)
-    assessed = ([lab.date for lab in records.labs] + [lv.date for lv in records.drug_levels]
-                + list(records.other_assessment_dates))
+    assessed = ([lab.date for lab in lab_rows] + [lv.date for lv in level_rows]
+                + [d for d in records.other_assessment_dates if d <= today])
     return PatientSnapshot(
         today=today, arm=patient.arm or None, randomized=patient.randomization_date,
         weight_kg=patient.weight_kg, platelets=labs.get("platelets"),
@@ -259,7 +265,7 @@ def patient_snapshot(records: PatientRecords, today: date,
         on_tmp_smx=meds.on_tmp_smx if meds.any_recorded else None,
         on_prednisolone=meds.prednisolone is not None,
         prednisolone_taper_started=meds.taper_start is not None,
-        platelet_history=platelet_history(records.labs),
+        platelet_history=platelet_history(lab_rows),
         visits_done=visits_done(patient.randomization_date, assessed))
 
 

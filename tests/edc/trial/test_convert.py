@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import numpy as np
@@ -11,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khetrial.edc.trial import convert
+from khetrial.edc.trial.convert import DATE, from_db_values
+from khetrial.errors import DatabaseError
 
 
 def test_dates_go_in_as_iso_text_and_missing_as_none():
@@ -74,3 +77,16 @@ def test_extra_columns_keep_every_column_and_missing_cells_as_null():
 def test_rows_without_extra_columns_store_an_empty_object():
     assert convert.extra_to_json(pd.DataFrame({"a": [1, 2]}), []) == ["{}", "{}"]
     assert convert.extra_from_json(["{}", {}]).shape == (2, 0)
+
+
+@pytest.mark.parametrize("raw, ok", [
+    ("2262-04-11", True), ("2262-04-12", False),  # pandas: Timestamp.max is 2262-04-11
+    ("1677-09-22", True), ("1677-09-21", False),  # Timestamp.min is 1677-09-21 00:12:43
+    ("2999-01-01", False), (datetime.date(9999, 12, 31), False),  # the wrapped dates
+])
+def test_a_stored_date_that_would_wrap_on_export_is_refused_not_changed(raw, ok):
+    if ok:
+        assert from_db_values([raw], DATE).dt.strftime("%Y-%m-%d").tolist() == [str(raw)]
+    else:
+        with pytest.raises(DatabaseError, match="cannot be exported without changing it"):
+            from_db_values([raw], DATE)

@@ -12,7 +12,7 @@ from khetrial.edc.audit.trail import audit_context, record_event
 from khetrial.edc.randomization.lists import BLOCK_SIZES, generate_allocation_list
 from khetrial.edc.randomization.models import AllocationEntry, AllocationList, Stratum
 from khetrial.edc.trial.models import Patient, Screening, Site
-from khetrial.edc.trial.records import next_seq
+from khetrial.edc.trial.records import edc_today, edit_check, next_seq
 from khetrial.errors import ConfigurationError, DatabaseError
 
 DEFAULT_PER_SITE = 60  # capacity per stratum; 73 children over 5 centres (Pub.) fit easily
@@ -133,7 +133,9 @@ def randomize_patient(patient_fields: dict, *, site_code: str, actor: str, role:
     site = Site.objects.filter(code=site_code).first()
     if site is None:
         raise DatabaseError(f"site {site_code!r} does not exist")
-    on = on or timezone.now().date()
+    on = on or edc_today()
+    edit_check("patients", {**patient_fields, "site_id": site_code, "randomization_date": on},
+               screening=screening)
     pid = patient_fields["patient_id"]
     try:
         with transaction.atomic(), audit_context(actor=actor, role=role, form="randomization"):

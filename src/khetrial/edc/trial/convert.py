@@ -15,9 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from khetrial.errors import DatabaseError
+
 # Kinds of column, named after what the database stores.
 DATE, FLOAT, INT, BOOL, TEXT, KEY = "date", "float", "int", "bool", "text", "key"
 EMPTY_EXTRA = "{}"
+#: The days a bundle column (datetime64[ns]) holds; a later or earlier one would wrap around.
+EXPORTABLE_DAYS = (np.datetime64("1677-09-22", "D"), np.datetime64("2262-04-11", "D"))
 
 
 def to_db_values(series: pd.Series | None, kind: str, n: int) -> list:
@@ -47,6 +51,12 @@ def from_db_values(values: Sequence, kind: str) -> pd.Series:
     """Database values of one column (any driver's types) as a bundle column."""
     if kind == DATE:
         days = np.array(values, dtype="datetime64[D]")  # ISO text (SQLite) or dates (psycopg)
+        outside = ~np.isnat(days) & ((days < EXPORTABLE_DAYS[0]) | (days > EXPORTABLE_DAYS[1]))
+        if outside.any():
+            raise DatabaseError(f"a stored date {days[outside][0]} is outside "
+                                f"{EXPORTABLE_DAYS[0]} … {EXPORTABLE_DAYS[1]} and cannot be "
+                                "exported without changing it; correct the record (dates must "
+                                "be 1990-01-01 … today)")
         return pd.Series(days.astype("datetime64[ns]"))
     if kind == FLOAT:
         return pd.Series(np.array(values, dtype="float64"))

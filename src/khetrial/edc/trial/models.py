@@ -24,10 +24,12 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from khetrial.bundle.format import ID_MAX_LENGTH
 from khetrial.edc.trial.codes import choices
 
-# Text lengths: identifiers, code-list values, and free-text terms.
-ID_LENGTH = 64
+# Text lengths: identifiers (the bundle format's one limit), code-list values, free-text terms.
+ID_LENGTH = ID_MAX_LENGTH
+NAME_LENGTH = 64  # PedsQL instrument, scale and item names
 CODE_LENGTH = 32
 TERM_LENGTH = 120
 
@@ -185,9 +187,9 @@ class QolResponse(ClinicalRow):
     """One PedsQL item answer (``qol.csv``); no response = item left unanswered."""
 
     date = models.DateField()
-    instrument = models.CharField(max_length=ID_LENGTH)
-    scale = models.CharField(max_length=ID_LENGTH, default="")
-    item = models.CharField(max_length=ID_LENGTH)
+    instrument = models.CharField(max_length=NAME_LENGTH)
+    scale = models.CharField(max_length=NAME_LENGTH, default="")
+    item = models.CharField(max_length=NAME_LENGTH)
     response = models.SmallIntegerField(null=True, blank=True, choices=choices("qol", "response"))
 
     class Meta(ClinicalRow.Meta):
@@ -270,3 +272,21 @@ class Screening(Record):
 
     def __str__(self) -> str:
         return self.screening_id
+
+
+class ScreeningFacts(models.Model):
+    """What the screening form recorded about the child, for randomization to agree with
+    (not a bundle column: ``screening.csv`` stays as the format says).
+
+    Randomization pre-fills the birth date and sex from here and refuses a contradiction;
+    a sirolimus course before randomization is refused when ``prior_mtor_inhibitor`` is False.
+    """
+
+    screening = models.OneToOneField(Screening, on_delete=models.CASCADE, related_name="facts")
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=choices("patients", "sex"), blank=True,
+                           default="")
+    prior_mtor_inhibitor = models.BooleanField(null=True)
+
+    def __str__(self) -> str:
+        return f"facts of {self.screening}"

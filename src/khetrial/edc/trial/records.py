@@ -11,9 +11,12 @@ each with the actor, role, form and reason. Clinical rows are never deleted: a v
 row, marked ``voided`` with its reason and time.
 
 A refused write raises :class:`~khetrial.errors.DatabaseError` naming the table, the field and
-what is allowed ("labs.test: got 'troponin'; test must be one of platelets, ...").
-The forms check the same rules field by field first; these checks are the service's own guard,
-whatever the caller.
+what is allowed ("labs.test: got 'troponin'; test must be one of platelets, ..."). Besides the
+columns' kinds, code lists and ranges, every write passes the edit checks of the bundle import
+(:func:`khetrial.bundle.checks.row_findings`: no date after today, none before the birth date,
+study data before randomization only in the plan's windows, dose maxima), with today's date
+from :func:`edc_today`. The forms check the same rules field by field first; these checks are
+the service's own guard, whatever the caller.
 
 With Django set up::
 
@@ -25,14 +28,18 @@ With Django set up::
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from khetrial.bundle.checks import PatientDates, Screened, row_findings, screening_findings
 from khetrial.bundle.format import CODE, FLAG, INTEGER, NUMBER, TABLE_SPECS, TEXT
 from khetrial.edc.audit.trail import audit_context
 from khetrial.edc.trial.tables import (CLINICAL_TABLE_NAMES, PATIENT_KEY, SITE_KEY, model_of,
@@ -54,6 +61,48 @@ class Author:
     role: str = ""
     form: str = ""
     ip: str = ""
+
+
+def edc_today() -> datetime.date:
+    """Today's date for the edit checks: the server's local date, or the ``KHETRIAL_TODAY``
+    setting (a ``datetime.date``) when one is set (tests, a virtual trial run in the past)."""
+    fixed = getattr(settings, "KHETRIAL_TODAY", None)
+    return fixed if fixed is not None else timezone.localdate()
+
+
+def patient_dates(patient) -> PatientDates:
+    """The dates a patient's rows are checked against, and whether the screening recorded an
+    earlier mTOR inhibitor (``None`` when no screening facts are recorded)."""
+    prior = (_screening_facts().objects.filter(screening__patient=patient, screening__voided=False)
+             .values_list("prior_mtor_inhibitor", flat=True).first())
+    return PatientDates(patient.birth_date, patient.randomization_date, prior)
+
+
+def screened(screening) -> Screened:
+    """What ``screening`` (a Screening row, or ``None``) recorded about the child."""
+    facts = _screening_facts().objects.filter(screening=screening).first() if screening else None
+    if facts is None:
+        return Screened()
+    return Screened(facts.birth_date, facts.sex)
+
+
+def _screening_facts():
+    """The model (looked up when used: this module is imported before Django is set up)."""
+    return apps.get_model("trial", "ScreeningFacts")
+
+
+def edit_check(table: str, row: Mapping, patient=None, *, identifiers: bool = True,
+               screening=None) -> None:
+    """Refuse ``row`` of ``table`` when an edit check finds a problem; ``patient`` is the
+    row's patient (``None`` for a ``patients`` row, checked on its own dates); ``screening``:
+    the screening a new patient is randomized from (birth date and sex must agree)."""
+    dates = patient_dates(patient) if patient is not None else None
+    findings = row_findings(table, row, patient=dates, today=edc_today(),
+                            identifiers=identifiers)
+    if screening is not None:
+        findings += screening_findings(row, screened(screening))
+    if findings:
+        raise DatabaseError("; ".join(f"{table}.{f.message}" for f in findings))
 
 
 @contextmanager
@@ -81,6 +130,8 @@ def add_many(table: str, patient, rows: Iterable[Mapping], *, author: Author) ->
     questionnaire is one ``qol`` row per item)."""
     model = _clinical_model(table)
     checked = [checked_values(table, values) for values in rows]
+    for values in checked:
+        edit_check(table, values, patient)
     with writing(author):
         seq = next_seq(model)
         return [model.objects.create(patient=patient, seq=seq + i, **values)
@@ -93,7 +144,12 @@ def correct(obj, values: Mapping, *, reason: str, author: Author):
     table = table_of(obj)
     _refuse_voided(obj, table, "corrected")
     reason = _required_reason(reason, table, obj, "a correction")
-    for name, value in checked_values(table, values).items():
+    checked = checked_values(table, values)
+    row = {**_current_values(obj, table), **checked}
+    # identifiers are never changed by a correction (an old id is not refused here)
+    edit_check(table, row, None if table == "patients" else getattr(obj, "patient", None),
+               identifiers=False)
+    for name, value in checked.items():
         setattr(obj, name, value)
     with writing(author, reason):
         obj.save()
@@ -128,6 +184,20 @@ def checked_values(table: str, values: Mapping) -> dict:
         if not _allowed_value(column, value):
             raise DatabaseError(f"{table}.{name}: got {value!r}; {column.allowed()}")
         out[name] = value
+    return out
+
+
+def _current_values(obj, table: str) -> dict:
+    """The row's recorded values by bundle column (keys as their codes)."""
+    out = {}
+    for name in TABLE_SPECS[table].column_names:
+        if name == PATIENT_KEY:
+            patient = obj if table == "patients" else getattr(obj, "patient", None)
+            out[name] = patient.patient_id if patient is not None else None
+        elif name == SITE_KEY:
+            out[name] = obj.site.code
+        else:
+            out[name] = getattr(obj, name, None)
     return out
 
 

@@ -19,6 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
+from khetrial.bundle.checks import identifier_problem
 from khetrial.edc.accounts.models import ApiToken
 from khetrial.edc.audit.models import AuditEntry
 from khetrial.edc.trial import records as record_service
@@ -78,6 +79,8 @@ def _forbidden(request, exc):
 
 
 def _patient(request, patient_id: str):
+    if identifier_problem(patient_id) is not None:
+        raise Http404("no such patient")
     patient = request.disclosure.patients().filter(patient_id=patient_id).first()
     if patient is None:
         raise Http404("no such patient")
@@ -116,6 +119,11 @@ def _validated(form_class, payload: dict, **options) -> dict:
     for k, v in list(data.items()):
         if isinstance(v, bool):
             data[k] = "1" if v else "0"
+        elif isinstance(v, (int, float)):
+            data[k] = str(v)  # a form field reads text (a date given as 5 is then refused)
+        elif not isinstance(v, str):
+            raise HttpError(422, f"{k}: got a JSON {type(v).__name__}; send text, a number, "
+                                 "true/false or null")
     form = form_class(data, **options)
     if not form.is_valid():
         raise HttpError(422, "; ".join(f"{field}: {' '.join(errs)}"
@@ -161,7 +169,7 @@ def add(request, patient_id: str, table_name: str) -> dict[str, Any]:
     _table(request, table_name, write=True)
     p = _patient(request, patient_id)
     fields = d.fields(table_name)
-    cleaned = _validated(record_form_class(table_name, fields), payload)
+    cleaned = _validated(record_form_class(table_name, fields), payload, patient=p)
     obj = record_service.add(table_name, p, {f: cleaned.get(f) for f in fields},
                              author=author(request, API_FORM))
     return d.row(table_name, obj)
@@ -179,7 +187,8 @@ def correct(request, patient_id: str, table_name: str, record_id: int) -> dict[s
     current = {f: getattr(obj, f) for f in fields}
     merged = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in current.items()}, **payload}
-    cleaned = _validated(record_form_class(table_name, fields), merged, correction=True)
+    cleaned = _validated(record_form_class(table_name, fields), merged, correction=True,
+                         patient=obj.patient)
     record_service.correct(obj, {f: cleaned.get(f) for f in fields}, reason=cleaned["reason"],
                            author=author(request, API_FORM))
     return d.row(table_name, obj)

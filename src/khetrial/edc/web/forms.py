@@ -2,16 +2,22 @@
 
 Every field's kind, code list and plausible range come from
 :data:`khetrial.bundle.format.TABLE_SPECS` (laboratory ranges from ``LAB_RANGES``), never
-retyped here; a value outside them is refused with a message on the field.
+retyped here; a value outside them is refused with a message on the field. The edit checks of
+the bundle import (:func:`khetrial.bundle.checks.row_findings`: identifiers, no date after
+today or before birth, the plan's windows before randomization, dose maxima) run in ``clean``
+with the patient's dates, so a form, the API (which validates with these forms) and
+``khetrial import`` refuse the same values with the same words.
 """
 
 from __future__ import annotations
 
 from django import forms
 
-from khetrial.bundle.format import (CODE, DATE, DATE_ORDER_RULES, FLAG, INTEGER, LAB_RANGES,
-                                    NUMBER, TABLE_SPECS, describe_range)
+from khetrial.bundle.checks import identifier_problem, row_findings, screening_findings
+from khetrial.bundle.format import (CODE, DATE, DATE_ORDER_RULES, FLAG, ID_MAX_LENGTH, INTEGER,
+                                    LAB_RANGES, NUMBER, TABLE_SPECS, describe_range)
 from khetrial.edc.trial.models import Patient
+from khetrial.edc.trial.records import edc_today, patient_dates, screened
 
 #: The patient's columns entered at randomization and corrected later; never the identity,
 #: the site or the allocation (patient_id, site_id, arm, randomization_date).
@@ -42,7 +48,39 @@ def spec_field(spec) -> forms.Field:
     if spec.kind == INTEGER:
         return forms.IntegerField(required=required, label=label, min_value=spec.low,
                                   max_value=spec.high, help_text=_range_help(spec))
+    if spec.identifier:
+        return IdentifierField(required=required, label=label)
     return forms.CharField(required=required, label=label, max_length=120)
+
+
+class IdentifierField(forms.CharField):
+    """A patient, site or screening id: the one pattern of the bundle format."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", None)
+        super().__init__(**kwargs)
+        self.help_text = self.help_text or f"up to {ID_MAX_LENGTH} letters, digits, . _ -"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            message = identifier_problem(value, self.label or "id")
+            if message:
+                raise forms.ValidationError(message)
+        return value
+
+
+def add_edit_check_errors(form: forms.Form, table: str, data: dict, patient=None,
+                          identifiers: bool = False) -> None:
+    """Run the bundle's edit checks on ``data`` (a row of ``table``) and put each finding on
+    its field (or on the form when the field is not shown). ``patient``: the row's patient."""
+    dates = patient_dates(patient) if patient is not None else None
+    for finding in row_findings(table, data, patient=dates, today=edc_today(),
+                                identifiers=identifiers):
+        if finding.column in form.errors:
+            continue  # the field's own check said it first
+        form.add_error(finding.column if finding.column in form.fields else None,
+                       finding.message)
 
 
 def _range_help(spec) -> str:
@@ -56,9 +94,10 @@ class RecordForm(forms.Form):
 
     table_name = ""
 
-    def __init__(self, *args, correction: bool = False, **kwargs):
+    def __init__(self, *args, correction: bool = False, patient=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.correction = correction
+        self.patient = patient  # the row's patient, for the edit checks (None: baseline form)
         if correction:
             self.fields["reason"] = forms.CharField(
                 label="reason for change", help_text=REASON_HELP,
@@ -95,6 +134,13 @@ class RecordForm(forms.Form):
         if self.table_name == "medications" and data.get("dose") is not None \
                 and not data.get("dose_unit"):
             self.add_error("dose_unit", "a dose needs a dose unit")
+        if self.table_name == "patients":
+            row = dict(data)
+            if self.patient is not None:
+                row["randomization_date"] = self.patient.randomization_date
+            add_edit_check_errors(self, "patients", row)
+        elif self.patient is not None:
+            add_edit_check_errors(self, self.table_name, data, self.patient)
         return data
 
 
@@ -128,9 +174,14 @@ class ReasonForm(forms.Form):
 class PatientForm(forms.Form):
     """Baseline data entered at randomization (arm and date come from the allocation)."""
 
-    patient_id = forms.CharField(max_length=64)
+    patient_id = IdentifierField(label="patient_id")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, screening=None, **kwargs):
+        """``screening``: the Screening row randomized from; its recorded birth date and sex
+        pre-fill the form, and a contradiction is refused."""
+        self.screened = screened(screening)
+        initial = {"birth_date": self.screened.birth_date, "sex": self.screened.sex or None}
+        kwargs["initial"] = {**{k: v for k, v in initial.items() if v}, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         spec = TABLE_SPECS["patients"]
         for name in BASELINE_FIELDS:
@@ -143,6 +194,15 @@ class PatientForm(forms.Form):
         if Patient.objects.filter(patient_id=pid).exists():
             raise forms.ValidationError(f"patient {pid} already exists")
         return pid
+
+    def clean(self):
+        data = super().clean()
+        # randomized today: the allocation's date (edit checks: birth and KMP onset)
+        add_edit_check_errors(self, "patients", {**data, "randomization_date": edc_today()})
+        for finding in screening_findings(data, self.screened):
+            if finding.column not in self.errors:
+                self.add_error(finding.column, finding.message)
+        return data
 
 
 class DataQueryForm(forms.Form):
@@ -157,5 +217,5 @@ class AnswerForm(forms.Form):
 
 
 class SiteForm(forms.Form):
-    code = forms.SlugField(max_length=64, help_text="the bundle's site_id")
+    code = IdentifierField(label="site_id", help_text="the bundle's site_id")
     name = forms.CharField(max_length=200, required=False)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from khetrial.bundle.format import LAB_RANGES
+from khetrial.bundle.format import LAB_RANGES, SEXES
+from khetrial.edc.trial.models import ScreeningFacts
+from khetrial.edc.web.forms import IdentifierField
 
 
 def evaluate(data: dict):
@@ -36,9 +38,11 @@ def _lab(name: str) -> forms.FloatField:
 
 
 class ScreeningForm(forms.Form):
-    screening_id = forms.CharField(max_length=64)
+    screening_id = IdentifierField(label="screening_id")
     date = forms.DateField(label="screening date", widget=forms.DateInput(attrs={"type": "date"}))
     birth_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(required=False, choices=[("", "—"), *((c, c) for c in SEXES)],
+                            help_text="pre-fills the randomization form")
     diagnosis_basis = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple,
         choices=[("clinical", "clinical features"), ("mri", "MRI"), ("histology", "histology")])
@@ -76,3 +80,11 @@ class ScreeningForm(forms.Form):
         except ProtocolError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
+
+
+def record_screening_facts(screening, data: dict) -> None:
+    """Keep what the screening form said about the child (birth date, sex, an earlier mTOR
+    inhibitor) for randomization to agree with."""
+    ScreeningFacts.objects.create(screening=screening, birth_date=data.get("birth_date"),
+                                  sex=data.get("sex") or "",
+                                  prior_mtor_inhibitor=bool(data.get("prior_mtor_inhibitor")))

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from khetrial.bundle.csvfile import spreadsheet_cell
 from khetrial.edc.web.permissions import EVERYONE, allow
 from khetrial.errors import ConfigurationError
 
@@ -67,7 +68,7 @@ def audit_csv(request):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in rows)
     record_event("export", actor=request.user.username, role=request.disclosure.role,
                  detail=f"audit trail CSV export: {len(rows)} entries")
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

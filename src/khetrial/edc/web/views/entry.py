@@ -36,7 +36,7 @@ def add_record(request, patient_id, table_name):
     editable_table(request.disclosure, table_name)
     patient = visible_patient(request, patient_id)
     fields = request.disclosure.fields(table_name)
-    form = record_form_class(table_name, fields)(request.POST or None)
+    form = record_form_class(table_name, fields)(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         records.add(table_name, patient, {f: form.cleaned_data[f] for f in fields},
                     author=author(request, table_name))
@@ -54,7 +54,7 @@ def edit_record(request, patient_id, table_name, pk):
     fields = request.disclosure.fields(table_name)
     initial = {f: _initial(getattr(obj, f)) for f in fields}
     form = record_form_class(table_name, fields)(request.POST or None, initial=initial,
-                                                 correction=True)
+                                                 correction=True, patient=patient)
     if request.method == "POST" and form.is_valid():
         records.correct(obj, {f: form.cleaned_data[f] for f in fields},
                         reason=form.cleaned_data["reason"], author=author(request, table_name))
@@ -86,7 +86,7 @@ def edit_patient(request, patient_id):
     patient = visible_patient(request, patient_id)
     initial = {f: _initial(getattr(patient, f)) for f in BASELINE_FIELDS}
     form = baseline_form_class(BASELINE_FIELDS)(request.POST or None, initial=initial,
-                                                correction=True)
+                                                correction=True, patient=patient)
     if request.method == "POST" and form.is_valid():
         records.correct(patient, {f: form.cleaned_data[f] for f in BASELINE_FIELDS},
                         reason=form.cleaned_data["reason"], author=author(request, "patients"))

@@ -9,6 +9,7 @@ import json
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from khetrial.bundle.csvfile import spreadsheet_cell
 from khetrial.constants import HYPOFIBRINOGENEMIA_THRESHOLD, PLATELET_RESPONSE_THRESHOLD
 from khetrial.edc.audit.trail import record_event
 from khetrial.edc.web.models import DataQuery
@@ -110,7 +111,7 @@ def export_table(request, table_name):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in rows)
     record_event("export", actor=request.user.username, role=d.role, form=t.name,
                  site_code=d.site, detail=f"CSV export of {t.name}: {len(rows)} rows")
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from khetrial.edc.trial import records
+from khetrial.edc.web.forms import add_edit_check_errors
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.views.patients import visible_patient
 from khetrial.protocol.pedsql import FORMS, items, total_score
@@ -46,6 +47,8 @@ def questionnaire(request, patient_id):
                                                    "instruments": list(FORMS)})
     form = questionnaire_form(instrument, request.POST or None)
     result = None
+    if request.method == "POST" and form.is_valid():  # the edit checks of the date (qol rows)
+        add_edit_check_errors(form, "qol", {"date": form.cleaned_data["date"]}, patient)
     if request.method == "POST" and form.is_valid():
         answers = [(scale, item, form.cleaned_data[item]) for scale, item in items(instrument)]
         result = score([a[2] for a in answers])

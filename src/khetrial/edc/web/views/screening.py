@@ -11,7 +11,7 @@ from khetrial.edc.trial.models import Screening, Site
 from khetrial.edc.trial.records import next_seq, writing
 from khetrial.edc.web.forms import PatientForm
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
-from khetrial.edc.web.screening import ScreeningForm
+from khetrial.edc.web.screening import ScreeningForm, record_screening_facts
 
 
 @allow(INVESTIGATOR)
@@ -38,6 +38,7 @@ def screening_new(request):
                     screening_id=sid, site=site, seq=next_seq(Screening),
                     date=form.cleaned_data["date"],
                     eligible=result.eligible, reason=";".join(result.codes)[:120])
+                record_screening_facts(row, form.cleaned_data)
             if result.eligible:
                 return redirect("randomize", pk=row.pk)
             messages.info(request, f"screen failure {sid} recorded")
@@ -54,7 +55,7 @@ def randomize(request, pk):
     if not screening.eligible or screening.patient_id:
         messages.error(request, "only an eligible, not yet randomized child can be randomized")
         return redirect("screening")
-    form = PatientForm(request.POST or None)
+    form = PatientForm(request.POST or None, screening=screening)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fields["kmp_onset_date"] = fields.get("kmp_onset_date")

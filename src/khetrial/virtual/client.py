@@ -65,6 +65,20 @@ class ApiClient:
                                 f"sent {body!r}")
         return response.json()
 
+    def submit_page(self, account: Account, path: str, data: dict) -> None:
+        """Fill in and submit a page's form as ``account``, in a session opened for this form
+        only (sessions expire between trial days; the session is Django's own, opened without
+        the password check, whose cost the login tests measure); the page must accept it."""
+        self.calls += 1
+        self.client.force_login(get_user_model().objects.get(username=account.username))
+        try:
+            response = self.client.post(path, data)
+        finally:
+            self.client.logout()
+        if response.status_code != 302:
+            raise DatabaseError(f"the web application refused POST {path} by {account.username} "
+                                f"({account.role}): HTTP {response.status_code}; sent {data!r}")
+
 
 def set_up_sites(n_patients: int, seed: int) -> dict[str, dict[str, Account]]:
     """Sites, one investigator and one (blinded) assessor per site, and the concealed
@@ -89,7 +103,10 @@ def set_up_sites(n_patients: int, seed: int) -> dict[str, dict[str, Account]]:
 def scratch_database() -> None:
     """A virtual trial's database is a scratch copy: commit without waiting for the disk
     (SQLite ``synchronous = OFF``, PostgreSQL ``synchronous_commit = off``, this connection
-    only). Every write still runs through the same transactions and checks."""
+    only; not inside a transaction, as in a test, where nothing is committed anyway). Every
+    write still runs through the same transactions and checks."""
+    if connection.in_atomic_block:
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA synchronous = OFF")

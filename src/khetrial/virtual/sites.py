@@ -1,8 +1,9 @@
 """What a site does for one child, through the JSON API: screen, randomize, start treatment,
 record what the calendar makes due, follow the bedside advice.
 
-The investigator of the child's site screens, randomizes, prescribes, and enters blood counts,
-troughs and PedsQL answers; the site's blinded assessor enters MRI volumes and the month-24
+The investigator of the child's site screens, randomizes, prescribes, and enters blood counts
+and troughs through the API and PedsQL answers on the questionnaire page (one form for all
+items; the API takes one item per request); the site's blinded assessor enters MRI volumes and the month-24
 sequelae. Dose advice is the one the patient page shows (:func:`khetrial.edc.web.bedside.bedside_advice`
 read through the investigator's own disclosure); the site does what it says:
 
@@ -37,6 +38,7 @@ from khetrial.virtual.course import (SEQUELA_CODES, Child, TrueCourse, draw_cour
 
 DIAGNOSIS = ["clinical", "mri"]  # Pub.: "diagnosed by clinical features and MRI"
 TAPER_ALERT = "prednisolone_taper_due"
+QUESTIONNAIRE = "qol_questionnaire"  # an Entry sent through the PedsQL questionnaire page
 
 
 @dataclass
@@ -166,15 +168,21 @@ def measurements(e: Enrolled, due: tuple[str, ...], today: date) -> list[Entry]:
 
 
 def _questionnaire(e: Enrolled, today: date) -> list[Entry]:
-    """The parent's answers at the questionnaire of baseline (day ≤ 0) or month 12."""
+    """The parent's answers at the questionnaire of baseline (day ≤ 0) or month 12, entered on
+    the PedsQL questionnaire page (all items in one form, as the sites do)."""
     key = min(e.course.qol, key=lambda d: abs(d - e.day(today)))
     form, answers = e.course.qol[key]
-    return [Entry(INVESTIGATOR, "qol", {"date": today.isoformat(), "instrument": form,
-                                        "scale": scale, "item": item, "response": answer}, today)
-            for (scale, item), answer in zip(items(form), answers) if answer is not None]
+    data = {"instrument": form, "date": today.isoformat(),
+            **{item: "" if answer is None else str(answer)
+               for (_scale, item), answer in zip(items(form), answers)}}
+    return [Entry(INVESTIGATOR, QUESTIONNAIRE, data, today)]
 
 
 def submit(api: ApiClient, accounts: dict[str, Account], e: Enrolled, entry: Entry) -> None:
+    if entry.table == QUESTIONNAIRE:
+        api.submit_page(accounts[entry.role], f"/patients/{e.patient_id}/qol/questionnaire/",
+                        entry.body)
+        return
     api.request(accounts[entry.role], "POST", f"/api/patients/{e.patient_id}/{entry.table}",
                 entry.body)
 

@@ -138,6 +138,38 @@ AE_MAX_GRADE = 5
 # more than 3 days late (project choice, the SAP's "±3 days" week window).
 TROUGH_CHECK_TOLERANCE_DAYS = WEEK_WINDOW_HALF_WIDTH
 
+# --- Bedside safety limits (issue 10; each names its source) ----------------------------------
+# Blood counts "every 2 days until the stabilization of platelet counts was reached" (Pub.).
+# Stabilization = a durable run as the SAP defines it (DURABLE_RUN_MIN_DAYS, RUN_MAX_GAP_DAYS,
+# PLATELET_RESPONSE_THRESHOLD). Without data the plan runs every 2 days to day 56: a run that
+# starts by day 28 (week 4, the primary endpoint) is confirmed durable by day 28 + 28.
+BLOOD_COUNT_MAXIMAL_PLAN_DAY = PRIMARY_WEEK * DAYS_PER_WEEK + DURABLE_RUN_MIN_DAYS
+# Prednisolone cap (project choice): 60 mg/day, the usual paediatric maximum daily dose of oral
+# prednisolone (as in BNF for Children's prednisolone monograph for most indications; the
+# publication gives no cap). 2 mg/kg reaches it above 30 kg.
+PREDNISOLONE_MAX_MG_DAY = 60
+# TMP-SMX. Reading of Pub.'s "10 mg/kg" (project choice): mg of the combined product
+# (trimethoprim + sulfamethoxazole in the fixed 1:5 ratio of every formulation) per dose, i.e.
+# trimethoprim 10/6 mg/kg and sulfamethoxazole 50/6 mg/kg per dose.
+TMP_SMX_RATIO = (1, 5)  # Bactrim label: trimethoprim 80 mg / sulfamethoxazole 400 mg per tablet
+# Bactrim label, PJP prophylaxis in children: "The total daily dose should not exceed 1600 mg
+# sulfamethoxazole and 320 mg trimethoprim"; given twice daily, so per dose:
+TMP_MAX_MG_PER_DOSE = 160
+SMX_MAX_MG_PER_DOSE = 800
+# Bactrim label, Contraindications: "pediatric patients less than 2 months of age".
+TMP_SMX_MIN_AGE_MONTHS = 2
+# Sirolimus hold (project choice): above 30 ng/mL = 2 × the target's upper end, even the largest
+# allowed step (×½) cannot bring the predicted trough (label: proportional) into 10–15 ng/mL,
+# so doses are held, the trough repeated after 3 days, and sirolimus restarted at half the
+# dose once the trough is ≤ 15 ng/mL.
+SIROLIMUS_HOLD_ABOVE_NG_ML = 30
+SIROLIMUS_REPEAT_TROUGH_DAYS = 3
+# Rapamune label §2: "The maximum Rapamune dose administered on any day should not exceed
+# 40 mg" -> 20 mg per dose twice daily.
+SIROLIMUS_MAX_MG_DAY = 40
+SIROLIMUS_DOSES_PER_DAY = 2  # Pub.: "administered orally twice daily"
+# An undetectable trough (0 ng/mL) is repeated within 3 days, dose unchanged (project choice).
+
 # --- Design (Pub. "Statistical analysis") ------------------------------------------------------
 DESIGN_CONTROL_RESPONSE = 0.55  # "primary outcome of 70% vs 55% for sirolimus monotherapy"
 DESIGN_EXPERIMENTAL_RESPONSE = 0.70

@@ -110,3 +110,15 @@ def test_alerts_are_json_ready():
 
     data = [a.to_dict() for a in alerts(quiet(platelets=5, trough_ng_ml=20))]
     assert json.loads(json.dumps(data))[0]["code"] == "transfusion_plasma"
+
+
+def test_taper_alert_labels_the_steps_a_project_choice():
+    history = tuple((D0 + timedelta(d), 120) for d in (2, 4, 6, 8, 10))
+    (alert,) = alerts(quiet(on_prednisolone=True, platelet_history=history))
+    assert "project choice" in alert.message and alert.details["taper_source"] == "project choice"
+    assert alert.details["source"] == "publication"
+
+
+def test_an_undetectable_trough_alerts_with_advice_instead_of_failing():
+    (alert,) = [a for a in alerts(quiet(trough_ng_ml=0, sirolimus_dose_mg=0.3)) if a.code.startswith("trough_")]
+    assert alert.code == "trough_low" and "adherence" in alert.message and alert.details["action"] == "repeat"

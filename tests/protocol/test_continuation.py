@@ -36,7 +36,8 @@ def test_improvement_after_month_12_restarts_the_observation():
     assert decision.action == "continue" and decision.reassess_on == date(2027, 6, 24)
 
 
-@pytest.mark.parametrize("kwargs", [{"lesion_response": "growth"}, {"progressive_disease": True}])
+@pytest.mark.parametrize("kwargs", [{"lesion_response": "growth", "clinical_progression": True},
+                                    {"progressive_disease": True}])
 def test_progression_stops_at_any_time(kwargs):
     assert sirolimus_continuation(D0, D0 + timedelta(30), **kwargs).action == "stop"
 
@@ -48,3 +49,13 @@ def test_progression_stops_at_any_time(kwargs):
 def test_invalid_input_is_refused(kwargs, message):
     with pytest.raises(ProtocolError, match=message):
         sirolimus_continuation(D0, **kwargs)
+
+
+@pytest.mark.parametrize("kwargs, missing", [
+    ({"lesion_response": "growth"}, "clinical"),         # MRI growth alone (issue 10)
+    ({"clinical_progression": True}, "radiological"),    # clinical worsening alone
+])
+def test_progression_on_one_side_only_does_not_stop(kwargs, missing):
+    # Pub.: "evidence of clinically and radiologically progressive disease"
+    decision = sirolimus_continuation(D0, D0 + timedelta(60), **kwargs)
+    assert decision.action == "continue" and f"assess {missing} progression" in decision.reason

@@ -1,5 +1,6 @@
 """Starting doses: BSA formulas, sirolimus 0.8 mg/m² on the oral syringe, prednisolone, TMP-SMX."""
 
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -10,11 +11,16 @@ from hypothesis import strategies as st
 from khetrial.errors import ProtocolError
 from khetrial.protocol.dosing import (
     body_surface_area,
+    latest_body_size,
     measurable_volume_ml,
     prednisolone_daily_dose_mg,
+    prednisolone_dose,
     sirolimus_dose_from_mg,
     sirolimus_starting_dose,
+    solution_strength,
     starting_doses,
+    tmp_smx_components,
+    tmp_smx_dose,
     tmp_smx_dose_mg,
 )
 
@@ -148,3 +154,73 @@ def test_pjp_prophylaxis_is_required_for_the_first_6_months():
 
     # Pub.: "required for all patients at least during the first 6 months": 2026-03-02 + 6 months
     assert prophylaxis_required_until(date(2026, 3, 2)) == date(2026, 9, 2)
+
+
+# --- Safety limits and sources (issue 10) ------------------------------------------------------
+@pytest.mark.parametrize("weight, daily, capped", [
+    (30, Decimal("60.0"), False),     # 2 mg/kg × 30 kg = 60 mg: at the cap, not above it
+    (30.5, Decimal("60.0"), True),    # 2 × 30.5 = 61 mg > 60 mg/day cap (project choice)
+    (60, Decimal("60.0"), True),      # issue 10: 60 kg gave 120 mg/day
+])
+def test_prednisolone_is_capped_at_60_mg_a_day(weight, daily, capped):
+    dose = prednisolone_dose(weight)
+    assert dose.mg_daily == daily and dose.capped is capped and prednisolone_daily_dose_mg(weight) == daily
+    assert dose.to_dict()["cap_source"] == "project choice" and dose.to_dict()["source"] == "publication"
+
+
+def test_tmp_smx_names_both_components():
+    # 10 mg/kg × 5.2 kg = 52 mg of the combination (1:5): trimethoprim 52/6 = 8.667 → 8.7 mg,
+    # sulfamethoxazole 52 × 5/6 = 43.333 → 43.3 mg per dose
+    dose = tmp_smx_dose(5.2)
+    assert (dose.combined_mg, dose.trimethoprim_mg, dose.sulfamethoxazole_mg) == (
+        Decimal("52.0"), Decimal("8.7"), Decimal("43.3"))
+    data = dose.to_dict()
+    assert data["trimethoprim_mg"] == 8.7 and data["sulfamethoxazole_mg"] == 43.3
+    assert data["reading_source"] == "project choice" and "combined product" in data["reading"]
+
+
+@pytest.mark.parametrize("combined, trimethoprim, sulfamethoxazole, capped", [
+    (960, 160, 800, False),   # 960/6 = 160 mg TMP, 800 mg SMX: exactly the label's per-dose maximum
+    (966, 160, 800, True),    # 966/6 = 161 mg > 160 (label: ≤ 320 mg TMP a day in two doses)
+])
+def test_trimethoprim_is_capped_at_the_label_maximum(combined, trimethoprim, sulfamethoxazole, capped):
+    assert tmp_smx_components(combined) == (trimethoprim, sulfamethoxazole, capped)
+
+
+@pytest.mark.parametrize("age_months, caution", [(0.3, True), (1.9, True), (2, False), (None, False)])
+def test_tmp_smx_caution_below_two_months(age_months, caution):
+    # Bactrim label: contraindicated "in pediatric patients less than 2 months of age"
+    assert (tmp_smx_dose(4, age_months).caution is not None) is caution
+
+
+def test_sirolimus_volume_follows_the_solution_strength():
+    # 0.8 mg/m² × 0.289444 m² = 0.23156 mg; at 0.1 mg/mL = 2.3156 mL → 2.3 mL (0.1 mL syringe) = 0.230 mg
+    dose = starting_doses(5.2, 58, solution_mg_per_ml=0.1).sirolimus
+    assert dose.ml == Decimal("2.30") and dose.mg == Decimal("0.230") and dose.solution_mg_per_ml == Fraction(1, 10)
+
+
+@pytest.mark.parametrize("strength", [0, 1.5, -1])
+def test_solution_strength_must_be_above_0_and_at_most_1(strength):
+    with pytest.raises(ProtocolError, match="sirolimus solution"):
+        solution_strength(strength)
+
+
+def test_a_dose_too_small_for_the_syringe_names_the_dilution():
+    with pytest.raises(ProtocolError, match="diluted solution"):
+        sirolimus_dose_from_mg(Fraction(1, 1000))
+
+
+def test_starting_doses_show_the_body_size_date_and_every_rule_source():
+    data = starting_doses(5.2, 58, measured_on=date(2026, 3, 1), age_months=1).to_dict()
+    assert data["body_size_measured_on"] == "2026-03-01"
+    assert {r["source"] for r in data["rules"]} == {"publication", "label", "project choice"}
+    assert data["tmp_smx"]["caution_source"] == "label"
+
+
+def test_latest_body_size_takes_the_latest_of_each_up_to_the_dose_date():
+    rows = [(date(2026, 1, 1), 4.0, 55), (date(2026, 6, 1), 6.5, None), (date(2026, 9, 1), 8, 70)]
+    size = latest_body_size(rows, date(2026, 7, 1))
+    assert (size.weight_kg, size.weight_on, size.height_cm, size.height_on) == (
+        Fraction("6.5"), date(2026, 6, 1), 55, date(2026, 1, 1))
+    with pytest.raises(ProtocolError, match="no weight"):
+        latest_body_size(rows, date(2025, 12, 31))

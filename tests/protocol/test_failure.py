@@ -74,3 +74,14 @@ def test_discontinuation_criteria(kwargs, reasons):
 
 def test_progression_note_says_the_drug_is_withdrawn():
     assert "withdraw" in discontinuation_advice(progressive_disease=True).note
+
+
+@pytest.mark.parametrize("clinical, radiological, discontinue", [
+    (True, True, True), (True, False, False), (False, True, False), (False, False, False),
+])
+def test_progression_needs_clinical_and_radiological_evidence(clinical, radiological, discontinue):
+    # Pub.: "evidence of clinically and radiologically progressive disease"
+    advice = discontinuation_advice(clinically_progressive=clinical, radiologically_progressive=radiological)
+    assert advice.discontinue is discontinue and (("progression" in advice.reasons) is discontinue)
+    if clinical != radiological:
+        assert "alone is not a criterion" in advice.note

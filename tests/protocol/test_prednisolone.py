@@ -80,3 +80,19 @@ def test_taper_length_outside_4_to_6_weeks_is_refused(weeks):
 def test_invalid_platelet_history_is_refused():
     with pytest.raises(ProtocolError, match="platelets"):
         taper_start_date(counts((10, -5)))
+
+
+def test_taper_of_a_heavy_child_steps_down_from_the_capped_dose():
+    # 2 mg/kg × 60 kg = 120 mg capped at 60 mg/day (project choice): 4/5, 3/5, 2/5, 1/5 of 60
+    plan = taper_plan(60, D0)
+    assert plan.full_daily_dose_mg == Decimal("60.0")
+    assert [s.daily_dose_mg for s in plan.steps] == [Decimal("48.0"), Decimal("36.0"), Decimal("24.0"),
+                                                     Decimal("12.0")]
+
+
+def test_taper_steps_are_labelled_a_project_choice():
+    plan = taper_plan(5.2, D0)
+    assert plan.to_dict()["source"] == "project choice" and plan.to_dict()["trigger_source"] == "publication"
+    # 80/60/40/20 % of 2 × 5.2 = 10.4 mg: 8.32 → 8.3, 6.24 → 6.2, 4.16 → 4.2, 2.08 → 2.1
+    assert plan.describe().startswith("weekly taper 80/60/40/20 % of the full dose (project choice")
+    assert "week 1 8.3 mg/day" in plan.describe()

@@ -2,11 +2,19 @@
 
 from datetime import date, timedelta
 
+import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from khetrial.endpoints.response import derive_platelet_response
 from khetrial.errors import ProtocolError
 from khetrial.protocol.schedule import (
+    baseline_mri_window,
     blood_count_dates,
+    next_blood_count_due,
+    platelets_stabilized_on,
     mri_dates,
     next_scheduled_trough,
     pedsql_dates,
@@ -118,7 +126,9 @@ def test_month_end_randomization_clamps_to_the_month():
 
 def test_calendar_defaults():
     calendar = study_calendar(D0)
-    assert calendar.blood_counts[-1] == D0 + timedelta(28)  # default: week 4 (primary endpoint)
+    # default, no stabilization known: the maximal plan to day 28 + 28 = 56 (a run starting by
+    # week 4 is confirmed durable, SAP "last day − its first day ≥ 28"); 2026-03-02 + 56 = 04-27
+    assert calendar.blood_counts[-1] == D0 + timedelta(56) == date(2026, 4, 27)
     assert calendar.end_of_follow_up == D0 + timedelta(730)  # "followed for a total of 2 years"
     data = calendar.to_dict()
     assert data["visits"][0] == {"code": "baseline", "name": "Baseline", "target_date": "2026-03-02",
@@ -128,3 +138,101 @@ def test_calendar_defaults():
 def test_dates_must_be_dates():
     with pytest.raises(ProtocolError, match="calendar date"):
         plan_visits("2026-03-02")
+
+
+def series(*pairs):
+    return [(D0 + timedelta(d), v) for d, v in pairs]
+
+
+def every_two_days(first, last, value):
+    return [(d, value) for d in range(first, last + 1, 2)]
+
+
+# SAP: "durable when its last day − its first day ≥ 28"; "no two consecutive measurements are
+# more than 14 days apart"; "all ≥ 100 ×10⁹/L".
+@pytest.mark.parametrize("pairs, stable_day", [
+    (every_two_days(0, 28, 100), 28),                          # 28 − 0 = 28: stable on day 28
+    (every_two_days(0, 26, 100), None),                        # 26 < 28: not yet
+    (every_two_days(0, 28, 100)[:-1] + [(28, 99)], None),      # 99 on day 28 breaks the run
+    ([(0, 150), (14, 150), (28, 150)], 28),                    # gaps of exactly 14 keep the run
+    ([(0, 150), (15, 150), (29, 150), (43, 150)], 43),         # 0 → 15 breaks; 15 … 43 = 28 days
+    ([(-4, 150)] + every_two_days(0, 24, 150), None),          # day −4 is before day 0: not used
+])
+def test_platelets_stabilize_on_the_day_a_durable_run_completes(pairs, stable_day):
+    expected = None if stable_day is None else D0 + timedelta(stable_day)
+    assert platelets_stabilized_on(D0, series(*pairs)) == expected
+
+
+def test_counts_after_today_are_ignored():
+    pairs = series(*every_two_days(0, 28, 120))
+    assert platelets_stabilized_on(D0, pairs, today=D0 + timedelta(27)) is None
+    assert platelets_stabilized_on(D0, pairs, today=D0 + timedelta(28)) == D0 + timedelta(28)
+
+
+def test_next_count_is_two_days_after_the_latest():
+    # Pub.: "blood counts every 2 days until the stabilization of platelet counts was reached"
+    due = next_blood_count_due(D0, series((0, 20), (2, 40), (4, 85)))
+    assert due.due == D0 + timedelta(6) and due.keeps_run_until is None and due.stabilized_on is None
+    assert not due.is_overdue(D0 + timedelta(6)) and due.is_overdue(D0 + timedelta(7))
+
+
+def test_next_count_names_the_last_day_that_keeps_a_run():
+    # latest count 110 on day 4: a count after day 4 + 14 = 18 would break the run (SAP gap rule)
+    due = next_blood_count_due(D0, series((0, 20), (4, 110)))
+    assert due.due == D0 + timedelta(6) and due.keeps_run_until == D0 + timedelta(18)
+    assert "would break" in due.reason and due.to_dict()["source"] == "publication"
+
+
+def test_first_count_due_on_day_0_without_counts():
+    assert next_blood_count_due(D0, []).due == D0
+    assert next_blood_count_due(D0, series((-3, 40))).due == D0  # baseline counts are before day 0
+
+
+def test_no_count_every_two_days_once_stabilized():
+    due = next_blood_count_due(D0, series(*every_two_days(0, 30, 130)))
+    assert due.due is None and due.stabilized_on == D0 + timedelta(28) and not due.is_overdue(D0 + timedelta(90))
+
+
+def test_a_future_count_does_not_hide_the_count_due_today():
+    due = next_blood_count_due(D0, series((0, 20), (2, 30), (20, 200)), today=D0 + timedelta(5))
+    assert due.due == D0 + timedelta(4) and due.is_overdue(D0 + timedelta(5))
+
+
+def test_baseline_mri_window_is_days_minus_30_to_0():
+    # SAP: "Baseline volume V0 = the last MRI on days −30…0"; 2026-03-02 − 30 days = 2026-01-31
+    assert baseline_mri_window(D0) == (date(2026, 1, 31), D0)
+    assert study_calendar(D0).to_dict()["baseline_mri_window"] == {"start": "2026-01-31", "end": "2026-03-02",
+                                                                   "source": "SAP"}
+
+
+def test_a_known_stabilization_ends_the_counts():
+    calendar = study_calendar(D0, D0 + timedelta(30))
+    assert calendar.blood_counts[-1] == D0 + timedelta(30) and not calendar.blood_counts_maximal
+
+
+@settings(max_examples=60, deadline=None)
+@given(first_ok_day=st.integers(0, 28), low=st.integers(0, 99), high=st.integers(100, 2000),
+       randomized=st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+def test_a_child_who_follows_the_maximal_plan_from_any_day_0_to_28_is_a_week4_responder(
+        first_ok_day, low, high, randomized):
+    """Issue 10: counts on exactly the plan's dates, < 100 before ``first_ok_day`` and ≥ 100 from
+    it on, give a week-4 durable responder under the SAP's rule, as the analysis derives it."""
+    plan = study_calendar(randomized).blood_counts
+    days = [(d - randomized).days for d in plan]
+    values = [high if day >= first_ok_day else low for day in days]
+    measurements = pd.DataFrame({"patient_id": "P1", "day": days, "value": np.array(values, dtype=float)})
+    out = derive_platelet_response(measurements, pd.DataFrame({"patient_id": ["P1"], "arm": ["SP"]}),
+                                   pd.DataFrame({"patient_id": ["P1"], "censoring_day": [np.nan]}))
+    assert out.loc[0, "durable_platelet_response_wk4"] == 1
+
+
+def test_the_old_plan_to_day_28_then_week_8_lost_the_primary_endpoint():
+    # Issue 10: counts every 2 days to day 28 then day 56; ≥ 100 from day 10 → run 10…28 (18 days)
+    # then a 28-day gap breaks it: not a responder. The new maximal plan keeps counting to day 56.
+    days = list(range(0, 29, 2)) + [56]
+    values = [50.0 if d < 10 else 150.0 for d in days]
+    measurements = pd.DataFrame({"patient_id": "P1", "day": days, "value": values})
+    out = derive_platelet_response(measurements, pd.DataFrame({"patient_id": ["P1"], "arm": ["S"]}),
+                                   pd.DataFrame({"patient_id": ["P1"], "censoring_day": [np.nan]}))
+    assert out.loc[0, "durable_platelet_response_wk4"] == 0
+    assert [(d - D0).days for d in study_calendar(D0).blood_counts] == list(range(0, 57, 2))

@@ -83,7 +83,7 @@ def test_next_trough_without_change_or_start_date_is_a_week_later():
 
 
 @pytest.mark.parametrize("dose, trough, message", [
-    (0, 10, "current sirolimus dose"), (-0.3, 10, "current sirolimus dose"), (0.3, 0, "trough"),
+    (0, 10, "current sirolimus dose"), (-0.3, 10, "current sirolimus dose"), (20.01, 10, "maximum"),
     (0.3, -1, "trough"), (0.3, 250, "trough"), (0.3, "high", "trough"),
 ])
 def test_invalid_titration_input_is_refused(dose, trough, message):
@@ -119,3 +119,55 @@ def test_direction_follows_the_range(dose, trough):
         assert advice.adjusted_dose_mg <= Decimal(dose)
     else:
         assert advice.action == "keep"
+
+
+# --- Safety (issue 10) -------------------------------------------------------------------------
+def test_trough_of_30_halves_the_dose_without_holding():
+    # 0.4 × 12.5 / 30 = 0.1667 mg < 0.2 (= ×½): bounded to 0.20 mg, predicted 30 / 2 = 15 ng/mL in range
+    advice = titrate_sirolimus(0.4, 30, ON)
+    assert advice.action == "decrease" and not advice.hold and advice.adjusted_dose_mg == Decimal("0.20")
+
+
+def test_trough_above_30_holds_and_says_how_to_restart():
+    # issue 10: 35 ng/mL only halved the dose (predicted ~17.5, still high). Hold (project choice),
+    # repeat in 3 days (2026-03-10 + 3 = 03-13), restart at 0.4 / 2 = 0.20 mg once ≤ 15 ng/mL
+    advice = titrate_sirolimus(0.4, 30.1, ON)
+    assert advice.action == "hold" and advice.hold and advice.adjusted_dose_mg == Decimal("0.20")
+    assert advice.next_trough_date == date(2026, 3, 13) and "restart" in advice.reason
+    data = advice.to_dict()
+    assert data["hold"] and data["restart_dose_mg"] == 0.2 and data["restart_when_trough_at_most_ng_ml"] == 15
+    assert data["source"] == "project choice"
+
+
+def test_undetectable_trough_gets_advice_not_an_error():
+    advice = titrate_sirolimus(0.3, 0, ON)
+    assert advice.action == "repeat" and advice.adjusted_dose_mg == Decimal("0.30")
+    assert "adherence" in advice.reason and advice.next_trough_date == date(2026, 3, 13)
+    assert advice.source == "project choice"
+
+
+def test_lowest_detectable_trough_is_titrated():
+    # 0.3 × 12.5 / 0.1 = 37.5 mg proportional, bounded ×2 → 0.60 mg (not a "repeat")
+    assert titrate_sirolimus(0.3, 0.1, ON).action == "increase"
+
+
+@pytest.mark.parametrize("current, expected, capped", [
+    (9, Decimal("18.0"), False),    # 9 × 12.5 / 5 = 22.5, bounded ×2 → 18 mg ≤ 20 mg per dose
+    (12, Decimal("20.0"), True),    # 12 × 2 = 24 > 20 mg per dose (label: ≤ 40 mg a day)
+])
+def test_no_dose_above_the_label_maximum(current, expected, capped):
+    advice = titrate_sirolimus(current, 5, ON)
+    assert advice.adjusted_dose_mg == expected
+    assert any(r.source == "label" and "40 mg" in r.rule for r in advice.rules) is capped
+
+
+def test_titration_volume_follows_the_solution_strength():
+    # 0.3 × 12.5 / 7.5 = 0.5 mg at 0.5 mg/mL = 1.0 mL
+    advice = titrate_sirolimus(0.3, 7.5, ON, solution_mg_per_ml=0.5)
+    assert advice.dose.ml == Decimal("1.00") and advice.dose.mg == Decimal("0.500")
+
+
+def test_every_advice_names_its_sources():
+    assert [r.source for r in titrate_sirolimus(0.3, 12, ON).rules] == ["publication"]
+    assert [r.source for r in titrate_sirolimus(0.3, 7.5, ON).rules] == ["publication", "label"]
+    assert "project choice" in [r.source for r in titrate_sirolimus(0.3, 2.5, ON).rules]  # ×2 bound

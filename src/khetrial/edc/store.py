@@ -9,42 +9,43 @@
 - :func:`load_bundle` brings Django up on a database URL and exports (``analyse --db``).
 
 Rows are written with ``executemany`` in batches or, on PostgreSQL, with ``COPY`` (CSV
-built by the :mod:`csv` module); building two million model instances would take minutes. Column lists come from
-the models (:mod:`khetrial.edc.trial.models`), conversions from :mod:`khetrial.edc.trial.convert`.
-Django is imported inside the functions: call :func:`khetrial.edc.db.setup` first.
+built by the :mod:`csv` module); building two million model instances would take minutes.
+Tables and their models come from :mod:`khetrial.edc.trial.tables`, column lists from the
+models, conversions from :mod:`khetrial.edc.trial.convert`; the next ``seq`` and the audit
+context are the record service's (:mod:`khetrial.edc.trial.records`), as for every other write.
+
+The command line imports this module before Django is set up (:func:`khetrial.edc.db.setup`),
+so no model class is imported here: models are looked up in Django's registry when a function
+runs (:func:`_model`, :func:`table_model`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from khetrial.errors import DatabaseError
+import pandas as pd
+from django.apps import apps
+from django.db import DatabaseError as DjangoDatabaseError
+from django.db import connection, models
+from django.utils import timezone
+
+from khetrial.bundle import Bundle, write_bundle
+from khetrial.bundle.format import TABLE_SPECS
+from khetrial.edc import db
+from khetrial.edc.audit.trail import check_unlocked, record_import
 from khetrial.edc.trial import convert
+from khetrial.edc.trial.records import Author, next_seq, writing
+from khetrial.edc.trial.tables import APP_LABEL, MODEL_NAMES, model_of
+from khetrial.errors import DatabaseError
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
-
-    from khetrial.bundle import Bundle
-
-# Bundle table -> model of the ``trial`` app, in the order rows are written.
-TABLE_MODELS = {
-    "patients": "Patient",
-    "labs": "LabResult",
-    "drug_levels": "DrugLevel",
-    "medications": "MedicationCourse",
-    "mri": "MriScan",
-    "qol": "QolResponse",
-    "adverse_events": "AdverseEvent",
-    "transfusions": "Transfusion",
-    "sequelae": "SequelaAssessment",
-    "disposition": "Disposition",
-    "screening": "Screening",
-}
+# Bundle table -> model of the ``trial`` app, in the order rows are written (kept for callers).
+TABLE_MODELS = MODEL_NAMES
+IMPORT_FORM = "import"  # the audit trail's "form" of an import
 BOOKKEEPING_FIELDS = frozenset(
     {"id", "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"}
 )
@@ -95,15 +96,16 @@ class Column:
 
 def table_model(table: str):
     """The model class that holds a bundle table."""
-    from django.apps import apps
+    return model_of(table)
 
-    return apps.get_model("trial", TABLE_MODELS[table])
+
+def _model(name: str):
+    """A model of the ``trial`` app by class name (``Site``, ``ExtraColumn``)."""
+    return apps.get_model(APP_LABEL, name)
 
 
 def model_columns(model) -> tuple[Column, ...]:
     """The bundle columns of a model, in field order (bookkeeping fields left out)."""
-    from django.db import models
-
     kinds = {"DateField": convert.DATE, "FloatField": convert.FLOAT,
              "SmallIntegerField": convert.INT, "IntegerField": convert.INT,
              "PositiveIntegerField": convert.INT, "BooleanField": convert.BOOL,
@@ -137,30 +139,21 @@ def import_bundle(bundle: Bundle, *, replace: bool = False, reason: str | None =
     (and the earlier screening rows with the bundle's screening ids) voided with ``reason``
     (default "replaced by bundle import"), and the bundle's rows written.
 
-    When the audit app is installed, a locked database refuses the import, and the import is
-    recorded in the audit trail as done by ``user`` (a Django user or a name; default
-    "system") with ``reason`` (which the trail requires for a replacing import). Rows are
-    written in bulk, so the per-row model signals do not run. ``progress(table, done, total)``
-    is called as rows are written.
+    A locked database refuses the import. The import runs in the record service's audit
+    context (:func:`khetrial.edc.trial.records.writing`, form ``import``) and is recorded in
+    the audit trail as done by ``user`` (a Django user or a name; default "system") with
+    ``reason`` (which the trail requires for a replacing import): one entry per table written
+    or voided. Rows are written in bulk, so the per-row model signals do not run.
+    ``progress(table, done, total)`` is called as rows are written.
     """
-    from django.apps import apps
-    from django.db import DatabaseError as DjangoDatabaseError
-    from django.db import transaction
-
-    audited = apps.is_installed("khetrial.edc.audit")
+    author = Author(actor=_actor(user), form=IMPORT_FORM)
     try:
-        with transaction.atomic():
-            if audited:
-                from khetrial.edc.audit.trail import check_unlocked
-
-                check_unlocked()
+        with writing(author, reason or ""):
+            check_unlocked()
             summary = _import(bundle, replace=replace, reason=reason or DEFAULT_VOID_REASON,
                               progress=progress or (lambda table, done, total: None))
-            if audited:
-                from khetrial.edc.audit.trail import record_import
-
-                record_import(summary.to_dict(), actor=_actor(user), reason=reason or "",
-                              replace=bool(summary.replaced_patients or summary.voided))
+            record_import(summary.to_dict(), actor=author.actor, reason=reason or "",
+                          replace=bool(summary.replaced_patients or summary.voided))
             return summary
     except DjangoDatabaseError as exc:
         raise DatabaseError(
@@ -177,10 +170,7 @@ def _actor(user) -> str:
 
 
 def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -> ImportSummary:
-    from django.utils import timezone
-
-    from khetrial.edc.trial.models import Patient, Screening, Site
-
+    Patient, Screening, Site = model_of("patients"), model_of("screening"), _model("Site")
     now = timezone.now()
     patients, screening = bundle.patients, bundle.screening
     ids = patients["patient_id"].astype("string").tolist()
@@ -237,10 +227,9 @@ def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
                     progress: Progress) -> int:
     """Create the new patients and update the replaced ones (``patient_id -> pk``) in place,
     so that their earlier (voided) rows still point at them."""
-    from khetrial.edc.trial.models import Patient
-
+    Patient = model_of("patients")
     columns = model_columns(Patient)
-    base = _next_seq(Patient)
+    base = next_seq(Patient)
     values = _column_values(frame, columns, {"site_id": site_pks})
     extras = convert.extra_to_json(frame, _register_extra("patients", frame, Patient))
     new, updated = [], []
@@ -260,15 +249,12 @@ def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
 
 
 def _decode_extra(text: str) -> dict:
-    import json
-
     return {} if text == convert.EMPTY_EXTRA else json.loads(text)
 
 
 def _register_extra(table: str, frame, model) -> list[str]:
     """The frame's extra columns; new ones are recorded after the table's known ones."""
-    from khetrial.edc.trial.models import ExtraColumn
-
+    ExtraColumn = _model("ExtraColumn")
     extras = extra_columns(frame, model)
     if extras:
         known = dict(ExtraColumn.objects.filter(table=table).values_list("name", "position"))
@@ -287,13 +273,6 @@ def _void(model, key: str, values: list, reason: str, now) -> int:
         n += model.objects.filter(**{f"{key}__in": chunk}, voided=False).update(
             voided=True, void_reason=reason, voided_at=now, updated_at=now)
     return n
-
-
-def _next_seq(model) -> int:
-    from django.db.models import Max
-
-    top = model.objects.aggregate(top=Max("seq"))["top"]
-    return 0 if top is None else top + 1
 
 
 def _column_values(frame, columns: Iterable[Column], keys: Mapping[str, dict]) -> list[list]:
@@ -321,8 +300,6 @@ def _look_up(codes: list, pks: dict, column: str) -> list:
 
 def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Progress) -> int:
     """Insert one table's rows (new ``seq`` after the table's current last)."""
-    from django.db import connection
-
     model = table_model(table)
     n = len(frame)
     if n == 0:
@@ -330,7 +307,7 @@ def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Prog
         return 0
     columns = model_columns(model)
     extras = _register_extra(table, frame, model)
-    base = _next_seq(model)
+    base = next_seq(model)
     stamp = (connection.ops.adapt_datetimefield_value(now)
              if connection.vendor != "postgresql" else now.isoformat())
     names = [c.db_column for c in columns] + [
@@ -354,8 +331,6 @@ def _insert_rows(db_table: str, columns: list[str], rows: list[tuple], *,
     ``text_columns`` are never NULL (missing text is ``""``); the CSV sent to ``COPY`` reads
     an empty cell as NULL in every other column.
     """
-    from django.db import connection
-
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
@@ -385,8 +360,7 @@ def export_bundle(*, sites: Iterable[str] | None = None) -> Bundle:
     ``sites``: only these site codes (their patients, those patients' rows, and their
     screening rows); ``None`` = all.
     """
-    from khetrial.edc.trial.models import ExtraColumn, Patient, Site
-
+    ExtraColumn, Patient, Site = _model("ExtraColumn"), model_of("patients"), _model("Site")
     site_pks = dict(Site.objects.values_list("code", "pk"))
     chosen = None
     if sites is not None:
@@ -416,11 +390,6 @@ def canonical_bundle(frames: Mapping[str, pd.DataFrame]) -> Bundle:
     """A :class:`Bundle` from frames that hold the spec columns (extra columns after them):
     each column is cast to its canonical dtype with vectorized ``astype`` (fast on millions
     of rows; unlike ``Bundle.from_tables`` it does not check or parse values)."""
-    import pandas as pd
-
-    from khetrial.bundle import Bundle
-    from khetrial.bundle.format import TABLE_SPECS
-
     tables = {}
     for table, frame in frames.items():
         specs = TABLE_SPECS[table].columns
@@ -433,9 +402,6 @@ def canonical_bundle(frames: Mapping[str, pd.DataFrame]) -> Bundle:
 def _read_rows(qs, columns: tuple[Column, ...], keys: Mapping[str, dict], extra_order: list[str]):
     """Fetch a queryset's columns raw (no per-value Django conversion), ``READ_ROWS`` at a
     time, into a bundle frame: spec columns, then extra columns in ``extra_order``."""
-    import pandas as pd
-    from django.db import connection
-
     sql, params = qs.values_list(*[c.attname for c in columns], "extra").query.sql_with_params()
     pieces = []
     with connection.cursor() as cursor:
@@ -453,8 +419,6 @@ def _read_rows(qs, columns: tuple[Column, ...], keys: Mapping[str, dict], extra_
 
 
 def _frame_of(records: list[tuple], columns: tuple[Column, ...], keys: Mapping[str, dict]):
-    import pandas as pd
-
     raw = list(zip(*records)) if records else [()] * (len(columns) + 1)
     frame = pd.DataFrame(index=range(len(records)))
     for c, values in zip(columns, raw):
@@ -471,8 +435,6 @@ def _frame_of(records: list[tuple], columns: tuple[Column, ...], keys: Mapping[s
 
 def export_bundle_to(path: str | Path, *, sites: Iterable[str] | None = None) -> Bundle:
     """Export (as :func:`export_bundle`) and write the bundle folder at ``path``."""
-    from khetrial.bundle import write_bundle
-
     bundle = export_bundle(sites=sites)
     write_bundle(bundle, Path(path))
     return bundle
@@ -481,7 +443,5 @@ def export_bundle_to(path: str | Path, *, sites: Iterable[str] | None = None) ->
 def load_bundle(url: str | None = None) -> Bundle:
     """The bundle held by the database at ``url`` (default: $KHETRIAL_DATABASE_URL, then
     ``./khetrial.sqlite3``); brings Django up on it first."""
-    from khetrial.edc import db
-
     db.setup(url)
     return export_bundle()

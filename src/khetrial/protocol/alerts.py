@@ -15,7 +15,8 @@ trough_low / trough_high   warning   latest trough outside 10–15 ng/mL, with t
 trough_overdue             warning   a scheduled trough check was missed (schedule)
 visit_overdue              warning   a visit's window has closed and it is not done (schedule)
 visit_due                  info      a visit's window is open (schedule)
-prednisolone_taper_due     info      arm SP, platelets ≥ 100 for a week, taper not begun (prednisolone)
+prednisolone_taper_due     info      arm SP, platelets ≥ 100 for a week, taper not begun (prednisolone;
+                                     the weekly steps are a project choice and say so)
 =========================  ========  ==========================================================
 """
 
@@ -29,7 +30,7 @@ from khetrial.errors import ProtocolError
 from khetrial import constants as C
 from khetrial.protocol._checks import Number, check_choice, check_date, check_flag
 from khetrial.protocol.dosing import prophylaxis_required_until
-from khetrial.protocol.prednisolone import taper_plan, taper_start_date
+from khetrial.protocol.prednisolone import TAPER_SOURCE, TRIGGER_SOURCE, taper_plan, taper_start_date
 from khetrial.protocol.schedule import DUE, OVERDUE, trough_dates, visit_statuses
 from khetrial.protocol.supportive_care import PLASMA, transfusion_advice
 from khetrial.protocol.titration import titrate_sirolimus, trough_status
@@ -172,12 +173,11 @@ def _taper_alerts(p: PatientSnapshot) -> list[Alert]:
     if trigger is None or trigger > p.today:
         return []
     message = (f"Platelets ≥{C.PREDNISOLONE_TAPER_PLATELETS} ×10⁹/L for at least 1 week (since {trigger}): "
-               "begin tapering prednisolone (stop within 4 to 6 weeks).")
-    details: dict = {"trigger_date": trigger.isoformat()}
+               "begin tapering prednisolone (publication: taper and stop within 4 to 6 weeks).")
+    details: dict = {"trigger_date": trigger.isoformat(), "source": TRIGGER_SOURCE, "taper_source": TAPER_SOURCE}
     if p.weight_kg is not None:
         plan = taper_plan(p.weight_kg, p.today)
-        message += " Steps: " + ", ".join(f"week {s.week} {s.daily_dose_mg} mg/day" for s in plan.steps) + \
-                   f"; stop on {plan.stop}."
+        message += f" Suggested {plan.describe()}."
         details["plan"] = plan.to_dict()
     return [Alert("prednisolone_taper_due", INFO, message, details)]
 

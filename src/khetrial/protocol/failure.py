@@ -98,10 +98,18 @@ class DiscontinuationAdvice:
 
 
 def discontinuation_advice(*, progressive_disease: bool = False, parent_request: bool = False,
-                           toxicity_precluding_therapy: bool = False) -> DiscontinuationAdvice:
-    """The publication's "major criteria for the discontinuation of the study drug"; reasons use
-    ``disposition.csv``'s codes (``progression``, ``parent_request``, ``toxicity``)."""
-    flags = ((PROGRESSION, check_flag(progressive_disease, "progressive disease")),
+                           toxicity_precluding_therapy: bool = False, clinically_progressive: bool = False,
+                           radiologically_progressive: bool = False) -> DiscontinuationAdvice:
+    """The publication's "major criteria for the discontinuation of the study drug": "evidence of
+    clinically and radiologically progressive disease, parent request, and toxicities precluding
+    further therapy". Progression needs both: ``progressive_disease`` (both established) or
+    ``clinically_progressive`` and ``radiologically_progressive`` together; one alone is not a
+    criterion and the note asks for the other. Reasons use ``disposition.csv``'s codes
+    (``progression``, ``parent_request``, ``toxicity``)."""
+    clinical = check_flag(clinically_progressive, "clinically progressive")
+    radiological = check_flag(radiologically_progressive, "radiologically progressive")
+    progression = check_flag(progressive_disease, "progressive disease") or (clinical and radiological)
+    flags = ((PROGRESSION, progression),
              (PARENT_REQUEST, check_flag(parent_request, "parent request")),
              (TOXICITY, check_flag(toxicity_precluding_therapy, "toxicity precluding therapy")))
     reasons = tuple(code for code, present in flags if present)
@@ -112,5 +120,8 @@ def discontinuation_advice(*, progressive_disease: bool = False, parent_request:
         note = "discontinue the study drug and record the disposition"
     else:
         note = "no discontinuation criterion is met"
+    if not progression and (clinical or radiological):
+        found, missing = ("radiological", "clinical") if radiological else ("clinical", "radiological")
+        note += (f"; {found} progression alone is not a criterion (the publication requires clinically and "
+                 f"radiologically progressive disease): assess {missing} progression")
     return DiscontinuationAdvice(bool(reasons), reasons, note)
-

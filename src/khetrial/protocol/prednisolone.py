@@ -11,7 +11,9 @@ Reading (project choices, in ``constants``):
   at least 7 days after its first (with counts every 2 days: 4 or 5 counts).
 - *Taper*: "within 4 to 6 weeks" is read as the taper's length: *n* weekly steps (default 4,
   allowed 4–6), week *i* (1…*n*) at (*n* + 1 − *i*)/(*n* + 1) of the full daily dose, then stop.
-  For *n* = 4: 80 %, 60 %, 40 %, 20 % of 2 mg/kg (1.6, 1.2, 0.8, 0.4 mg/kg/day).
+  For *n* = 4: 80 %, 60 %, 40 %, 20 % of 2 mg/kg (1.6, 1.2, 0.8, 0.4 mg/kg/day). The steps
+  are a **project choice** and say so wherever they are shown (``TaperPlan.source``, alerts);
+  the full dose is the capped one (60 mg/day, :func:`khetrial.protocol.dosing.prednisolone_dose`).
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from khetrial.errors import ProtocolError
 from khetrial import constants as C
+from khetrial.errors import ProtocolError
 from khetrial.protocol._checks import Number, check_date, exact, round_half_up
-from khetrial.protocol.dosing import prednisolone_daily_dose_mg
+from khetrial.protocol.dosing import PROJECT_CHOICE, PUBLICATION, prednisolone_dose
+
+TAPER_SOURCE = PROJECT_CHOICE
+TRIGGER_SOURCE = PUBLICATION
 
 
 def taper_start_date(platelets: Iterable[tuple[date, Number]]) -> date | None:
@@ -78,27 +83,38 @@ class TaperPlan:
         day = check_date(day, "day")
         return next((s for s in self.steps if s.start <= day <= s.end), None)
 
+    source = TAPER_SOURCE
+
+    def describe(self) -> str:
+        """The steps as one line, labelled as the project's choice."""
+        percents = "/".join(f"{round(float(s.fraction) * 100)}" for s in self.steps)
+        return (f"weekly taper {percents} % of the full dose (project choice within the publication's "
+                f"\"within 4 to 6 weeks\"): " + ", ".join(f"week {s.week} {s.daily_dose_mg} mg/day" for s in self.steps)
+                + f"; stop on {self.stop}")
+
     def to_dict(self) -> dict:
         return {"full_daily_dose_mg": float(self.full_daily_dose_mg), "start": self.start.isoformat(),
-                "steps": [s.to_dict() for s in self.steps], "stop": self.stop.isoformat()}
+                "steps": [s.to_dict() for s in self.steps], "stop": self.stop.isoformat(),
+                "source": self.source, "trigger_source": TRIGGER_SOURCE, "description": self.describe()}
 
 
 def taper_plan(weight_kg: Number, start: date, weeks: int = C.PREDNISOLONE_TAPER_DEFAULT_WEEKS) -> TaperPlan:
     """Weekly taper of prednisolone 2 mg/kg/day over ``weeks`` (4–6) weeks from ``start``: Pub.,
     "An attempt at tapering and discontinuing prednisolone was required within 4 to 6 weeks"
-    (weekly equal steps, a project reading, module doc); each daily dose to 0.1 mg, computed
-    from the exact 2 mg/kg × weight."""
+    (weekly equal steps: a project choice, module doc); each daily dose to 0.1 mg, computed
+    from the exact 2 mg/kg × weight capped at 60 mg/day (project choice)."""
     start = check_date(start, "taper start")
     shortest, longest = C.PREDNISOLONE_TAPER_WEEKS
     if isinstance(weeks, bool) or not isinstance(weeks, int) or not shortest <= weeks <= longest:
         raise ProtocolError(f"taper length: got {weeks!r} weeks; the protocol tapers \"within 4 to 6 weeks\" "
                             f"— give {shortest} to {longest}")
-    full_mg = C.PREDNISOLONE_DOSE_MG_KG * exact(weight_kg, "weight", unit="kg")
+    full = prednisolone_dose(weight_kg)
+    full_mg = min(C.PREDNISOLONE_DOSE_MG_KG * exact(weight_kg, "weight", unit="kg"), Fraction(C.PREDNISOLONE_MAX_MG_DAY))
     steps = []
     for i in range(1, weeks + 1):
         fraction = Fraction(weeks + 1 - i, weeks + 1)
         first = start + timedelta((i - 1) * C.DAYS_PER_WEEK)
         steps.append(TaperStep(i, first, first + timedelta(C.DAYS_PER_WEEK - 1), fraction,
                                round_half_up(full_mg * fraction, C.PREDNISOLONE_MG_DECIMALS)))
-    return TaperPlan(prednisolone_daily_dose_mg(weight_kg), start, tuple(steps),
+    return TaperPlan(full.mg_daily, start, tuple(steps),
                      start + timedelta(weeks * C.DAYS_PER_WEEK))

@@ -22,17 +22,25 @@ every other week for 2 weeks, then monthly for 2 months, and then every 3 months
 blood counts "every 2 days until the stabilization of platelet counts"; MRI "at months 6 and 12
 and every 12 months thereafter"; PedsQL "at baseline and at 12 months". Months are calendar
 months (2026-03-02 + 6 months = 2026-09-02).
+
+Blood counts are driven by the child's data: "stabilization" is read as the SAP's durable run
+(≥ 28 days of counts ≥ 100 ×10⁹/L, no gap > 14 days); until it is reached a count is due 2 days
+after the latest (:func:`next_blood_count_due`), so no gap can break a run. Without data the
+plan runs to day 56 (``constants.BLOOD_COUNT_MAXIMAL_PLAN_DAY``): a child who follows it with
+counts ≥ 100 from any day 0…28 on is a week-4 durable responder. A baseline MRI on days −30…0
+(SAP "Baseline volume V0 = the last MRI on days −30…0") completes the lesion endpoint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
-from khetrial.errors import ProtocolError
 from khetrial import constants as C
-from khetrial.protocol._checks import add_months, check_date
+from khetrial.errors import ProtocolError
+from khetrial.protocol._checks import Number, add_months, check_date, exact
 
 UPCOMING, DUE, OVERDUE, DONE = "upcoming", "due", "overdue", "done"
 
@@ -182,6 +190,100 @@ def blood_count_dates(start: date, until: date) -> tuple[date, ...]:
     return tuple(start + timedelta(d) for d in range(0, (until - start).days + 1, step))
 
 
+def _platelet_series(randomized: date, platelets: Iterable[tuple[date, Number]],
+                     today: date | None) -> list[tuple[date, Fraction]]:
+    """(date, count) on days ≥ 0 and up to ``today``, sorted, the last given of a date kept."""
+    by_date: dict[date, Fraction] = {}
+    for when, value in platelets:
+        when = check_date(when, "platelet date")
+        count = exact(value, "platelets", maximum=C.PLATELETS_MAX, unit="×10⁹/L")
+        if when >= randomized and (today is None or when <= today):
+            by_date[when] = count
+    return sorted(by_date.items())
+
+
+def platelets_stabilized_on(randomized: date, platelets: Iterable[tuple[date, Number]],
+                            today: date | None = None) -> date | None:
+    """The date platelets reached "stabilization" (Pub.: blood counts "every 2 days until the
+    stabilization of platelet counts was reached"), read as the SAP's durable run: consecutive
+    counts on days ≥ 0 all ≥ 100 ×10⁹/L, no two more than 14 days apart, last day − first day
+    ≥ 28. Returns the first date on which such a run is complete, ``None`` if none (yet).
+
+    ``platelets`` are (date, count) pairs in any order; several on one date: the last given
+    wins (bundle format: "analysis uses the last row of that date"); counts after ``today``
+    are ignored.
+    """
+    day0 = check_date(randomized, "randomization date")
+    today = None if today is None else check_date(today, "today")
+    run_start: date | None = None
+    previous: date | None = None
+    for when, count in _platelet_series(day0, platelets, today):
+        if count < C.PLATELET_RESPONSE_THRESHOLD:
+            run_start = None
+        elif run_start is None or (when - previous).days > C.RUN_MAX_GAP_DAYS:
+            run_start = when
+        previous = when
+        if run_start is not None and (when - run_start).days >= C.DURABLE_RUN_MIN_DAYS:
+            return when
+    return None
+
+
+@dataclass(frozen=True)
+class BloodCountDue:
+    """The next blood count of a child whose platelets are not yet stable.
+
+    ``due``: the date of the next count every 2 days (``None`` once stabilized);
+    ``keeps_run_until``: when the latest count is ≥ 100, the last date on which the next count
+    still continues that run (latest + 14 days, SAP), else ``None``;
+    ``stabilized_on``: the date stabilization was reached, if it was.
+    """
+
+    due: date | None
+    keeps_run_until: date | None
+    stabilized_on: date | None
+    last_count_on: date | None
+    reason: str
+
+    def is_overdue(self, today: date) -> bool:
+        """Whether the count due was not done by ``today`` (``today`` after ``due``)."""
+        return self.due is not None and check_date(today, "today") > self.due
+
+    def to_dict(self) -> dict:
+        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+        return {"next_count_due": iso(self.due), "keeps_run_until": iso(self.keeps_run_until),
+                "stabilized_on": iso(self.stabilized_on), "last_count_on": iso(self.last_count_on),
+                "reason": self.reason, "source": "publication"}
+
+
+def next_blood_count_due(randomized: date, platelets: Iterable[tuple[date, Number]],
+                         today: date | None = None) -> BloodCountDue:
+    """The next count of "blood counts every 2 days until the stabilization of platelet counts
+    was reached" (Pub.), from the child's platelet series (counts after ``today`` ignored):
+    2 days after the latest count on a day ≥ 0 (day 0 when there is none), and no count at all
+    once :func:`platelets_stabilized_on` has a date — from then on blood counts follow the
+    scheduled visits."""
+    day0 = check_date(randomized, "randomization date")
+    series = _platelet_series(day0, platelets, today)
+    stable = platelets_stabilized_on(day0, series, today)
+    last = series[-1] if series else None
+    last_on = last[0] if last else None
+    if stable is not None:
+        return BloodCountDue(None, None, stable, last_on,
+                             f"platelets stabilized on {stable} (≥ {C.PLATELET_RESPONSE_THRESHOLD} ×10⁹/L for "
+                             f"≥ {C.DURABLE_RUN_MIN_DAYS} days): counts every "
+                             f"{C.PLATELET_MONITORING_INTERVAL_DAYS} days end; count at the scheduled visits")
+    step = C.PLATELET_MONITORING_INTERVAL_DAYS
+    if last is None:
+        return BloodCountDue(day0, None, None, None, f"no count since randomization: first count on day 0 ({day0})")
+    due = last_on + timedelta(step)
+    keeps = last_on + timedelta(C.RUN_MAX_GAP_DAYS) if last[1] >= C.PLATELET_RESPONSE_THRESHOLD else None
+    reason = (f"counts every {step} days until platelets stabilize (≥ {C.PLATELET_RESPONSE_THRESHOLD} ×10⁹/L "
+              f"for ≥ {C.DURABLE_RUN_MIN_DAYS} days): next on {due}")
+    if keeps is not None:
+        reason += f"; a count after {keeps} would break the current run"
+    return BloodCountDue(due, keeps, None, last_on, reason)
+
+
 def mri_dates(randomized: date) -> tuple[date, ...]:
     """Volumetric MRI "at months 6 and 12 and every 12 months thereafter" within follow-up."""
     day0 = check_date(randomized, "randomization date")
@@ -194,9 +296,21 @@ def pedsql_dates(randomized: date) -> tuple[date, ...]:
     return tuple(add_months(day0, m) for m in C.PEDSQL_MONTHS)
 
 
+def baseline_mri_window(randomized: date) -> tuple[date, date]:
+    """The baseline MRI's dates: the SAP's "Baseline volume V0 = the last MRI on days −30…0",
+    without which the month-12 lesion response is ``not_evaluable`` (a non-response)."""
+    day0 = check_date(randomized, "randomization date")
+    first, last = C.BASELINE_MRI_WINDOW
+    return day0 + timedelta(first), day0 + timedelta(last)
+
+
 @dataclass(frozen=True)
 class StudyCalendar:
-    """One patient's calendar: visits, trough checks, blood counts, MRI and PedsQL dates."""
+    """One patient's calendar: visits, trough checks, blood counts, MRI and PedsQL dates.
+
+    ``blood_counts`` run every 2 days to ``platelets_stable_on`` when it is known, else to day
+    56, the maximal plan (``blood_counts_maximal``); ``baseline_mri`` is the (first, last) date
+    of the baseline MRI's window."""
 
     randomized: date
     visits: tuple[PlannedVisit, ...]
@@ -205,23 +319,37 @@ class StudyCalendar:
     mri: tuple[date, ...]
     pedsql: tuple[date, ...]
     end_of_follow_up: date
+    baseline_mri: tuple[date, date] | None = None
+    blood_counts_maximal: bool = False
 
     def to_dict(self) -> dict:
         iso = lambda days: [d.isoformat() for d in days]  # noqa: E731
+        baseline = self.baseline_mri or baseline_mri_window(self.randomized)
         return {"randomized": self.randomized.isoformat(), "visits": [v.to_dict() for v in self.visits],
                 "trough_dates": iso(self.troughs), "blood_count_dates": iso(self.blood_counts),
                 "blood_count_interval_days": C.PLATELET_MONITORING_INTERVAL_DAYS,
+                "blood_counts_until": ("stabilization unknown: maximal plan to day "
+                                       f"{C.BLOOD_COUNT_MAXIMAL_PLAN_DAY}" if self.blood_counts_maximal
+                                       else "platelets stabilized"),
+                "baseline_mri_window": {"start": baseline[0].isoformat(), "end": baseline[1].isoformat(),
+                                        "source": "SAP"},
                 "mri_dates": iso(self.mri), "pedsql_dates": iso(self.pedsql),
                 "end_of_follow_up": self.end_of_follow_up.isoformat()}
 
 
 def study_calendar(randomized: date, platelets_stable_on: date | None = None,
                    troughs_until: date | None = None) -> StudyCalendar:
-    """The full calendar. Blood counts run to ``platelets_stable_on`` (default: day 28, the
-    primary endpoint's week 4); troughs to ``troughs_until`` (default: end of follow-up,
-    "followed for a total of 2 years", day 730 — stop them when sirolimus stops)."""
+    """The full calendar. Blood counts "every 2 days until the stabilization of platelet counts
+    was reached" run to ``platelets_stable_on`` (see :func:`platelets_stabilized_on`); when it
+    is not known, to day 56, the maximal plan: a child with counts ≥ 100 ×10⁹/L from any day
+    0…28 on then has a run confirmed durable (SAP, ≥ 28 days) that starts by day 28. Troughs
+    run to ``troughs_until`` (default: end of follow-up, "followed for a total of 2 years",
+    day 730 — stop them when sirolimus stops). The baseline MRI window is the SAP's days
+    −30…0."""
     day0 = check_date(randomized, "randomization date")
     end = day0 + timedelta(C.YEAR2_VISIT_TARGET_DAY)
-    stable = platelets_stable_on or day0 + timedelta(C.PRIMARY_WEEK * C.DAYS_PER_WEEK)
+    maximal = platelets_stable_on is None
+    stable = day0 + timedelta(C.BLOOD_COUNT_MAXIMAL_PLAN_DAY) if maximal else platelets_stable_on
     return StudyCalendar(day0, plan_visits(day0), trough_dates(day0, troughs_until or end),
-                         blood_count_dates(day0, stable), mri_dates(day0), pedsql_dates(day0), end)
+                         blood_count_dates(day0, stable), mri_dates(day0), pedsql_dates(day0), end,
+                         baseline_mri_window(day0), maximal)

@@ -38,6 +38,7 @@ def test_screen_failure_can_be_recorded_and_cannot_be_randomized(trial, login):
     assert r.status_code == 302
     row = Screening.objects.get(screening_id="SCR-A9")
     assert row.eligible is False and "inclusion_no_active_infection" in row.reason
+    assert row.seq == 1  # after the fixture's screenings (seq 0): the record service's rule
     r = c.post(f"/screening/{row.pk}/randomize/", {"patient_id": "A-10"})
     assert r.status_code == 302 and r["Location"].endswith("/screening/")
 

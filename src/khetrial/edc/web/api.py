@@ -8,27 +8,36 @@ or the browser session (with CSRF). Writes validate with the same forms as the p
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
-from django.db.models import Max
-from django.http import Http404, QueryDict
-from django.utils import timezone
+from django.http import Http404, JsonResponse, QueryDict
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from khetrial.errors import KhetrialError
+from khetrial.edc.accounts.models import ApiToken, hash_token
+from khetrial.edc.audit.models import AuditEntry
+from khetrial.edc.randomization.services import randomize_patient
+from khetrial.edc.trial import records as record_service
+from khetrial.edc.trial.models import Screening, Site
+from khetrial.edc.web.blinding import disclosure_for
+from khetrial.edc.web.forms import PatientForm, ReasonForm, record_form_class
 from khetrial.edc.web.permissions import (ADMIN, ASSESSOR, CLINICAL, EVERYONE, INVESTIGATOR,
-                                      MONITOR, STATISTICIAN, role_of)
+                                          MONITOR, STATISTICIAN, author, role_of)
+from khetrial.edc.web.policy import editable_table
+from khetrial.edc.web.screening import ScreeningForm
+from khetrial.edc.web.tables import CLINICAL_TABLES
+from khetrial.errors import KhetrialError
+
+API_FORM = "api"  # the audit trail's "form" of a write made through the API
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        from khetrial.edc.accounts.models import ApiToken, hash_token
-
         row = (ApiToken.objects.select_related("user", "user__profile")
                .filter(key_hash=hash_token(token), revoked=False).first())
         if row is None or not row.user.is_active:
@@ -37,8 +46,8 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(title="khetrial", version="1", auth=[TokenAuth(), django_auth], docs_url=None, openapi_url=None,
-               urls_namespace="api")
+api = NinjaAPI(title="khetrial", version="1", auth=[TokenAuth(), django_auth], docs_url=None,
+               openapi_url=None, urls_namespace="api")
 
 
 def api_allow(*roles: str):
@@ -46,8 +55,6 @@ def api_allow(*roles: str):
     def decorate(fn):
         @wraps(fn)
         def wrapped(request, *args, **kwargs):
-            from khetrial.edc.web.blinding import disclosure_for
-
             if role_of(request.user) not in roles:
                 raise HttpError(403, "your role may not use this route")
             request.disclosure = disclosure_for(request.user)
@@ -82,21 +89,16 @@ def _patient(request, patient_id: str):
 
 
 def _table(request, table_name: str, write: bool = False):
-    from khetrial.edc.web.tables import CLINICAL_TABLES
-    from khetrial.edc.web.views.entry import EDITORS
-
+    if write:
+        editable_table(request.disclosure, table_name)
     t = CLINICAL_TABLES.get(table_name)
     if t is None or not request.disclosure.may_see(table_name):
         raise Http404("no such table")
-    if write and request.disclosure.role not in EDITORS[table_name]:
-        raise DjangoPermissionDenied("your role may not enter these data")
     return t
 
 
 def _payload(request) -> dict:
     """The JSON object sent with a write (read after the role check, not before)."""
-    import json
-
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
@@ -112,14 +114,13 @@ WRITE_BODY = {"requestBody": {"content": {"application/json": {"schema": {
                    "'reason' is required for a correction or a void"}}}}}
 
 
-def _validated(table_name: str, fields, payload: dict, correction: bool = False) -> dict:
-    from khetrial.edc.web.forms import record_form_class
-
+def _validated(form_class, payload: dict, **options) -> dict:
+    """The payload checked by the pages' own form (422 with every field's message)."""
     data = {k: ("" if v is None else v) for k, v in payload.items()}
     for k, v in list(data.items()):
         if isinstance(v, bool):
             data[k] = "1" if v else "0"
-    form = record_form_class(table_name, fields)(data, correction=correction)
+    form = form_class(data, **options)
     if not form.is_valid():
         raise HttpError(422, "; ".join(f"{field}: {' '.join(errs)}"
                                        for field, errs in form.errors.items()))
@@ -159,19 +160,14 @@ def records(request, patient_id: str, table_name: str) -> list[dict[str, Any]]:
           openapi_extra=WRITE_BODY)
 @api_allow(INVESTIGATOR, ASSESSOR)
 def add(request, patient_id: str, table_name: str) -> dict[str, Any]:
-    from khetrial.edc.audit.trail import audit_context
-
     payload = _payload(request)
     d = request.disclosure
-    t = _table(request, table_name, write=True)
+    _table(request, table_name, write=True)
     p = _patient(request, patient_id)
     fields = d.fields(table_name)
-    values = _clean_for_model(t, _validated(table_name, fields, payload), fields)
-    model = t.model_class()
-    with transaction.atomic(), audit_context(actor=request.user.username, role=d.role,
-                                             form="api", reason=str(payload.get("reason", ""))):
-        seq = (model.objects.aggregate(m=Max("seq"))["m"] or 0) + 1
-        obj = model.objects.create(patient=p, seq=seq, **values)
+    cleaned = _validated(record_form_class(table_name, fields), payload)
+    obj = record_service.add(table_name, p, {f: cleaned.get(f) for f in fields},
+                             author=author(request, API_FORM))
     return d.row(table_name, obj)
 
 
@@ -179,22 +175,17 @@ def add(request, patient_id: str, table_name: str) -> dict[str, Any]:
            summary="Correct a record; 'reason' is required", openapi_extra=WRITE_BODY)
 @api_allow(INVESTIGATOR, ASSESSOR)
 def correct(request, patient_id: str, table_name: str, record_id: int) -> dict[str, Any]:
-    from khetrial.edc.audit.trail import audit_context
-
     payload = _payload(request)
     d = request.disclosure
-    t = _table(request, table_name, write=True)
+    _table(request, table_name, write=True)
     obj = _record(request, table_name, patient_id, record_id)
     fields = d.fields(table_name)
     current = {f: getattr(obj, f) for f in fields}
     merged = {**{k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in current.items()}, **payload}
-    cleaned = _validated(table_name, fields, merged, correction=True)
-    for f, v in _clean_for_model(t, cleaned, fields).items():
-        setattr(obj, f, v)
-    with transaction.atomic(), audit_context(actor=request.user.username, role=d.role,
-                                             form="api", reason=cleaned["reason"]):
-        obj.save()
+    cleaned = _validated(record_form_class(table_name, fields), merged, correction=True)
+    record_service.correct(obj, {f: cleaned.get(f) for f in fields}, reason=cleaned["reason"],
+                           author=author(request, API_FORM))
     return d.row(table_name, obj)
 
 
@@ -202,27 +193,17 @@ def correct(request, patient_id: str, table_name: str, record_id: int) -> dict[s
           summary="Void a record; 'reason' is required", openapi_extra=WRITE_BODY)
 @api_allow(INVESTIGATOR, ASSESSOR)
 def void(request, patient_id: str, table_name: str, record_id: int) -> dict[str, Any]:
-    from khetrial.edc.audit.trail import audit_context
-
     payload = _payload(request)
-    d = request.disclosure
     _table(request, table_name, write=True)
     obj = _record(request, table_name, patient_id, record_id)
-    reason = str(payload.get("reason", "")).strip()
-    if not reason:
-        raise HttpError(422, "reason: voiding a record needs a reason")
-    obj.voided, obj.void_reason, obj.voided_at = True, reason, timezone.now()
-    with transaction.atomic(), audit_context(actor=request.user.username, role=d.role,
-                                             form="api", reason=reason):
-        obj.save()
-    return d.row(table_name, obj)
+    cleaned = _validated(ReasonForm, {"reason": str(payload.get("reason", ""))})
+    record_service.void(obj, reason=cleaned["reason"], author=author(request, API_FORM))
+    return request.disclosure.row(table_name, obj)
 
 
 @api.get("/audit", summary="Audit trail entries this user may see (newest first)")
 @api_allow(*EVERYONE)
 def audit(request, patient_id: str = "", limit: int = 100) -> list[dict[str, Any]]:
-    from khetrial.edc.audit.models import AuditEntry
-
     qs = request.disclosure.audit_entries(AuditEntry.objects.all())
     if patient_id:
         qs = qs.filter(patient_id=patient_id)
@@ -239,30 +220,16 @@ def _record(request, table_name, patient_id, record_id):
     return obj
 
 
-def _clean_for_model(t, cleaned: dict, fields) -> dict:
-    model = t.model_class()
-    out = {}
-    for f in fields:
-        v = cleaned.get(f)
-        internal = model._meta.get_field(f).get_internal_type()
-        out[f] = "" if v is None and internal in {"CharField", "TextField"} else v
-    return out
-
-
 OPENAPI_ROLES = (INVESTIGATOR, STATISTICIAN, MONITOR, ADMIN)
 
 
 def openapi_view(request):
     """The OpenAPI schema (JSON) of this API."""
-    from django.http import JsonResponse
-
     return JsonResponse(api.get_openapi_schema(path_prefix="/api/"))
 
 
 def docs_view(request):
     """A readable page of the API's routes (offline: no Swagger UI from a CDN)."""
-    from django.shortcuts import render
-
     schema = api.get_openapi_schema(path_prefix="/api/")
     routes = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                "parameters": ", ".join(p["name"] for p in op.get("parameters", []))}
@@ -308,10 +275,6 @@ def _form_errors(form) -> str:
           openapi_extra=SCREENING_BODY)
 @api_allow(INVESTIGATOR)
 def screen(request) -> dict[str, Any]:
-    from khetrial.edc.audit.trail import audit_context
-    from khetrial.edc.trial.models import Screening, Site
-    from khetrial.edc.web.screening import ScreeningForm
-
     payload = _payload(request)
     data = QueryDict(mutable=True)
     for key, value in _form_data(payload).items():
@@ -326,11 +289,11 @@ def screen(request) -> dict[str, Any]:
     out = {"screening_id": sid, **result.to_dict(), "id": None, "recorded": False}
     if result.eligible or payload.get("record_failure") is True:
         site = Site.objects.get(code=d.site)
-        with transaction.atomic(), audit_context(actor=request.user.username, role=d.role,
-                                                 form="api"):
+        with record_service.writing(author(request, API_FORM)):
             row = Screening.objects.create(
-                screening_id=sid, site=site, date=form.cleaned_data["date"],
-                eligible=result.eligible, reason=";".join(result.codes)[:120])
+                screening_id=sid, site=site, seq=record_service.next_seq(Screening),
+                date=form.cleaned_data["date"], eligible=result.eligible,
+                reason=";".join(result.codes)[:120])
         out.update(id=row.pk, recorded=True)
     return out
 
@@ -340,9 +303,6 @@ def screen(request) -> dict[str, Any]:
           openapi_extra=RANDOMIZE_BODY)
 @api_allow(INVESTIGATOR)
 def randomize(request, screening_pk: int) -> dict[str, Any]:
-    from khetrial.edc.randomization.services import randomize_patient
-    from khetrial.edc.web.forms import PatientForm
-
     payload = _payload(request)
     d = request.disclosure
     screening = d.records("screening").filter(pk=screening_pk, voided=False).first()

@@ -19,9 +19,15 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from khetrial.edc.accounts.roles import ADMIN, BLINDED_ROLES, INVESTIGATOR
+from django.db.models import Q
+
+from khetrial.bundle.format import DOSE_UNITS, DRUGS
 from khetrial.constants import ARM_LABELS, ARMS
+from khetrial.edc.accounts.roles import ADMIN, BLINDED_ROLES, INVESTIGATOR
+from khetrial.edc.trial.models import Patient
+from khetrial.edc.web.models import UnblindingRequest
 from khetrial.edc.web.tables import ALL_TABLES, TABLE_OF_MODEL
+from khetrial.errors import PermissionDenied
 
 # What a blinded role may receive: table -> fields. Nothing else, ever.
 BLINDED_ALLOWED: dict[str, tuple[str, ...]] = {
@@ -36,10 +42,13 @@ ADMIN_EVENTS = frozenset({"login", "logout", "login_failed", "role_change", "loc
                           "export", "blinding_guard", "allocation_list"})
 DATA_ACTIONS = frozenset({"create", "change", "void"})
 
-# The words a blinded user's responses must never contain (defence in depth).
-TREATMENT_WORDS = ("sirolimus", "prednisolone", "prednisone", "rapamycin", "rapamune",
-                   "trimethoprim", "tmp_smx", "corticosteroid", "dose", "dosing", "mg_m2",
-                   "mg_kg", "mg/kg", "mg/m2", "mg/m²", "trough", "allocation", "arm", "arms")
+# The words a blinded user's responses must never contain (defence in depth): the bundle's
+# drug and per-body-size dose-unit codes (a bare "mg" is left out: it is also a lab unit's
+# word), and the other names of the same treatments and of allocation.
+TREATMENT_WORDS = (*DRUGS, *(unit for unit in DOSE_UNITS if unit != "mg"),
+                   "prednisone", "rapamycin", "rapamune", "trimethoprim", "corticosteroid",
+                   "dose", "dosing", "mg/kg", "mg/m2", "mg/m²", "trough", "allocation", "arm",
+                   "arms")
 
 
 def _leak_pattern() -> re.Pattern:
@@ -112,8 +121,6 @@ class Disclosure:
     # -- rows ---------------------------------------------------------------------------
     def patients(self, queryset=None):
         """The patients this user may see (site scope); none for a non-clinical role."""
-        from khetrial.edc.trial.models import Patient
-
         qs = Patient.objects.select_related("site") if queryset is None else queryset
         if not self.clinical:
             return qs.none()
@@ -150,8 +157,6 @@ class Disclosure:
 
         Used only by the reveal page: listings and the API never carry it, even then.
         """
-        from khetrial.errors import PermissionDenied
-
         if self.blinded and patient.patient_id not in self.unblinded:
             raise PermissionDenied("no approved unblinding request for this patient")
         return patient.arm
@@ -162,8 +167,6 @@ class Disclosure:
     # -- audit ---------------------------------------------------------------------------
     def audit_entries(self, queryset):
         """Audit entries this user may see (before field-level filtering in audit_row)."""
-        from django.db.models import Q
-
         if not self.clinical:
             return queryset.filter(action__in=ADMIN_EVENTS)
         qs = queryset
@@ -230,8 +233,6 @@ def disclosure_for(user) -> Disclosure:
         return Disclosure(username="", role="")
     unblinded: frozenset = frozenset()
     if profile.role in BLINDED_ROLES:
-        from khetrial.edc.web.models import UnblindingRequest
-
         unblinded = frozenset(UnblindingRequest.objects.filter(
             requested_by=user.username, approved_at__isnull=False).values_list("patient_id",
                                                                                 flat=True))

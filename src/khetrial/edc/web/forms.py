@@ -11,7 +11,13 @@ from django import forms
 
 from khetrial.bundle.format import (CODE, DATE, DATE_ORDER_RULES, FLAG, INTEGER, LAB_RANGES,
                                     NUMBER, TABLE_SPECS, describe_range)
+from khetrial.edc.accounts.roles import ROLES
+from khetrial.edc.trial.models import Patient
 
+#: The patient's columns entered at randomization and corrected later; never the identity,
+#: the site or the allocation (patient_id, site_id, arm, randomization_date).
+BASELINE_FIELDS = tuple(c for c in TABLE_SPECS["patients"].column_names
+                        if c not in ("patient_id", "site_id", "arm", "randomization_date"))
 REASON_HELP = "Why is this value changed? Required for every correction (audit trail)."
 
 
@@ -128,13 +134,10 @@ class PatientForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         spec = TABLE_SPECS["patients"]
-        for name in ("sex", "birth_date", "weight_kg", "height_cm", "lesion_depth",
-                     "lesion_site", "kmp_onset_date", "biopsy"):
+        for name in BASELINE_FIELDS:
             self.fields[name] = spec_field(spec.column(name))
 
     def clean_patient_id(self):
-        from khetrial.edc.trial.models import Patient
-
         pid = self.cleaned_data["patient_id"].strip()
         if not pid:
             raise forms.ValidationError("give a patient id")
@@ -161,8 +164,6 @@ class UserForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, min_length=10)
 
     def __init__(self, *args, **kwargs):
-        from khetrial.edc.accounts.roles import ROLES
-
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r, r) for r in ROLES]
 

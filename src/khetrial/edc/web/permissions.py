@@ -13,7 +13,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
 from khetrial.edc.accounts.roles import (ADMIN, ASSESSOR, INVESTIGATOR, MONITOR, ROLES,
-                                     STATISTICIAN)
+                                         STATISTICIAN)
+from khetrial.edc.trial.records import Author
+from khetrial.edc.web.blinding import disclosure_for
 
 PUBLIC = "public"
 CLINICAL = (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)
@@ -37,8 +39,6 @@ def allow(*roles: str):
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            from khetrial.edc.web.blinding import disclosure_for
-
             if role_of(request.user) not in roles:
                 raise DjangoPermissionDenied("your role may not open this page")
             request.disclosure = disclosure_for(request.user)
@@ -50,6 +50,13 @@ def allow(*roles: str):
     return decorate
 
 
+def author(request, form: str) -> Author:
+    """The audit trail's author of a write made by this request's user through ``form``
+    (a table's page, ``api``, ``qol``...): the one place a view names who writes."""
+    return Author(actor=request.user.username, role=request.disclosure.role, form=form,
+                  ip=request.META.get("REMOTE_ADDR", ""))
+
+
 def public(view):
     """A view anyone may open, logged in or not."""
     view = login_not_required(view)
@@ -57,5 +64,5 @@ def public(view):
     return view
 
 
-__all__ = ["allow", "public", "role_of", "PUBLIC", "CLINICAL", "UNBLINDED_CLINICAL", "EVERYONE",
-           "ADMIN", "ASSESSOR", "INVESTIGATOR", "MONITOR", "STATISTICIAN"]
+__all__ = ["allow", "author", "public", "role_of", "PUBLIC", "CLINICAL", "UNBLINDED_CLINICAL",
+           "EVERYONE", "ADMIN", "ASSESSOR", "INVESTIGATOR", "MONITOR", "STATISTICIAN"]

@@ -1,12 +1,37 @@
-"""The clinical tables the web application shows and edits, by their bundle file names.
+"""The tables the web application shows and edits, derived from the bundle format.
 
-Field lists follow the bundle format (``shared/spec/bundle-format.md``) and the trial models;
-the order is the order of columns in pages, CSV exports and API responses.
+Names, order and fields come from :data:`khetrial.bundle.format.TABLE_SPECS`
+(``shared/spec/bundle-format.md``), the model of each table from
+:mod:`khetrial.edc.trial.tables`; only the page titles are written here. A field is the
+bundle column's name, except the key columns, shown as their objects (``site_id`` -> ``site``,
+``patient_id`` -> ``patient``). The order is the order of columns in pages, CSV exports and API
+responses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.http import Http404
+
+from khetrial.bundle.format import DATE, TABLE_NAMES, TABLE_SPECS
+from khetrial.edc.trial.tables import (CLINICAL_TABLE_NAMES, MODEL_NAMES, PATIENT_KEY, SITE_KEY,
+                                       model_of)
+
+TITLES = {
+    "patients": "Patients",
+    "labs": "Laboratory results",
+    "drug_levels": "Drug levels",
+    "medications": "Medication courses",
+    "mri": "MRI lesion volumes",
+    "qol": "PedsQL answers",
+    "adverse_events": "Adverse events",
+    "transfusions": "Transfusions",
+    "sequelae": "Sequelae",
+    "disposition": "Disposition",
+    "screening": "Screening",
+}
+DATE_FIELDS = {"patients": "randomization_date"}  # else the table's first date column
 
 
 @dataclass(frozen=True)
@@ -18,41 +43,38 @@ class Table:
     date_field: str = "date"
 
     def model_class(self):
-        from django.apps import apps
-
-        return apps.get_model("trial", self.model)
+        return model_of(self.name)
 
 
-PATIENT_FIELDS = ("patient_id", "site", "sex", "birth_date", "randomization_date", "arm",
-                  "weight_kg", "height_cm", "lesion_depth", "lesion_site", "kmp_onset_date",
-                  "biopsy")
+def _fields(table: str) -> tuple[str, ...]:
+    """The table's columns as model fields; a clinical table's ``patient_id`` is implied."""
+    return tuple(_field(table, name) for name in TABLE_SPECS[table].column_names
+                 if not (name == PATIENT_KEY and table in CLINICAL_TABLE_NAMES))
 
-CLINICAL_TABLES: dict[str, Table] = {t.name: t for t in (
-    Table("labs", "LabResult", ("date", "test", "value"), "Laboratory results"),
-    Table("drug_levels", "DrugLevel", ("date", "sirolimus_trough_ng_ml"), "Drug levels"),
-    Table("medications", "MedicationCourse",
-          ("drug", "start_date", "end_date", "dose", "dose_unit", "frequency"),
-          "Medication courses", date_field="start_date"),
-    Table("mri", "MriScan", ("date", "lesion_volume_ml"), "MRI lesion volumes"),
-    Table("qol", "QolResponse", ("date", "instrument", "scale", "item", "response"),
-          "PedsQL answers"),
-    Table("adverse_events", "AdverseEvent",
-          ("term", "onset_date", "end_date", "grade", "serious", "related", "action"),
-          "Adverse events", date_field="onset_date"),
-    Table("transfusions", "Transfusion", ("date", "product"), "Transfusions"),
-    Table("sequelae", "SequelaAssessment", ("date", "sequela", "present"), "Sequelae"),
-    Table("disposition", "Disposition", ("date", "status", "reason"), "Disposition"),
-)}
-PATIENTS = Table("patients", "Patient", PATIENT_FIELDS, "Patients", date_field="randomization_date")
-SCREENING = Table("screening", "Screening",
-                  ("screening_id", "site", "date", "eligible", "reason", "patient"), "Screening")
-ALL_TABLES: dict[str, Table] = {"patients": PATIENTS, "screening": SCREENING, **CLINICAL_TABLES}
+
+def _field(table: str, column: str) -> str:
+    """``site_id`` -> ``site`` (and ``patient_id`` -> ``patient`` outside the patients file)."""
+    if column == SITE_KEY or (column == PATIENT_KEY and table != "patients"):
+        return column.removesuffix("_id")
+    return column
+
+
+def _table(name: str) -> Table:
+    dates = [c.name for c in TABLE_SPECS[name].columns if c.kind == DATE]
+    return Table(name, MODEL_NAMES[name], _fields(name),
+                 TITLES.get(name, name.replace("_", " ").capitalize()),
+                 date_field=DATE_FIELDS.get(name, dates[0]))
+
+
+ALL_TABLES: dict[str, Table] = {name: _table(name) for name in TABLE_NAMES}
+CLINICAL_TABLES: dict[str, Table] = {name: ALL_TABLES[name] for name in CLINICAL_TABLE_NAMES}
+PATIENTS = ALL_TABLES["patients"]
+SCREENING = ALL_TABLES["screening"]
+PATIENT_FIELDS = PATIENTS.fields
 TABLE_OF_MODEL: dict[str, str] = {t.model.lower(): t.name for t in ALL_TABLES.values()}
 
 
 def table(name: str) -> Table:
-    from django.http import Http404
-
     try:
         return ALL_TABLES[name]
     except KeyError:

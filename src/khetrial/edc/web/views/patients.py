@@ -9,7 +9,11 @@ import json
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from khetrial.constants import HYPOFIBRINOGENEMIA_THRESHOLD, PLATELET_RESPONSE_THRESHOLD
+from khetrial.edc.audit.trail import record_event
+from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.permissions import CLINICAL, allow
+from khetrial.edc.web.policy import may_edit
 from khetrial.edc.web.tables import CLINICAL_TABLES, table
 from khetrial.edc.web.views.bedside import bedside_context
 
@@ -34,8 +38,6 @@ def patient_list(request):
 
 @allow(*CLINICAL)
 def patient_detail(request, patient_id):
-    from khetrial.edc.web.models import DataQuery
-
     d = request.disclosure
     patient = visible_patient(request, patient_id)
     sections, timeline = [], []
@@ -45,7 +47,7 @@ def patient_detail(request, patient_id):
         qs = d.records(name).filter(patient=patient).order_by(t.date_field, "seq", "id")
         rows = d.rows(name, qs)
         sections.append({"name": name, "title": t.title, "columns": d.fields(name), "rows": rows,
-                         "can_edit": _can_edit(request, name)})
+                         "can_edit": may_edit(d.role, name)})
         for row in rows:
             if not row.get("voided"):
                 timeline.append({"date": row.get(t.date_field) or "", "table": t.title,
@@ -62,12 +64,6 @@ def patient_detail(request, patient_id):
         "bedside": bedside_context(request, patient)})
 
 
-def _can_edit(request, table_name: str) -> bool:
-    from khetrial.edc.web.views.entry import EDITORS
-
-    return request.disclosure.role in EDITORS.get(table_name, ())
-
-
 def _summary(name: str, row: dict) -> str:
     skip = {"id", "patient_id", "voided", "date"}
     return ", ".join(f"{k} {v}" for k, v in row.items() if k not in skip and v not in (None, ""))
@@ -75,9 +71,6 @@ def _summary(name: str, row: dict) -> str:
 
 def _charts_json(d, patient) -> str:
     """Platelet and fibrinogen series with their thresholds, as plotly figure JSON."""
-    from khetrial.constants import (HYPOFIBRINOGENEMIA_THRESHOLD,
-                                             PLATELET_RESPONSE_THRESHOLD)
-
     thresholds = {"platelets": float(PLATELET_RESPONSE_THRESHOLD),
                   "fibrinogen": float(HYPOFIBRINOGENEMIA_THRESHOLD)}
     units = {"platelets": "×10⁹/L", "fibrinogen": "g/L"}
@@ -105,8 +98,6 @@ def _charts_json(d, patient) -> str:
 @allow(*CLINICAL)
 def export_table(request, table_name):
     """CSV of one table as this user may see it (the same disclosure path as the pages)."""
-    from khetrial.edc.audit.trail import record_event
-
     d = request.disclosure
     t = table(table_name)
     if not d.may_see(table_name):

@@ -9,11 +9,11 @@ unanswered item as an empty response, exactly as in the bundle format.
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
-from django.db.models import Max
+from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from khetrial.edc.web.permissions import INVESTIGATOR, allow
+from khetrial.edc.trial import records
+from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.views.patients import visible_patient
 
 RESPONSES = [("", "not answered"), ("0", "0 never"), ("1", "1 almost never"),
@@ -47,9 +47,7 @@ def score(responses: list[int | None]) -> tuple[float | None, int, int]:
 
 @allow(INVESTIGATOR)
 def questionnaire(request, patient_id):
-    from khetrial.edc.audit.trail import audit_context
     from khetrial.simulate.pedsql import FORMS, items
-    from khetrial.edc.trial.models import QolResponse
 
     patient = visible_patient(request, patient_id)
     instrument = request.GET.get("instrument") or request.POST.get("instrument") or ""
@@ -61,16 +59,10 @@ def questionnaire(request, patient_id):
     if request.method == "POST" and form.is_valid():
         answers = [(scale, item, form.cleaned_data[item]) for scale, item in items(instrument)]
         result = score([a[2] for a in answers])
-        with transaction.atomic(), audit_context(actor=request.user.username,
-                                                 role=request.disclosure.role, form="qol"):
-            seq = QolResponse.objects.aggregate(m=Max("seq"))["m"] or 0
-            for k, (scale, item, response) in enumerate(answers, start=1):
-                QolResponse.objects.create(patient=patient, seq=seq + k,
-                                           date=form.cleaned_data["date"],
-                                           instrument=instrument, scale=scale, item=item,
-                                           response=response)
-        from django.contrib import messages
-
+        records.add_many("qol", patient, [
+            {"date": form.cleaned_data["date"], "instrument": instrument, "scale": scale,
+             "item": item, "response": response} for scale, item, response in answers],
+            author=author(request, "qol"))
         total, n, answered = result
         messages.success(request, f"PedsQL {instrument}: {answered} of {n} items answered; "
                          + (f"total {total:.1f}" if total is not None

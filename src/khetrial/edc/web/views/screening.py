@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from khetrial.edc.randomization.services import randomize_patient
+from khetrial.edc.trial.models import Screening, Site
+from khetrial.edc.trial.records import next_seq, writing
 from khetrial.edc.web.forms import PatientForm
-from khetrial.edc.web.permissions import INVESTIGATOR, allow
+from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.screening import ScreeningForm
 
 
@@ -21,9 +23,6 @@ def screening_list(request):
 
 @allow(INVESTIGATOR)
 def screening_new(request):
-    from khetrial.edc.audit.trail import audit_context
-    from khetrial.edc.trial.models import Screening, Site
-
     form = ScreeningForm(request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -34,11 +33,10 @@ def screening_new(request):
             form.add_error("screening_id", f"screening id {sid} is already used")
         elif result.eligible or record_failure:
             site = Site.objects.get(code=request.disclosure.site)
-            with transaction.atomic(), audit_context(actor=request.user.username,
-                                                     role=request.disclosure.role,
-                                                     form="screening"):
+            with writing(author(request, "screening")):
                 row = Screening.objects.create(
-                    screening_id=sid, site=site, date=form.cleaned_data["date"],
+                    screening_id=sid, site=site, seq=next_seq(Screening),
+                    date=form.cleaned_data["date"],
                     eligible=result.eligible, reason=";".join(result.codes)[:120])
             if result.eligible:
                 return redirect("randomize", pk=row.pk)
@@ -49,8 +47,6 @@ def screening_new(request):
 
 @allow(INVESTIGATOR)
 def randomize(request, pk):
-    from khetrial.edc.randomization.services import randomize_patient
-
     d = request.disclosure
     screening = d.records("screening").filter(pk=pk, voided=False).first()
     if screening is None:

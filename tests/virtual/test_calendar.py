@@ -13,21 +13,49 @@ def _day(d: int) -> date:
     return DAY0 + timedelta(d)
 
 
-def test_counts_every_second_day_from_day_0_and_at_the_visits():
+def _counts_followed(plan, days: int, count: int) -> list[int]:
+    """Study days on which a site that does every count due records one of ``count``."""
+    entered, done = [], []
+    for d in range(days + 1):
+        if COUNT in plan.due_on(_day(d), entered):
+            entered.append((_day(d), count))
+            done.append(d)
+    return done
+
+
+def test_counts_every_second_day_until_stabilization_then_at_the_visits():
     plan = plan_for(DAY0)
-    # Pub.: "blood counts every 2 days": days 0, 2, ..., 28 in every version of the calendar
-    assert all(COUNT in plan.due_on(_day(d)) for d in range(0, 29, 2))
-    assert COUNT not in plan.due_on(_day(1))
+    # Pub.: "blood counts every 2 days until the stabilization of platelet counts"; the visits
+    # of weeks 1 and 2 (days 7, 14) take a count and the series goes on 2 days after it (hand:
+    # 0, 2, 4, 6, 7, 9, 11, 13, 14, 16, ...). SAP: a durable run (≥ 100 for ≥ 28 days): ≥ 100
+    # from day 0 is stable on day 28, then counts at the visits only (week 8, day 56)
+    early = [0, 2, 4, 6, 7, 9, 11, 13]
+    assert _counts_followed(plan, 60, 150) == early + list(range(14, 29, 2)) + [56]
+    # below 100 the series goes on past day 28
+    assert _counts_followed(plan, 40, 50) == early + list(range(14, 41, 2))
+
+
+def test_a_missed_count_is_due_until_done():
+    plan = plan_for(DAY0)
+    entered = [(DAY0, 40)]
+    assert COUNT in plan.due_on(_day(2), entered) and COUNT in plan.due_on(_day(3), entered)
+
+
+def test_counts_at_the_visits():
+    plan = plan_for(DAY0)
     # Pub.: visits at weeks 8, 12, ... 84 and 2 years (day 730)
-    assert all(COUNT in plan.due_on(_day(7 * w)) for w in (8, 12, 24, 84))
-    assert COUNT in plan.due_on(_day(730))
+    stable = [(_day(d), 150) for d in range(0, 29, 2)]
+    assert all(COUNT in plan.due_on(_day(7 * w), stable) for w in (8, 12, 24, 84))
+    assert COUNT not in plan.due_on(_day(57), stable)
 
 
 def test_troughs_mri_pedsql_and_sequelae_on_their_dates():
     plan = plan_for(DAY0)
     # Pub.: troughs "weekly for 2 weeks, then every other week for 2 weeks": days 7, 14, 28
     assert [d for d in range(0, 30) if TROUGH in plan.due_on(_day(d))] == [7, 14, 28]
-    # Pub.: MRI "at months 6 and 12 and every 12 months": calendar months from 2021-01-04
+    # SAP: baseline MRI on days −30…0 (the site does it on day 0); Pub.: MRI "at months 6 and
+    # 12 and every 12 months": calendar months from 2021-01-04
+    assert MRI in plan.due_on(DAY0)
     for when in (date(2021, 7, 4), date(2022, 1, 4), date(2023, 1, 4)):
         assert MRI in plan.due_on(when)
     # Pub.: PedsQL "at baseline and at 12 months"

@@ -1,27 +1,26 @@
 """What khetrial's study calendar makes due for one child on one day: the only place the virtual
 sites read :mod:`khetrial.protocol.schedule`.
 
-The virtual sites do exactly what the calendar plans, nothing more:
+The virtual sites do what the patient page says is due, nothing more:
 
-- a blood count (platelets and fibrinogen) on every date of ``StudyCalendar.blood_counts`` and
-  at every scheduled visit (the visits are where counts are taken after the 2-day series);
+- a blood count (platelets and fibrinogen) when :func:`next_blood_count_due` says one is due
+  on or before today (Pub.: "every 2 days until the stabilization of platelet counts", read
+  from the counts the site has entered), and at every scheduled visit;
 - a sirolimus trough on every date of ``StudyCalendar.troughs`` (plus the rechecks the
   titration advice asks for, which the driver adds);
-- an MRI on every date of ``StudyCalendar.mri`` and, when the calendar plans one
-  (``baseline_mri``, issue 10 item 1), a baseline MRI on the last day of its window;
+- an MRI on the last day of the baseline MRI window (SAP days −30…0: day 0) and on every date
+  of ``StudyCalendar.mri``;
 - a PedsQL questionnaire on every date of ``StudyCalendar.pedsql``;
 - the sequelae assessment at the year-2 visit (target day).
-
-When the calendar changes (issue 10: counts "every 2 days until stabilization", a baseline
-MRI), the virtual trial follows without a change here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from khetrial.protocol.schedule import StudyCalendar, study_calendar
+from khetrial.protocol.schedule import next_blood_count_due, study_calendar
 
 COUNT, TROUGH, MRI, PEDSQL, SEQUELAE = "count", "trough", "mri", "pedsql", "sequelae"
 ASSESSMENTS = (COUNT, TROUGH, MRI, PEDSQL, SEQUELAE)
@@ -29,14 +28,21 @@ ASSESSMENTS = (COUNT, TROUGH, MRI, PEDSQL, SEQUELAE)
 
 @dataclass(frozen=True)
 class Plan:
-    """The dates of each assessment for one child (sorted, no repeats)."""
+    """The fixed dates of each assessment for one child (blood counts: the visits only; the
+    series every 2 days depends on the counts, see :meth:`due_on`)."""
 
     randomized: date
     dates: dict
 
-    def due_on(self, day: date) -> tuple[str, ...]:
-        """The assessments due on ``day``, in the order of :data:`ASSESSMENTS`."""
-        return tuple(a for a in ASSESSMENTS if day in self.dates[a])
+    def due_on(self, day: date, platelets: Iterable[tuple[date, float]] = ()) -> tuple[str, ...]:
+        """The assessments due on ``day``, in the order of :data:`ASSESSMENTS`, given the
+        platelet counts entered so far (``(date, count)`` pairs)."""
+        due = {a for a in ASSESSMENTS if day in self.dates[a]}
+        if day >= self.randomized and COUNT not in due:
+            next_count = next_blood_count_due(self.randomized, platelets, day).due
+            if next_count is not None and next_count <= day:
+                due.add(COUNT)
+        return tuple(a for a in ASSESSMENTS if a in due)
 
     @property
     def last_date(self) -> date:
@@ -44,12 +50,11 @@ class Plan:
 
 
 def plan_for(randomized: date) -> Plan:
-    """The assessments khetrial's calendar plans for a child randomized on ``randomized``."""
-    calendar: StudyCalendar = study_calendar(randomized)
+    """The fixed-date assessments khetrial's calendar plans for a child randomized on
+    ``randomized``."""
+    calendar = study_calendar(randomized)
     visits = {v.target for v in calendar.visits}
-    baseline_mri = getattr(calendar, "baseline_mri", None)  # planned once issue 10 item 1 lands
-    mri = set(calendar.mri) | ({baseline_mri[1]} if baseline_mri else set())
-    year_2 = calendar.visits[-1].target
-    dates = {COUNT: set(calendar.blood_counts) | visits, TROUGH: set(calendar.troughs),
-             MRI: mri, PEDSQL: set(calendar.pedsql), SEQUELAE: {year_2}}
+    dates = {COUNT: visits, TROUGH: set(calendar.troughs),
+             MRI: set(calendar.mri) | {calendar.baseline_mri[1]},
+             PEDSQL: set(calendar.pedsql), SEQUELAE: {calendar.visits[-1].target}}
     return Plan(randomized, {k: frozenset(v) for k, v in dates.items()})

@@ -139,9 +139,10 @@ def _visit(api, accounts, e: Enrolled, today, rng, missed, late, waiting, out: C
 
 
 def _after_entry(api, accounts, e: Enrolled, today: date, entries: list[Entry]) -> None:
-    tables = {entry.table for entry in entries}
+    troughs = [x.body["sirolimus_trough_ng_ml"] for x in entries if x.table == "drug_levels"]
     follow_advice(api, accounts[e.site][INVESTIGATOR], e, today,
-                  new_trough="drug_levels" in tables, new_count="labs" in tables)
+                  new_trough=troughs[-1] if troughs else None,
+                  new_count=any(x.table == "labs" for x in entries))
 
 
 class _Arrivals:

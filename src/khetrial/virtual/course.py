@@ -229,11 +229,16 @@ def lesion_volume_ml(course: TrueCourse, day: int) -> float:
     return round(course.lesion_baseline_ml * (1 + course.lesion_change_m12 * fraction), 1)
 
 
-def trough_ng_ml(course: TrueCourse, dose_mg: float, day: int, rng: np.random.Generator) -> float:
+def trough_ng_ml(course: TrueCourse, dose_mg: float, day: int, rng: np.random.Generator,
+                 held_days: int = 0) -> float:
     """The sirolimus trough measured on study ``day`` under ``dose_mg`` twice daily (ng/mL,
-    0.1 as reported): exposure × dose, exposure falling as clearance matures, assay noise."""
-    if dose_mg < 0:
-        raise ProtocolError(f"sirolimus dose: got {dose_mg} mg; expected 0 or more")
+    0.1 as reported): exposure × dose, exposure falling as clearance matures, assay noise;
+    ``held_days`` after the doses were held, the level of ``dose_mg`` halves every
+    ``TROUGH_HALF_LIFE_DAYS``."""
+    if dose_mg < 0 or held_days < 0:
+        raise ProtocolError(f"sirolimus dose: got {dose_mg} mg held {held_days} days; expected 0 "
+                            "or more of both")
     exposure = course.exposure / (1 + V.TROUGH_MATURATION_PER_YEAR * max(day, 0) / 365)
-    value = exposure * dose_mg * float(np.exp(rng.normal(0, V.TROUGH_ASSAY_LOG_SD)))
+    decay = 0.5 ** (held_days / V.TROUGH_HALF_LIFE_DAYS)
+    value = exposure * dose_mg * decay * float(np.exp(rng.normal(0, V.TROUGH_ASSAY_LOG_SD)))
     return round(min(value, 200.0), 1)

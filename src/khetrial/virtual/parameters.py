@@ -59,6 +59,7 @@ TROUGH_AT_START_DOSE_MEDIAN = 11.0
 TROUGH_EXPOSURE_LOG_SD = 0.35
 TROUGH_MATURATION_PER_YEAR = 0.5  # exposure / (1 + 0.5 × years on study)
 TROUGH_ASSAY_LOG_SD = 0.10
+TROUGH_HALF_LIFE_DAYS = 2.5  # chosen: sirolimus half-life in children, 1-3 days (Rapamune label)
 
 # --- Lesion volume at month 12 (Pub.: "91.9% ... 80.6%"; "81.1% vs 58.3%") ---------------------
 # Categories per arm: simulate.parameters' counts among the patients assessed, plus (chosen)

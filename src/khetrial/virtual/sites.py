@@ -9,6 +9,8 @@ read through the investigator's own disclosure); the site does what it says:
 
 - a trough outside 10–15 ng/mL: the running sirolimus course ends the day before, a course at
   the advised dose starts today, and the trough is rechecked on the advice's next trough date;
+  a trough to hold for: the course ends, the trough is repeated on the advice's date and the
+  drug restarted at the advised dose once it is ≤ 15 ng/mL; an undetectable trough: repeated;
 - arm SP, the taper alert ("platelets ≥100 for at least 1 week"): the full-dose prednisolone
   course ends the day before and the taper's course runs from today to the day before its stop.
 
@@ -24,12 +26,15 @@ from decimal import Decimal
 import numpy as np
 from django.contrib.auth import get_user_model
 
-from khetrial.constants import ARM_EXPERIMENTAL, PREDNISOLONE_DOSE_MG_KG, TMP_SMX_DOSE_MG_KG
+from khetrial.constants import (ARM_EXPERIMENTAL, PREDNISOLONE_DOSE_MG_KG,
+                                SIROLIMUS_RECHECK_AFTER_CHANGE_DAYS, SIROLIMUS_REPEAT_TROUGH_DAYS,
+                                SIROLIMUS_TROUGH_TARGET_NG_ML, TMP_SMX_DOSE_MG_KG)
 from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR
 from khetrial.edc.trial.models import Patient
 from khetrial.edc.web.bedside import bedside_advice
 from khetrial.edc.web.blinding import disclosure_for
 from khetrial.protocol.dosing import prophylaxis_required_until, starting_doses
+from khetrial.protocol.titration import HOLD, REPEAT
 from khetrial.virtual.calendar import COUNT, MRI, PEDSQL, SEQUELAE, TROUGH, Plan, plan_for
 from khetrial.simulate.pedsql import items
 from khetrial.virtual.client import Account, ApiClient
@@ -66,15 +71,19 @@ class Enrolled:
     sirolimus_course: int = 0
     sirolimus_start: date | None = None
     sirolimus_mg: Decimal = Decimal(0)
+    held_since: date | None = None
+    held_mg: Decimal = Decimal(0)
+    restart_mg: Decimal = Decimal(0)
     prednisolone_course: int = 0
     taper_started: bool = False
     rechecks: set = field(default_factory=set)
+    platelets: list = field(default_factory=list)  # (date, count) as entered, for the calendar
 
     def day(self, today: date) -> int:
         return (today - self.day0).days
 
     def due_on(self, today: date) -> tuple[str, ...]:
-        due = self.plan.due_on(today)
+        due = self.plan.due_on(today, self.platelets)
         if today in self.rechecks and TROUGH not in due:
             due += (TROUGH,)
         return due
@@ -151,8 +160,12 @@ def measurements(e: Enrolled, due: tuple[str, ...], today: date) -> list[Entry]:
                                                     "value": e.course.platelets_on(day)}, today))
             out.append(Entry(INVESTIGATOR, "labs", {"date": when, "test": "fibrinogen",
                                                     "value": e.course.fibrinogen_on(day)}, today))
-        elif assessment == TROUGH and e.sirolimus_mg > 0:
-            value = trough_ng_ml(e.course, float(e.sirolimus_mg), day, e.rng)
+        elif assessment == TROUGH and (e.sirolimus_mg > 0 or e.held_since is not None):
+            if e.held_since is not None:
+                value = trough_ng_ml(e.course, float(e.held_mg), day, e.rng,
+                                     (today - e.held_since).days)
+            else:
+                value = trough_ng_ml(e.course, float(e.sirolimus_mg), day, e.rng)
             out.append(Entry(INVESTIGATOR, "drug_levels",
                              {"date": when, "sirolimus_trough_ng_ml": value}, today))
         elif assessment == MRI:
@@ -185,19 +198,23 @@ def submit(api: ApiClient, accounts: dict[str, Account], e: Enrolled, entry: Ent
         return
     api.request(accounts[entry.role], "POST", f"/api/patients/{e.patient_id}/{entry.table}",
                 entry.body)
+    if entry.table == "labs" and entry.body["test"] == "platelets":
+        e.platelets.append((date.fromisoformat(entry.body["date"]), entry.body["value"]))
 
 
 def follow_advice(api: ApiClient, investigator: Account, e: Enrolled, today: date,
-                  new_trough: bool, new_count: bool) -> None:
+                  new_trough: float | None, new_count: bool) -> None:
     """Read the patient page's advice after today's results and do what it says."""
-    if not (new_trough or (new_count and e.prednisolone_course and not e.taper_started)):
+    if e.held_since is not None and new_trough is not None:
+        _after_hold(api, investigator, e, today, new_trough)
         return
-    user = _user(investigator)
+    if new_trough is None and not (new_count and e.prednisolone_course and not e.taper_started):
+        return
     patient = Patient.objects.get(patient_id=e.patient_id)
-    advice = bedside_advice(disclosure_for(user), patient, today)
+    advice = bedside_advice(disclosure_for(_user(investigator)), patient, today)
     if advice.problem:
         return
-    if new_trough and advice.titration is not None:
+    if new_trough is not None and advice.titration is not None:
         _titrate(api, investigator, e, today, advice.titration)
     if e.prednisolone_course and not e.taper_started and advice.taper is None:
         alert = next((a for a in advice.alerts if a.code == TAPER_ALERT), None)
@@ -206,19 +223,45 @@ def follow_advice(api: ApiClient, investigator: Account, e: Enrolled, today: dat
 
 
 def _titrate(api, investigator, e: Enrolled, today: date, titration) -> None:
+    """Keep, change (new course today, recheck), repeat (recheck) or hold (course ends)."""
+    reason = f"trough advice: {titration.reason}"[:200]
+    if titration.action in (REPEAT, HOLD):
+        e.rechecks.add(titration.next_trough_date)
+    if titration.action == HOLD:
+        _end_course(api, investigator, e, e.sirolimus_course, today, reason)
+        e.held_since, e.held_mg = today, e.sirolimus_mg
+        e.restart_mg, e.sirolimus_mg = Decimal(str(titration.adjusted_dose_mg)), Decimal(0)
+        return
     new_mg = Decimal(str(titration.adjusted_dose_mg))
     if new_mg == e.sirolimus_mg or new_mg <= 0:
         return
-    reason = f"dose changed on trough advice: {titration.reason}"[:200]
-    if e.sirolimus_start == today:
-        api.request(investigator, "PATCH", f"/api/patients/{e.patient_id}/medications/"
-                    f"{e.sirolimus_course}", {"dose": float(new_mg), "reason": reason})
-    else:
-        _end_course(api, investigator, e, e.sirolimus_course, today, reason)
-        e.sirolimus_course = _medication(api, investigator, e, "sirolimus", today, None, new_mg,
-                                         "mg", "bid")
-    e.sirolimus_mg, e.sirolimus_start = new_mg, today
+    _new_sirolimus_course(api, investigator, e, today, new_mg, reason)
     e.rechecks.add(titration.next_trough_date)
+
+
+def _after_hold(api, investigator, e: Enrolled, today: date, trough: float) -> None:
+    """Doses held: restart at the advised dose once the trough is in range or below, else
+    repeat it after the same interval (the hold advice's own words)."""
+    if trough <= SIROLIMUS_TROUGH_TARGET_NG_ML[1]:
+        _new_sirolimus_course(api, investigator, e, today, e.restart_mg,
+                              f"restart after hold: trough {trough:g} ng/mL")
+        e.held_since = None
+        e.rechecks.add(today + timedelta(SIROLIMUS_RECHECK_AFTER_CHANGE_DAYS[0]))
+    else:
+        e.rechecks.add(today + timedelta(SIROLIMUS_REPEAT_TROUGH_DAYS))
+
+
+def _new_sirolimus_course(api, investigator, e: Enrolled, today: date, mg: Decimal,
+                          reason: str) -> None:
+    if e.sirolimus_start == today and e.held_since is None:
+        api.request(investigator, "PATCH", f"/api/patients/{e.patient_id}/medications/"
+                    f"{e.sirolimus_course}", {"dose": float(mg), "reason": reason})
+    else:
+        if e.held_since is None:
+            _end_course(api, investigator, e, e.sirolimus_course, today, reason)
+        e.sirolimus_course = _medication(api, investigator, e, "sirolimus", today, None, mg,
+                                         "mg", "bid")
+    e.sirolimus_mg, e.sirolimus_start = mg, today
 
 
 def _start_taper(api, investigator, e: Enrolled, today: date, plan: dict) -> None:

@@ -63,25 +63,27 @@ def virtual_trial(
 
 
 def agreement_table(report: dict):
-    """Per endpoint: agreement of the recorded flags with the true ones, events per arm both
-    ways, responders lost and gained."""
+    """Per endpoint: agreement of the recorded flags with the true ones (%), events per arm in
+    truth and in the record ("rec."), patients with the event lost and gained ("gain") by the
+    record."""
     from rich import box
     from rich.table import Table
 
     from khetrial.constants import ARM_CONTROL, ARM_EXPERIMENTAL
 
     c = report["conduct"]
-    table = Table(title=f"Virtual trial: {c['randomized']} children (seed {report['seed']}, missed visits "
-                        f"{report['missed_visit_rate']:g}, late entry {report['late_entry_rate']:g}); "
-                        "recorded vs true course", box=box.SIMPLE_HEAD, pad_edge=False)
+    arms = f"{ARM_EXPERIMENTAL}/{ARM_CONTROL}"
+    table = Table(title=f"Virtual trial, {c['randomized']} children (seed {report['seed']}, missed "
+                        f"visits {report['missed_visit_rate']:g}, late entry "
+                        f"{report['late_entry_rate']:g}): record vs truth",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("endpoint", no_wrap=True)
-    for column in ("agreement %", f"true {ARM_EXPERIMENTAL}", f"true {ARM_CONTROL}",
-                   f"recorded {ARM_EXPERIMENTAL}", f"recorded {ARM_CONTROL}", "lost", "gained"):
+    for column in ("agree %", f"true {arms}", f"rec. {arms}", "lost", "gain"):
         table.add_column(column, justify="right", no_wrap=True)
     for endpoint, r in report["endpoints"].items():
         table.add_row(endpoint, f"{100 * r['agreement']:.1f}",
-                      *(str(r[kind][arm]) for kind in ("true_events", "recorded_events")
-                        for arm in (ARM_EXPERIMENTAL, ARM_CONTROL)),
+                      *("/".join(str(r[kind][arm]) for arm in (ARM_EXPERIMENTAL, ARM_CONTROL))
+                        for kind in ("true_events", "recorded_events")),
                       str(r["lost"]), str(r["gained"]))
     return table
 

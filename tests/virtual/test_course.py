@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from khetrial.errors import ProtocolError
 from khetrial.virtual import parameters as V
 from khetrial.virtual.course import (TrueCourse, body_size, draw_child, draw_course,
                                      lesion_volume_ml, platelet_course, response_day,
@@ -97,3 +98,13 @@ def test_same_seed_same_child_and_course():
     assert np.array_equal(ca.platelets, cb.platelets) and ca.qol == cb.qol
     assert a.platelets < 100  # Pub.: KMP "platelet count <100 × 10⁹/L"
     assert V.AGE_RANGE_MONTHS[0] * 30 <= a.age_days <= V.AGE_RANGE_MONTHS[1] * 31
+
+
+def test_a_held_trough_halves_every_half_life():
+    course = _course(exposure=40.0)
+    before = trough_ng_ml(course, 1.0, 10, _rng(6))
+    after = trough_ng_ml(course, 1.0, 10, _rng(6), held_days=5)  # same assay noise
+    # hand: 5 days = 2 half-lives of 2.5 days: a quarter
+    assert after == pytest.approx(before / 4, abs=0.1)
+    with pytest.raises(ProtocolError, match="held -1 days"):
+        trough_ng_ml(course, 1.0, 10, _rng(), held_days=-1)

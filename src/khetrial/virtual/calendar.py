@@ -34,19 +34,24 @@ class Plan:
     randomized: date
     dates: dict
 
-    def due_on(self, day: date, platelets: Iterable[tuple[date, float]] = ()) -> tuple[str, ...]:
-        """The assessments due on ``day``, in the order of :data:`ASSESSMENTS`, given the
-        platelet counts entered so far (``(date, count)`` pairs)."""
+    def due_on(self, day: date, next_count: date | None) -> tuple[str, ...]:
+        """The assessments due on ``day``, in the order of :data:`ASSESSMENTS`, when the next
+        count of the 2-day series is due on ``next_count`` (:func:`next_count_date`)."""
         due = {a for a in ASSESSMENTS if day in self.dates[a]}
-        if day >= self.randomized and COUNT not in due:
-            next_count = next_blood_count_due(self.randomized, platelets, day).due
-            if next_count is not None and next_count <= day:
-                due.add(COUNT)
+        if next_count is not None and next_count <= day:
+            due.add(COUNT)
         return tuple(a for a in ASSESSMENTS if a in due)
 
     @property
     def last_date(self) -> date:
         return max(max(d) for d in self.dates.values() if d)
+
+
+def next_count_date(randomized: date, platelets: Iterable[tuple[date, float]]) -> date | None:
+    """When the next count of the 2-day series is due, given the counts entered so far
+    (``(date, count)`` pairs; none: day 0); ``None`` once platelets are stable. It changes
+    only when a count is entered, so the sites ask again only then."""
+    return next_blood_count_due(randomized, platelets).due
 
 
 def plan_for(randomized: date) -> Plan:

@@ -35,7 +35,8 @@ from khetrial.edc.web.bedside import bedside_advice
 from khetrial.edc.web.blinding import disclosure_for
 from khetrial.protocol.dosing import prophylaxis_required_until, starting_doses
 from khetrial.protocol.titration import HOLD, REPEAT
-from khetrial.virtual.calendar import COUNT, MRI, PEDSQL, SEQUELAE, TROUGH, Plan, plan_for
+from khetrial.virtual.calendar import (COUNT, MRI, PEDSQL, SEQUELAE, TROUGH, Plan,
+                                       next_count_date, plan_for)
 from khetrial.simulate.pedsql import items
 from khetrial.virtual.client import Account, ApiClient
 from khetrial.virtual.course import (SEQUELA_CODES, Child, TrueCourse, draw_course,
@@ -78,12 +79,13 @@ class Enrolled:
     taper_started: bool = False
     rechecks: set = field(default_factory=set)
     platelets: list = field(default_factory=list)  # (date, count) as entered, for the calendar
+    next_count: date | None = None  # the 2-day series' next count (None: platelets stable)
 
     def day(self, today: date) -> int:
         return (today - self.day0).days
 
     def due_on(self, today: date) -> tuple[str, ...]:
-        due = self.plan.due_on(today, self.platelets)
+        due = self.plan.due_on(today, self.next_count)
         if today in self.rechecks and TROUGH not in due:
             due += (TROUGH,)
         return due
@@ -123,7 +125,8 @@ def enrol(api: ApiClient, investigator: Account, child: Child, today: date,
                       patient_body(child, pid, today))
     doses = starting_doses(child.weight_kg, child.height_cm)
     course = draw_course(child, row["arm"], float(doses.sirolimus.mg), rng)
-    e = Enrolled(child, course, pid, investigator.site, row["arm"], today, plan_for(today), rng)
+    e = Enrolled(child, course, pid, investigator.site, row["arm"], today, plan_for(today), rng,
+                 next_count=next_count_date(today, ()))
     e.sirolimus_mg, e.sirolimus_start = doses.sirolimus.mg, today
     e.sirolimus_course = _medication(api, investigator, e, "sirolimus", today, None,
                                      doses.sirolimus.mg, "mg", "bid")
@@ -200,6 +203,7 @@ def submit(api: ApiClient, accounts: dict[str, Account], e: Enrolled, entry: Ent
                 entry.body)
     if entry.table == "labs" and entry.body["test"] == "platelets":
         e.platelets.append((date.fromisoformat(entry.body["date"]), entry.body["value"]))
+        e.next_count = next_count_date(e.day0, e.platelets)
 
 
 def follow_advice(api: ApiClient, investigator: Account, e: Enrolled, today: date,

@@ -28,7 +28,7 @@ def virtual_trial(
                                           help="Probability that a day's records are entered 7-60 days late (lost if after the lock)."),
     as_json: bool = typer.Option(False, "--json", help="Print agreement.json's object (without the per-patient list) instead of tables."),
 ) -> None:
-    """Run a virtual trial through the web application and measure what the record loses.
+    """Conduct a virtual trial through the web app; record vs truth.
 
     Each child has a true daily course (platelets, fibrinogen, sirolimus troughs under the doses
     given, lesion volume, PedsQL) with the publication's arm effects. Investigators screen,

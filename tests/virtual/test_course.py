@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from khetrial.bundle.format import LAB_RANGES
 from khetrial.errors import ProtocolError
 from khetrial.virtual import parameters as V
 from khetrial.virtual.course import (TrueCourse, body_size, draw_child, draw_course,
@@ -108,3 +109,14 @@ def test_a_held_trough_halves_every_half_life():
     assert after == pytest.approx(before / 4, abs=0.1)
     with pytest.raises(ProtocolError, match="held -1 days"):
         trough_ng_ml(course, 1.0, 10, _rng(), held_days=-1)
+
+
+def test_screening_values_stay_in_the_forms_ranges():
+    # a child drawn with a D-dimer above the form's 0-100 µg/mL was refused by the screening
+    # API in a 200-patient run: every drawn value must be one the form accepts
+    rng = _rng(11)
+    for index in range(20000):  # P(lognormal D-dimer > 100) ≈ 0.02 %: several draws above
+        child = draw_child(index, rng)
+        for test in ("platelets", "fibrinogen", "d_dimer"):
+            value = getattr(child, test)
+            assert LAB_RANGES[test].low <= value <= LAB_RANGES[test].high, (test, value)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from khetrial.bundle.format import LAB_RANGES
 from khetrial.constants import ARMS, DAYS_PER_WEEK, MONTH12_TARGET_DAY
 from khetrial.errors import ProtocolError
 from khetrial.simulate.pedsql import answers_for_total, form_for_age
@@ -121,7 +122,8 @@ def draw_child(index: int, rng: np.random.Generator) -> Child:
                  eligible=bool(rng.random() >= V.SCREEN_FAILURE), latent=float(rng.random()),
                  platelets=platelets,
                  fibrinogen=round(float(rng.uniform(*V.FIBRINOGEN_BASELINE)), 2),
-                 d_dimer=round(float(rng.lognormal(np.log(12), 0.6)), 1))
+                 d_dimer=round(float(min(rng.lognormal(np.log(12), 0.6),
+                                         LAB_RANGES["d_dimer"].high)), 1))
 
 
 def response_day(arm: str, latent: float, rng: np.random.Generator) -> int | None:

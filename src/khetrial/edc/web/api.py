@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -22,12 +22,15 @@ from ninja.security import HttpBearer, django_auth
 from khetrial.bundle.checks import identifier_problem
 from khetrial.edc.accounts.models import ApiToken
 from khetrial.edc.audit.models import AuditEntry
+from khetrial.edc.randomization.services import randomize_patient
 from khetrial.edc.trial import records as record_service
+from khetrial.edc.trial.models import Screening, Site
 from khetrial.edc.web.blinding import disclosure_for
-from khetrial.edc.web.forms import ReasonForm, record_form_class
+from khetrial.edc.web.forms import PatientForm, ReasonForm, record_form_class
 from khetrial.edc.web.permissions import (ADMIN, ASSESSOR, CLINICAL, EVERYONE, INVESTIGATOR,
                                           MONITOR, STATISTICIAN, author, role_of)
 from khetrial.edc.web.policy import editable_table
+from khetrial.edc.web.screening import ScreeningForm
 from khetrial.edc.web.tables import CLINICAL_TABLES
 from khetrial.errors import KhetrialError
 
@@ -240,3 +243,89 @@ def docs_view(request):
                "parameters": ", ".join(p["name"] for p in op.get("parameters", []))}
               for path, ops in schema["paths"].items() for method, op in ops.items()]
     return render(request, "web/api_docs.html", {"routes": routes})
+
+
+# --- Screening and randomization (the JSON counterpart of /screening/new/ and
+# /screening/{pk}/randomize/: same role, same site, same forms, same services, same audit) ---
+
+SCREENING_BODY = {"requestBody": {"content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": True,
+    "description": "the screening form's fields (screening_id, date, birth_date, "
+                   "diagnosis_basis [list], platelets, fibrinogen, d_dimer, the yes/no criteria, "
+                   "last_<therapy> dates, last_major_surgery); record_failure: true also records "
+                   "a child who is not eligible"}}}}}
+RANDOMIZE_BODY = {"requestBody": {"content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": True,
+    "description": "the randomization form's fields: patient_id, sex, birth_date, weight_kg, "
+                   "height_cm, lesion_depth, lesion_site, kmp_onset_date, biopsy"}}}}}
+
+
+def _form_data(payload: dict) -> dict:
+    """A JSON object as form data: booleans as the check boxes send them, lists kept."""
+    data = {}
+    for key, value in payload.items():
+        if isinstance(value, bool):
+            if value:
+                data[key] = "1" if key == "biopsy" else "on"
+            elif key == "biopsy":
+                data[key] = "0"
+        elif value is not None:
+            data[key] = value
+    return data
+
+
+def _form_errors(form) -> str:
+    return "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items())
+
+
+@api.post("/screening", summary="Screen a child against the criteria; eligible children "
+                                "(and failures with record_failure) are recorded",
+          openapi_extra=SCREENING_BODY)
+@api_allow(INVESTIGATOR)
+def screen(request) -> dict[str, Any]:
+    payload = _payload(request)
+    data = QueryDict(mutable=True)
+    for key, value in _form_data(payload).items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    form = ScreeningForm(data)
+    if not form.is_valid():
+        raise HttpError(422, _form_errors(form))
+    result, d = form.result, request.disclosure
+    sid = form.cleaned_data["screening_id"].strip()
+    if Screening.objects.filter(screening_id=sid, voided=False).exists():
+        raise HttpError(409, f"screening_id: {sid} is already used; give another screening id")
+    out = {"screening_id": sid, **result.to_dict(), "id": None, "recorded": False}
+    if result.eligible or payload.get("record_failure") is True:
+        site = Site.objects.get(code=d.site)
+        with record_service.writing(author(request, API_FORM)):
+            row = Screening.objects.create(
+                screening_id=sid, site=site, seq=record_service.next_seq(Screening),
+                date=form.cleaned_data["date"], eligible=result.eligible,
+                reason=";".join(result.codes)[:120])
+        out.update(id=row.pk, recorded=True)
+    return out
+
+
+@api.post("/screening/{screening_pk}/randomize",
+          summary="Randomize an eligible screened child (central, concealed list)",
+          openapi_extra=RANDOMIZE_BODY)
+@api_allow(INVESTIGATOR)
+def randomize(request, screening_pk: int) -> dict[str, Any]:
+    payload = _payload(request)
+    d = request.disclosure
+    screening = d.records("screening").filter(pk=screening_pk, voided=False).first()
+    if screening is None:
+        raise Http404("no such screening")
+    if not screening.eligible or screening.patient_id:
+        raise HttpError(409, "only an eligible, not yet randomized child can be randomized; "
+                             f"screening {screening.screening_id} is "
+                             + ("already randomized" if screening.patient_id else "a failure"))
+    form = PatientForm(_form_data(payload))
+    if not form.is_valid():
+        raise HttpError(422, _form_errors(form))
+    fields = dict(form.cleaned_data)
+    fields["kmp_onset_date"] = fields.get("kmp_onset_date")
+    patient, _allocation = randomize_patient(fields, site_code=d.site,
+                                             actor=request.user.username, role=d.role,
+                                             screening=screening)
+    return d.row("patients", patient)

@@ -121,6 +121,7 @@ TMP_SMX_MG_DECIMALS = 1  # TMP-SMX mg per dose to 0.1 mg
 DOSING_WEIGHT_RANGE_KG = (Fraction("0.5"), Fraction(80))  # bundle: "weight_kg | number 0.5–80"
 DOSING_HEIGHT_RANGE_CM = (Fraction(30), Fraction(180))  # bundle: "height_cm | number 30–180"
 PLATELETS_MAX = 2000  # bundle: "platelets | ×10⁹/L | 0–2000"
+FIBRINOGEN_MAX = 10  # bundle: "fibrinogen | g/L | 0–10"
 SIROLIMUS_TROUGH_MAX_NG_ML = 200  # bundle: "sirolimus_trough_ng_ml (0–200)"
 JOINT_ANGLE_MAX_DEGREES = 180  # a joint angle is at most a straight angle
 # Prednisolone taper (project choice within Pub.'s "within 4 to 6 weeks"): weekly equal steps,

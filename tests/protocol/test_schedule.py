@@ -13,6 +13,7 @@ from khetrial.errors import ProtocolError
 from khetrial.protocol.schedule import (
     baseline_mri_window,
     blood_count_dates,
+    fibrinogen_stabilized_on,
     next_blood_count_due,
     platelets_stabilized_on,
     mri_dates,
@@ -236,3 +237,36 @@ def test_the_old_plan_to_day_28_then_week_8_lost_the_primary_endpoint():
                                    pd.DataFrame({"patient_id": ["P1"], "censoring_day": [np.nan]}))
     assert out.loc[0, "durable_platelet_response_wk4"] == 0
     assert [(d - D0).days for d in study_calendar(D0).blood_counts] == list(range(0, 57, 2))
+
+
+def _every_two_days(day0, until_day, value):
+    return [(day0 + timedelta(d), value) for d in range(0, until_day + 1, 2)]
+
+
+def test_counts_go_on_while_fibrinogen_is_not_stable_until_day_56():
+    day0 = date(2026, 3, 2)
+    platelets = _every_two_days(day0, 30, 150)          # ≥ 100 from day 0: stable on day 28
+    low_fibrinogen = _every_two_days(day0, 30, 1.2)     # never > 1.6
+    # platelets alone: stable, the 2-day series ends
+    assert next_blood_count_due(day0, platelets).due is None
+    # fibrinogen not stable and day 30 < 56: the next count is 2 days after the last (day 32)
+    due = next_blood_count_due(day0, platelets, fibrinogen=low_fibrinogen)
+    assert due.due == day0 + timedelta(32)
+    assert "project choice" in due.reason
+    # by day 56 the week-4 fibrinogen endpoint is decided: the series ends
+    late = _every_two_days(day0, 56, 150)
+    assert next_blood_count_due(day0, late, fibrinogen=_every_two_days(day0, 56, 1.2)).due is None
+    # one count earlier (day 54) it still goes on
+    before = _every_two_days(day0, 54, 150)
+    assert next_blood_count_due(day0, before, fibrinogen=_every_two_days(day0, 54, 1.2)).due == day0 + timedelta(56)
+
+
+def test_fibrinogen_stable_ends_the_series_with_platelets():
+    day0 = date(2026, 3, 2)
+    platelets = _every_two_days(day0, 30, 150)
+    # 1.7 g/L (> 1.6) from day 0 to day 28: a 28-day run, stable on day 28
+    fibrinogen = _every_two_days(day0, 30, 1.7)
+    assert fibrinogen_stabilized_on(day0, fibrinogen) == day0 + timedelta(28)
+    assert next_blood_count_due(day0, platelets, fibrinogen=fibrinogen).due is None
+    # exactly 1.6 is not > 1.6 (SAP "strictly greater"): not stable
+    assert fibrinogen_stabilized_on(day0, _every_two_days(day0, 30, 1.6)) is None

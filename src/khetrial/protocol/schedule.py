@@ -190,16 +190,37 @@ def blood_count_dates(start: date, until: date) -> tuple[date, ...]:
     return tuple(start + timedelta(d) for d in range(0, (until - start).days + 1, step))
 
 
+def _series(randomized: date, values: Iterable[tuple[date, Number]], today: date | None,
+            name: str, maximum, unit: str) -> list[tuple[date, Fraction]]:
+    """(date, value) on days ≥ 0 and up to ``today``, sorted, the last given of a date kept."""
+    by_date: dict[date, Fraction] = {}
+    for when, value in values:
+        when = check_date(when, f"{name} date")
+        value = exact(value, name, maximum=maximum, unit=unit)
+        if when >= randomized and (today is None or when <= today):
+            by_date[when] = value
+    return sorted(by_date.items())
+
+
 def _platelet_series(randomized: date, platelets: Iterable[tuple[date, Number]],
                      today: date | None) -> list[tuple[date, Fraction]]:
-    """(date, count) on days ≥ 0 and up to ``today``, sorted, the last given of a date kept."""
-    by_date: dict[date, Fraction] = {}
-    for when, value in platelets:
-        when = check_date(when, "platelet date")
-        count = exact(value, "platelets", maximum=C.PLATELETS_MAX, unit="×10⁹/L")
-        if when >= randomized and (today is None or when <= today):
-            by_date[when] = count
-    return sorted(by_date.items())
+    return _series(randomized, platelets, today, "platelets", C.PLATELETS_MAX, "×10⁹/L")
+
+
+def _durable_run_complete_on(series: list[tuple[date, Fraction]], is_ok) -> date | None:
+    """The first date on which a run of ``is_ok`` values (no two more than 14 days apart) has
+    lasted ≥ 28 days (SAP "durable"), or ``None``."""
+    run_start: date | None = None
+    previous: date | None = None
+    for when, value in series:
+        if not is_ok(value):
+            run_start = None
+        elif run_start is None or (when - previous).days > C.RUN_MAX_GAP_DAYS:
+            run_start = when
+        previous = when
+        if run_start is not None and (when - run_start).days >= C.DURABLE_RUN_MIN_DAYS:
+            return when
+    return None
 
 
 def platelets_stabilized_on(randomized: date, platelets: Iterable[tuple[date, Number]],
@@ -215,17 +236,18 @@ def platelets_stabilized_on(randomized: date, platelets: Iterable[tuple[date, Nu
     """
     day0 = check_date(randomized, "randomization date")
     today = None if today is None else check_date(today, "today")
-    run_start: date | None = None
-    previous: date | None = None
-    for when, count in _platelet_series(day0, platelets, today):
-        if count < C.PLATELET_RESPONSE_THRESHOLD:
-            run_start = None
-        elif run_start is None or (when - previous).days > C.RUN_MAX_GAP_DAYS:
-            run_start = when
-        previous = when
-        if run_start is not None and (when - run_start).days >= C.DURABLE_RUN_MIN_DAYS:
-            return when
-    return None
+    return _durable_run_complete_on(_platelet_series(day0, platelets, today),
+                                    lambda count: count >= C.PLATELET_RESPONSE_THRESHOLD)
+
+
+def fibrinogen_stabilized_on(randomized: date, fibrinogen: Iterable[tuple[date, Number]],
+                             today: date | None = None) -> date | None:
+    """The date fibrinogen reached the SAP's "fibrinogen stabilization": a durable run (as for
+    platelets) of values > 1.6 g/L (strictly greater); ``None`` if none (yet)."""
+    day0 = check_date(randomized, "randomization date")
+    today = None if today is None else check_date(today, "today")
+    series = _series(day0, fibrinogen, today, "fibrinogen", C.FIBRINOGEN_MAX, "g/L")
+    return _durable_run_complete_on(series, lambda value: value > C.FIBRINOGEN_STABLE_THRESHOLD)
 
 
 @dataclass(frozen=True)
@@ -256,17 +278,33 @@ class BloodCountDue:
 
 
 def next_blood_count_due(randomized: date, platelets: Iterable[tuple[date, Number]],
-                         today: date | None = None) -> BloodCountDue:
+                         today: date | None = None,
+                         fibrinogen: Iterable[tuple[date, Number]] | None = None) -> BloodCountDue:
     """The next count of "blood counts every 2 days until the stabilization of platelet counts
     was reached" (Pub.), from the child's platelet series (counts after ``today`` ignored):
     2 days after the latest count on a day ≥ 0 (day 0 when there is none), and no count at all
     once :func:`platelets_stabilized_on` has a date — from then on blood counts follow the
-    scheduled visits."""
+    scheduled visits.
+
+    Given the child's ``fibrinogen`` values too, the 2-day counts also go on until fibrinogen is
+    stable (:func:`fibrinogen_stabilized_on`) or the maximal plan's last day (56) has passed, by
+    which the week-4 fibrinogen endpoint is decided (project choice: otherwise the gap to the next
+    visit would break a fibrinogen run the analysis plan could still count)."""
     day0 = check_date(randomized, "randomization date")
     series = _platelet_series(day0, platelets, today)
     stable = platelets_stabilized_on(day0, series, today)
     last = series[-1] if series else None
     last_on = last[0] if last else None
+    if stable is not None and fibrinogen is not None and last_on is not None:
+        fibrinogen_stable = fibrinogen_stabilized_on(day0, fibrinogen, today)
+        decided = last_on >= day0 + timedelta(C.BLOOD_COUNT_MAXIMAL_PLAN_DAY)
+        if fibrinogen_stable is None and not decided:
+            due = last_on + timedelta(C.PLATELET_MONITORING_INTERVAL_DAYS)
+            return BloodCountDue(due, None, None, last_on,
+                                 f"platelets stabilized on {stable}, fibrinogen not yet (> "
+                                 f"{C.FIBRINOGEN_STABLE_THRESHOLD} g/L for ≥ {C.DURABLE_RUN_MIN_DAYS} "
+                                 f"days): counts every {C.PLATELET_MONITORING_INTERVAL_DAYS} days go on "
+                                 f"to day {C.BLOOD_COUNT_MAXIMAL_PLAN_DAY} (project choice); next on {due}")
     if stable is not None:
         return BloodCountDue(None, None, stable, last_on,
                              f"platelets stabilized on {stable} (≥ {C.PLATELET_RESPONSE_THRESHOLD} ×10⁹/L for "

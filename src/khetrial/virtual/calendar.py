@@ -47,11 +47,12 @@ class Plan:
         return max(max(d) for d in self.dates.values() if d)
 
 
-def next_count_date(randomized: date, platelets: Iterable[tuple[date, float]]) -> date | None:
+def next_count_date(randomized: date, platelets: Iterable[tuple[date, float]],
+                    fibrinogen: Iterable[tuple[date, float]] = ()) -> date | None:
     """When the next count of the 2-day series is due, given the counts entered so far
-    (``(date, count)`` pairs; none: day 0); ``None`` once platelets are stable. It changes
-    only when a count is entered, so the sites ask again only then."""
-    return next_blood_count_due(randomized, platelets).due
+    (``(date, value)`` pairs; none: day 0); ``None`` once platelets (and fibrinogen, or day 56)
+    are stable. It changes only when a count is entered, so the sites ask again only then."""
+    return next_blood_count_due(randomized, platelets, fibrinogen=fibrinogen).due
 
 
 def plan_for(randomized: date) -> Plan:

@@ -79,6 +79,7 @@ class Enrolled:
     taper_started: bool = False
     rechecks: set = field(default_factory=set)
     platelets: list = field(default_factory=list)  # (date, count) as entered, for the calendar
+    fibrinogen: list = field(default_factory=list)  # (date, g/L) as entered, for the calendar
     next_count: date | None = None  # the 2-day series' next count (None: platelets stable)
 
     def day(self, today: date) -> int:
@@ -201,9 +202,10 @@ def submit(api: ApiClient, accounts: dict[str, Account], e: Enrolled, entry: Ent
         return
     api.request(accounts[entry.role], "POST", f"/api/patients/{e.patient_id}/{entry.table}",
                 entry.body)
-    if entry.table == "labs" and entry.body["test"] == "platelets":
-        e.platelets.append((date.fromisoformat(entry.body["date"]), entry.body["value"]))
-        e.next_count = next_count_date(e.day0, e.platelets)
+    if entry.table == "labs" and entry.body["test"] in ("platelets", "fibrinogen"):
+        series = e.platelets if entry.body["test"] == "platelets" else e.fibrinogen
+        series.append((date.fromisoformat(entry.body["date"]), entry.body["value"]))
+        e.next_count = next_count_date(e.day0, e.platelets, e.fibrinogen)
 
 
 def follow_advice(api: ApiClient, investigator: Account, e: Enrolled, today: date,

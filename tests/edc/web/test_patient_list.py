@@ -10,7 +10,7 @@ import pytest
 from khetrial.edc.trial.models import Patient, Site
 from khetrial.edc.web.views.patients import PATIENTS_PER_PAGE
 
-MAX_QUERIES = 10  # session, user, role and site scope, page count, one page of patients with their sites; as many for 4 patients as for 304
+MAX_QUERIES = 10  # session, user, role, site scope, page count, one page with its sites (4 or 304 patients)
 
 
 def _add_patients(count: int, site: str = "A") -> None:

@@ -47,7 +47,7 @@ def serve(
         help="Address of a reverse proxy whose X-Forwarded-For/-Proto headers are believed "
              "(client addresses for login throttling; https behind a TLS proxy)."),
 ) -> None:
-    """Start the web application (gunicorn with N processes; waitress for one process).
+    """Start the web application (N gunicorn processes, or waitress).
 
     Migrations are applied first. The installation's secret key is created on first start
     (mode 0600, beside the SQLite file or in ~/.config/khetrial/); the public development key

@@ -4,24 +4,41 @@ Bundles come from a simple seeded generator below (plausible shapes, not a trial
 patient has platelet and fibrinogen counts every 2 days for 8 weeks then monthly to 2 years,
 sirolimus and (arm SP) prednisolone courses, MRIs, PedsQL questionnaires, adverse events,
 transfusions, sequelae and a disposition row. Run: ``.venv/bin/python benchmarks/bench_analyse.py``.
+
+When ``Rscript`` (with lme4) is on the path, the plan's statistics on the derived tables are also
+run in R (``bench_analyse_r.R``: lmer, fisher.test, wilcox.test, reading the tables included) and
+the ratio khetrial / R of the same statistics is printed; without it the R columns are "-".
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from khetrial.bundle import Bundle, read_bundle, write_bundle
 from khetrial.endpoints import derive_analysis_tables
-from khetrial.sap.plan import analyse, mixed_model_result
+from khetrial.endpoints.adsl import BINARY_ENDPOINTS
+from khetrial.sap.plan import (
+    adverse_event_result,
+    analyse,
+    binary_result,
+    mixed_model_data,
+    mixed_model_result,
+    transfusion_result,
+)
 
 SIZES = (73, 1_000, 10_000)
 PEDSQL_ITEMS = 23  # PedsQL 4.0 Generic Core: 23 items
 AE_TERMS = ("upper_respiratory_infection", "mucositis_oral", "nausea", "vomiting", "pneumonia",
             "alanine_aminotransferase_increased", "fever", "diarrhea")
+R_SCRIPT = Path(__file__).with_name("bench_analyse_r.R")
 LAB_DAYS = np.r_[-2, np.arange(0, 57, 2), np.arange(84, 731, 30)]
 
 
@@ -115,12 +132,40 @@ def _frame(rows: pd.DataFrame, ids, day0, date: str = "date", test: bool = False
     return out.reset_index(drop=True)
 
 
-def main() -> None:
-    import tempfile
+def statistics(tables) -> float:
+    """Seconds for the plan's statistics on derived tables: what ``bench_analyse_r.R`` does in R."""
+    start = time.perf_counter()
+    adsl = tables.adsl
+    n = {arm: int((adsl["arm"] == arm).sum()) for arm in ("SP", "S")}
+    mixed_model_result(tables)
+    for endpoint in BINARY_ENDPOINTS:
+        binary_result(adsl, endpoint, n)
+    transfusion_result(adsl)
+    adverse_event_result(tables, n)
+    return time.perf_counter() - start
 
+
+def r_statistics(tables, folder: str) -> float | None:
+    """Seconds ``Rscript bench_analyse_r.R`` reports for the same statistics; None without R."""
+    if shutil.which("Rscript") is None:
+        return None
+    mixed_model_data(tables.platelet_weeks).to_csv(Path(folder, "mixed.csv"), index=False)
+    tables.adsl.to_csv(Path(folder, "adsl.csv"), index=False)
+    run = subprocess.run(["Rscript", str(R_SCRIPT), folder, ",".join(BINARY_ENDPOINTS)],
+                         capture_output=True, text=True, check=False)
+    lines = [line for line in run.stdout.splitlines() if line.startswith("R seconds:")]
+    if run.returncode != 0 or not lines:
+        print(f"  (R failed: {run.stderr.strip()[-300:]})")
+        return None
+    return float(lines[0].split(":")[1])
+
+
+def main() -> None:
     analyse(generate(20, seed=2))  # warm up: imports, first calls of scipy/statsmodels
     print("analyse = derive (endpoints) + statistics (of which the mixed model) + provenance (hash files)")
-    print(f"{'patients':>9} {'rows':>10} {'read s':>7} {'derive s':>9} {'mixed s':>8} {'analyse s':>10} {'analyse s/1000 pts':>19}")
+    print("stats s = mixed model + Fisher per binary endpoint + Mann-Whitney tests, as R s does in R")
+    print(f"{'patients':>9} {'rows':>10} {'read s':>7} {'derive s':>9} {'mixed s':>8} {'stats s':>8} {'R s':>7} "
+          f"{'stats/R':>8} {'analyse s':>10} {'analyse s/1000 pts':>19}")
     previous = None
     for n in SIZES:
         generated = generate(n)
@@ -136,12 +181,15 @@ def main() -> None:
             start = time.perf_counter()
             mixed_model_result(tables)
             mixed = time.perf_counter() - start
+            stats = statistics(tables)
+            r_seconds = r_statistics(tables, folder)
             start = time.perf_counter()
             analyse(bundle)
             seconds = time.perf_counter() - start
         growth = "" if previous is None else f"  (×{seconds / previous[1]:.1f} time for ×{n / previous[0]:.1f} patients)"
-        print(f"{n:>9,} {rows:>10,} {read:>7.2f} {derive:>9.2f} {mixed:>8.2f} {seconds:>10.2f} {1000 * seconds / n:>19.3f}{growth}",
-              flush=True)
+        r_text, ratio = ("-", "-") if r_seconds is None else (f"{r_seconds:.2f}", f"{stats / r_seconds:.2f}")
+        print(f"{n:>9,} {rows:>10,} {read:>7.2f} {derive:>9.2f} {mixed:>8.2f} {stats:>8.2f} {r_text:>7} {ratio:>8} "
+              f"{seconds:>10.2f} {1000 * seconds / n:>19.3f}{growth}", flush=True)
         previous = (n, seconds)
 
 

@@ -1,5 +1,8 @@
 """The command line: every command has help text."""
 
+import subprocess
+import sys
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -47,3 +50,15 @@ def test_an_error_message_keeps_square_brackets(capsys):
     with pytest.raises(typer.Exit):
         fail(KhetrialError("allowed: [ae] or [bold]"))
     assert "allowed: [ae] or [bold]" in capsys.readouterr().err
+
+
+HEAVY_MODULES = ("numpy", "pandas", "scipy", "statsmodels", "django", "khetrial.stats")
+
+
+def test_loading_the_command_line_imports_no_heavy_module():
+    # `khetrial --help` must stay under 0.25 s (issue 13): numpy, pandas, scipy and Django are
+    # imported by the commands that need them, never when the app is built.
+    code = ("import sys, khetrial.cli; "
+            f"print(','.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == ""

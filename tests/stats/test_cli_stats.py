@@ -8,6 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from khetrial.cli import app
+from khetrial.cli.stats import METHODS as CLI_METHODS
+from khetrial.stats.proportions import METHODS
 
 runner = CliRunner()
 
@@ -110,3 +112,7 @@ def test_stats_commands_have_help():
     result = runner.invoke(app, ["stats", "diff", "--help"])
     assert result.exit_code == 0
     assert "first − second" in result.output
+
+
+def test_the_cli_offers_exactly_the_interval_methods_of_the_statistics():
+    assert set(CLI_METHODS) == set(METHODS)

@@ -12,7 +12,6 @@ import typer
 
 from khetrial.cli.app import app, console
 from khetrial.constants import CONFIDENCE_LEVEL
-from khetrial.stats.proportions import METHODS  # light: scipy is imported only when computing
 
 stats_app = typer.Typer(no_args_is_help=True, help="Statistics from counts: differences of proportions, intervals, Fisher's test.")
 app.add_typer(stats_app, name="stats", help="Statistics from counts (differences, intervals, Fisher).")
@@ -20,6 +19,9 @@ app.add_typer(stats_app, name="stats", help="Statistics from counts (differences
 _COUNT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 METHOD_LABELS = {"newcombe": "Newcombe hybrid score", "wald": "Wald",
                  "agresti-caffo": "Agresti-Caffo", "miettinen-nurminen": "Miettinen-Nurminen"}
+METHODS = tuple(METHOD_LABELS)
+"""The interval methods of :func:`khetrial.stats.diff_proportions` (kept here, not imported, so
+that ``khetrial --help`` does not import the statistics and scipy; a test checks they agree)."""
 
 
 def parse_count(text: str, name: str) -> tuple[int, int]:

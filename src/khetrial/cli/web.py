@@ -19,6 +19,10 @@ allocation_app = typer.Typer(help="The concealed allocation list for central ran
 app.add_typer(user_app, name="user")
 app.add_typer(allocation_app, name="allocation")
 
+DEFAULT_WORKERS = os.cpu_count() or 1
+GUNICORN_TIMEOUT = 120
+"""Seconds a request may take before gunicorn restarts its process (the report is computed
+outside requests; an import or export of a large trial through the web may take long)."""
 ROLE_HELP = "Role: investigator, assessor, statistician, monitor or admin."
 
 
@@ -33,23 +37,27 @@ def serve(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
-    threads: int = typer.Option(4, "--threads", help="Worker threads of the server."),
+    threads: int = typer.Option(4, "--threads", help="Worker threads of each server process."),
+    workers: int = typer.Option(
+        DEFAULT_WORKERS, "--workers", min=1,
+        help="Server processes (gunicorn, on Linux and macOS; default: the number of CPU cores). "
+             "1, or without gunicorn, or with --trusted-proxy: one process (waitress)."),
     trusted_proxy: str = typer.Option(
         None, "--trusted-proxy",
         help="Address of a reverse proxy whose X-Forwarded-For/-Proto headers are believed "
              "(client addresses for login throttling; https behind a TLS proxy)."),
 ) -> None:
-    """Start the web application (the waitress WSGI server).
+    """Start the web application (N gunicorn processes, or waitress).
 
     Migrations are applied first. The installation's secret key is created on first start
     (mode 0600, beside the SQLite file or in ~/.config/khetrial/); the public development key
     is refused on any address but loopback.
     """
-    run_server(db, host, port, threads, trusted_proxy)
+    run_server(db, host, port, threads, trusted_proxy, workers)
 
 
 def run_server(db: str | None, host: str, port: int, threads: int,
-               trusted_proxy: str | None = None) -> None:
+               trusted_proxy: str | None = None, workers: int = 1) -> None:
     """What `serve` does (also `demo --serve`, whose Django is already up on the database)."""
     from khetrial.errors import KhetrialError
 
@@ -66,15 +74,60 @@ def run_server(db: str | None, host: str, port: int, threads: int,
     except KhetrialError as exc:
         fail(exc)
     from django.core.wsgi import get_wsgi_application
-    from waitress import serve as waitress_serve
 
     application = get_wsgi_application()
+    if workers > 1 and trusted_proxy is None and _gunicorn_available():
+        _serve_with_gunicorn(application, host, port, workers, threads)
+        return
+    if workers > 1:
+        console.print(f"khetrial: one server process instead of {workers}: "
+                      + ("--trusted-proxy needs waitress's proxy handling" if trusted_proxy
+                         else "gunicorn is not installed (pip install gunicorn) or not supported here"))
+    from waitress import serve as waitress_serve
+
     proxy = {} if not trusted_proxy else {
         "trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
         "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
         "clear_untrusted_proxy_headers": True}
     console.print(f"khetrial serving on http://{host}:{port}/ (Ctrl-C to stop)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="khetrial", **proxy)
+
+
+def _gunicorn_available() -> bool:
+    """gunicorn runs on POSIX systems only (it forks); is it installed?"""
+    if os.name != "posix":
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _serve_with_gunicorn(application, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve ``application`` with gunicorn: ``workers`` processes of ``threads`` threads each.
+
+    The database connections of this process (migrations, key checks) are closed first, so no
+    worker inherits one through the fork.
+    """
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    class KhetrialGunicorn(BaseApplication):
+        def load_config(self):
+            options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                       "worker_class": "gthread", "proc_name": "khetrial", "accesslog": None,
+                       "timeout": GUNICORN_TIMEOUT}
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    connections.close_all()
+    console.print(f"khetrial serving on http://{host}:{port}/ with {workers} processes "
+                  f"× {threads} threads (gunicorn; Ctrl-C to stop)")
+    KhetrialGunicorn().run()
 
 
 def _ensure_secret_key(db: str | None):

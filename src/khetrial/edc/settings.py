@@ -35,6 +35,10 @@ BASE_DIR = Path(__file__).resolve().parent
 DATABASES = {"default": database_config(os.environ.get("KHETRIAL_DATABASE_URL"))}
 _SQLITE_FILE = (str(DATABASES["default"]["NAME"])
                 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else None)
+if _SQLITE_FILE is not None:
+    # WAL: readers do not wait for the writer nor block it, so several server processes
+    # (`khetrial serve --workers N`) share one SQLite file; the mode is kept in the file.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 SECRET_KEY = read_secret_key(secret_key_path(_SQLITE_FILE))
 DEBUG = os.environ.get("KHETRIAL_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [
@@ -157,3 +161,7 @@ LOGGING = {
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }
+
+# The report page's analysis runs in a background thread of the server (a ReportJob row tracks
+# it); KHETRIAL_REPORT_BACKGROUND=0 runs it in the request instead (tests, one-off scripts).
+REPORT_IN_BACKGROUND = os.environ.get("KHETRIAL_REPORT_BACKGROUND", "1") != "0"

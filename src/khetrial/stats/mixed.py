@@ -1,7 +1,8 @@
 """The platelet linear mixed model (analysis plan, "Platelet counts over weeks 0–4").
 
-``change ~ arm * C(week) + baseline``, a random intercept per patient, fitted by REML with
-statsmodels' ``MixedLM``. The reference implementation is R's
+``change ~ arm * C(week) + baseline``, a random intercept per patient, fitted by REML from
+per-patient sufficient statistics (:func:`khetrial.stats.reml.fit_random_intercept`: closed form
+given the variance ratio, a one-dimensional search over it). The reference implementation is R's
 ``lmer(change ~ arm * factor(week) + baseline + (1 | patient_id))`` (lme4), with arm ``S`` and
 week 1 the reference levels. The reported contrast is experimental (SP) − control (S) at week
 4: the arm main effect plus the arm × week-4 interaction, with a Wald interval from the fixed
@@ -13,12 +14,8 @@ string, so the contrast does not depend on a formula engine's naming of terms.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
-from statsmodels.regression.mixed_linear_model import MixedLM
-
 from khetrial.errors import AnalysisError
 from khetrial.constants import (
     ARM_CONTROL,
@@ -29,12 +26,12 @@ from khetrial.constants import (
     RESPONSE_WEEKS,
     WALD_Z_975,
 )
+from khetrial.stats.reml import fit_random_intercept
 from khetrial.stats.results import MixedModelResult
 
 REQUIRED_COLUMNS = ("patient_id", "arm", "week", "change", "baseline")
 """Columns :func:`platelet_mixed_model` needs, one row per patient and week."""
 
-_FALLBACK_OPTIMIZERS = ("bfgs", "powell", "nm")
 REFERENCE_WEEK = RESPONSE_WEEKS[0]  # week 1, the reference level of factor(week) in R
 
 
@@ -69,10 +66,8 @@ def platelet_mixed_model(data, week: int = PRIMARY_WEEK) -> MixedModelResult:
     contrast = np.zeros(len(names))
     contrast[names.index("armSP")] = 1.0
     contrast[names.index(f"armSP:week{week}")] = 1.0
-    beta = np.asarray(fit.fe_params, dtype=float)
-    covariance = np.asarray(fit.cov_params(), dtype=float)[: len(names), : len(names)]
-    difference = float(contrast @ beta)
-    se = float(np.sqrt(contrast @ covariance @ contrast))
+    difference = float(contrast @ fit.beta)
+    se = float(np.sqrt(contrast @ fit.covariance @ contrast))
     if not (np.isfinite(difference) and np.isfinite(se)):
         raise AnalysisError(
             f"the platelet mixed model gave no finite week-{week} contrast on these data "
@@ -137,23 +132,11 @@ def _design(frame):
 
 
 def _fit(endog, exog, groups):
-    """REML fit of a random-intercept model; statsmodels' warnings are not shown.
-
-    When the default optimizer does not converge, :data:`_FALLBACK_OPTIMIZERS` are tried in
-    turn; the result says whether the last fit converged.
-    """
+    """REML fit of the random-intercept model, its failures as :class:`AnalysisError`."""
     try:
-        model = MixedLM(endog, exog, groups=groups)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit = model.fit(reml=True)
-            for method in _FALLBACK_OPTIMIZERS:
-                if fit.converged:
-                    break
-                fit = model.fit(reml=True, method=method)
-    except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as error:
+        return fit_random_intercept(endog, exog, groups)
+    except (AnalysisError, np.linalg.LinAlgError, ValueError, ZeroDivisionError) as error:
         raise AnalysisError(
             f"the platelet mixed model cannot be fitted on these data ({len(endog)} week values "
             f"of {len(set(groups))} patients): {error}; it needs several patients per arm with "
             "values at several weeks") from error
-    return fit

@@ -130,7 +130,7 @@ class MixedModelResult:
         level: confidence level; ``z`` is 1.959964 at 0.95 (as lme4's ``confint(method="Wald")``).
         week: the week of the contrast (4).
         n_patients, n_observations: patients and week values in the fit.
-        converged: whether statsmodels reported convergence of the REML fit.
+        converged: whether the REML search over the variance ratio converged.
     """
 
     difference: float

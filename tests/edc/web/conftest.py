@@ -75,6 +75,12 @@ def fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def report_in_the_request(settings):
+    """The report job runs in the request here (its background thread: test_reporting)."""
+    settings.REPORT_IN_BACKGROUND = False
+
+
 @pytest.fixture
 def trial(db):
     make_trial()

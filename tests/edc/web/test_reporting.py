@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from khetrial.edc.audit.models import AuditEntry
 from khetrial.edc.store import export_bundle
 from khetrial.edc.web import reporting
-from khetrial.edc.web.models import StoredResults
+from khetrial.edc.web.models import ReportJob, StoredResults
+from khetrial.errors import DatabaseError
 from khetrial.sap import analyse_or_describe, bundle_checksums, data_checksum
 
 
@@ -46,3 +50,62 @@ def test_the_report_page_renders_from_the_stored_results(trial, login, user, mon
     monkeypatch.setattr(reporting, "analyse_or_describe", refuse)
     r = login(user).get("/downloads/report.html")
     assert r.status_code == 200 and b"Table 3. Efficacy outcomes" in r.content
+
+
+@pytest.fixture
+def background(settings, monkeypatch):
+    """Background mode with the thread not started: the test runs the job when it wants."""
+    settings.REPORT_IN_BACKGROUND = True
+    started = []
+    monkeypatch.setattr(reporting.threading, "Thread",
+                        lambda target, args, **kwargs: SimpleNamespace(start=lambda: started.append(args)))
+    return started
+
+
+@pytest.mark.parametrize("user", ["stat"])
+def test_the_report_page_shows_progress_until_its_background_job_is_done(trial, login, user, background):
+    client = login(user)
+    waiting = client.get("/downloads/report.html")
+    assert waiting.status_code == 202 and waiting["Refresh"] == "2"
+    assert b"step 0 of 3" in waiting.content and b"being computed in the background" in waiting.content
+    assert len(background) == 1  # one job started, not one per request
+    assert client.get("/downloads/report.html").status_code == 202 and len(background) == 1
+    reporting.run_report_job(*background[0])
+    done = client.get("/downloads/report.html")
+    assert done.status_code == 200 and b"Table 3. Efficacy outcomes" in done.content
+    assert done["Content-Disposition"].endswith('report.html"') and len(background) == 1
+
+
+def test_changed_data_start_a_new_report_job_and_drop_the_old_one(trial, background):
+    first = reporting.report_job("stat")
+    AuditEntry.objects.create(actor="inv_a", action="change", form="patients", patient_id="A-01",
+                              field="sex", old="F", new="M")
+    second = reporting.report_job("stat")
+    assert second.pk != first.pk and second.data_version > first.data_version
+    assert list(ReportJob.objects.values_list("pk", flat=True)) == [second.pk]
+
+
+def test_a_failed_job_shows_its_error_and_runs_again_only_when_asked(trial, login, background, monkeypatch):
+    def broken():
+        raise DatabaseError("the export failed: got no connection; expected a database")
+
+    monkeypatch.setattr(reporting, "export_bundle", broken)
+    job = reporting.report_job("stat")
+    reporting.run_report_job(job.pk)
+    client = login("stat")
+    failed = client.get("/downloads/report.html")
+    assert failed.status_code == 200 and b"the export failed" in failed.content
+    assert len(background) == 1
+    assert client.get("/downloads/report.html?retry=1").status_code == 202 and len(background) == 2
+
+
+def test_a_job_that_died_in_the_thread_is_recorded_as_failed(trial, monkeypatch):
+    job = ReportJob.objects.create(data_version=reporting.data_version())
+
+    def crash(job_id):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(reporting, "run_report_job", crash)
+    reporting._run_in_thread(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "worker killed" in job.error

@@ -56,3 +56,30 @@ class StoredResults(models.Model):
 
     class Meta:
         ordering = ["-computed_at"]
+
+
+REPORT_JOB_STATUSES = ("queued", "running", "done", "failed")
+
+
+class ReportJob(models.Model):
+    """One computation of the trial report, run in the background (:mod:`khetrial.edc.web.reporting`).
+
+    ``data_version`` is the id of the last data-changing audit entry when the job was asked for;
+    a done job serves its ``html`` until the data change. ``step`` of ``steps`` and ``progress``
+    say how far a running job is.
+    """
+
+    data_version = models.BigIntegerField(db_index=True)
+    status = models.CharField(max_length=10, default="queued",
+                              choices=[(s, s) for s in REPORT_JOB_STATUSES])
+    step = models.PositiveSmallIntegerField(default=0)
+    steps = models.PositiveSmallIntegerField(default=3)
+    progress = models.CharField(max_length=200, blank=True, default="")
+    error = models.TextField(blank=True, default="")
+    html = models.TextField(blank=True, default="")
+    requested_by = models.CharField(max_length=150, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

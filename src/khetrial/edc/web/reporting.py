@@ -1,21 +1,41 @@
-"""The web report: rendered from the stored results of the database's data.
+"""The web report: computed in the background, rendered from the stored results of the data.
 
 The analysis runs once per state of the data: its results are stored (:class:`StoredResults`)
 under the SHA-256 over the exported bundle's file checksums, the same checksums results.json's
-provenance holds. The report page reads them back; a changed record changes the checksum, and
-the next report runs the analysis again (older stored results are then dropped).
+provenance holds; a changed record changes the checksum, and the next report runs the analysis
+again (older stored results are then dropped).
+
+The report page does not compute in the request: it asks for a :class:`ReportJob` of the
+current data version (the id of the last data-changing audit entry, one indexed query) and
+serves its stored HTML when the job is done; otherwise the page shows the job's progress and
+reloads. A job runs in a background thread of the server process that created it
+(``settings.REPORT_IN_BACKGROUND``; in the request when false).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils import timezone
 
 from khetrial.bundle.model import Bundle
-from khetrial.edc.web.models import StoredResults
+from khetrial.edc.audit.models import AuditEntry
+from khetrial.edc.store import export_bundle
+from khetrial.edc.web.models import ReportJob, StoredResults
+from khetrial.errors import KhetrialError
 from khetrial.report import build_report
 from khetrial.sap import Results, analyse_or_describe, bundle_checksums, data_checksum
 
 REPORT_SOURCE = "khetrial web application (database export)"
+DATA_ACTIONS = ("create", "change", "void", "randomize")
+"""Audit actions that change the trial data (an import records "create" entries)."""
+JOB_ABANDONED_AFTER = timedelta(minutes=30)
+"""Project choice: a job still queued or running after this long is taken as lost (its server
+process stopped) and the next request starts a new one."""
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
 
 def stored_results(bundle: Bundle) -> Results:
@@ -36,3 +56,72 @@ def report_html(bundle: Bundle) -> str:
     """The trial report (:func:`khetrial.report.build_report`) of the database's bundle, from
     its stored results."""
     return build_report(bundle, stored_results(bundle), source=REPORT_SOURCE)
+
+
+def data_version() -> int:
+    """The id of the last audit entry that changed the trial data (0 for none)."""
+    return (AuditEntry.objects.filter(action__in=DATA_ACTIONS).order_by("-id")
+            .values_list("id", flat=True).first()) or 0
+
+
+def report_job(requested_by: str, *, retry: bool = False) -> ReportJob:
+    """The report job of the current data, started when there is none (or, with ``retry``,
+    when the last one failed, or when it was abandoned); jobs of older data are dropped."""
+    version = data_version()
+    with transaction.atomic():
+        job = ReportJob.objects.filter(data_version=version).first()
+        if job is not None and not _restart(job, retry):
+            return job
+        ReportJob.objects.all().delete()
+        job = ReportJob.objects.create(data_version=version, requested_by=requested_by,
+                                       progress="waiting to start")
+    if settings.REPORT_IN_BACKGROUND:
+        threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"report-job-{job.pk}",
+                         daemon=True).start()
+    else:
+        run_report_job(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _restart(job: ReportJob, retry: bool) -> bool:
+    if job.status == FAILED:
+        return retry
+    return job.status in (QUEUED, RUNNING) and timezone.now() - job.created_at > JOB_ABANDONED_AFTER
+
+
+def run_report_job(job_id: int) -> None:
+    """Export the data, analyse them (or read their stored results) and render the report,
+    recording each step on the job; a khetrial error fails the job with its message."""
+    job = ReportJob.objects.get(pk=job_id)
+    job.status = RUNNING
+    try:
+        _step(job, 1, "exporting the database to a bundle")
+        bundle = export_bundle()
+        _step(job, 2, "analysing the data (analysis plan)")
+        results = stored_results(bundle)
+        _step(job, 3, "writing the report")
+        job.html = build_report(bundle, results, source=REPORT_SOURCE)
+        job.status, job.progress = DONE, "done"
+    except KhetrialError as error:
+        job.status, job.error = FAILED, str(error)
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def _step(job: ReportJob, step: int, progress: str) -> None:
+    job.step, job.progress = step, progress
+    job.save(update_fields=["status", "step", "progress"])
+
+
+def _run_in_thread(job_id: int) -> None:
+    """:func:`run_report_job` in its own thread and database connection; any failure is
+    recorded on the job, so that the page never waits for a job that died."""
+    try:
+        run_report_job(job_id)
+    except Exception as error:  # noqa: BLE001  the thread's boundary: record, never lose it
+        ReportJob.objects.filter(pk=job_id).update(
+            status=FAILED, error=f"the report could not be computed: {error!r}",
+            finished_at=timezone.now())
+    finally:
+        connections.close_all()

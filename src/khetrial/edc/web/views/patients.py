@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -19,6 +20,9 @@ from khetrial.edc.web.tables import CLINICAL_TABLES, table
 from khetrial.edc.web.views.bedside import bedside_context
 
 CHART_TESTS = ("platelets", "fibrinogen")
+PATIENTS_PER_PAGE = 50
+"""Project choice: rows of the patient list per page (a page renders in a few queries)."""
+SEARCH_MAX_LENGTH = 64
 
 
 def visible_patient(request, patient_id: str):
@@ -31,10 +35,17 @@ def visible_patient(request, patient_id: str):
 
 @allow(*CLINICAL)
 def patient_list(request):
+    """The visible patients, a page of :data:`PATIENTS_PER_PAGE` at a time, ``?q=`` searching
+    patient ids (part of one, any case)."""
     d = request.disclosure
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     patients = d.patients().order_by("patient_id")
+    if search:
+        patients = patients.filter(patient_id__icontains=search)
+    page = Paginator(patients, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "web/patient_list.html", {
-        "columns": d.fields("patients"), "rows": d.rows("patients", patients)})
+        "columns": d.fields("patients"), "rows": d.rows("patients", page.object_list),
+        "page": page, "search": search})
 
 
 @allow(*CLINICAL)

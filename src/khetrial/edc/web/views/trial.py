@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from khetrial.errors import KhetrialError
 from khetrial.edc.web.forms import ReasonForm, SiteForm
 from khetrial.edc.web.permissions import ADMIN, STATISTICIAN, allow
 from khetrial.edc.web.views.standards import FORMAT_TITLES
@@ -70,20 +69,27 @@ def download_bundle(request):
     return response
 
 
+REPORT_REFRESH_SECONDS = 2
+
+
 @allow(STATISTICIAN)
 def download_report(request):
+    """The trial report as a download once its background job is done; until then a page with
+    the job's progress that reloads itself (``?retry=1`` restarts a failed job)."""
     from khetrial.edc.audit.trail import record_event
-    from khetrial.edc.store import export_bundle
-    from khetrial.edc.web.reporting import report_html
+    from khetrial.edc.web.reporting import DONE, FAILED, report_job
 
-    try:
-        html = report_html(export_bundle())
-    except KhetrialError as exc:
-        messages.error(request, f"the report could not be built: {exc}")
-        return redirect("downloads")
+    job = report_job(request.user.username, retry=request.GET.get("retry") == "1")
+    if job.status != DONE:
+        response = render(request, "web/report_progress.html",
+                          {"job": job, "refresh_seconds": REPORT_REFRESH_SECONDS},
+                          status=200 if job.status == FAILED else 202)
+        if job.status != FAILED:
+            response["Refresh"] = str(REPORT_REFRESH_SECONDS)
+        return response
     record_event("export", actor=request.user.username, role=STATISTICIAN,
                  detail="report download")
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response = HttpResponse(job.html, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="khetrial-report.html"'
     return response
 

@@ -19,7 +19,7 @@ def test_report_is_self_contained(report_path):
     assert not re.search(r"<link[^>]+href=", html), "a stylesheet is loaded from elsewhere"
     assert "@import" not in html
     assert html.count("plotly.js v") >= 1  # plotly.js is inline...
-    assert html.count('class="plotly-graph-div"') == 4  # ...and four figures use it
+    assert html.count('class="plotly-graph-div"') == 6  # ...and six figures use it (with Kaplan–Meier and sites)
 
 
 def test_report_has_every_section(report_path):

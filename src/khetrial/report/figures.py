@@ -155,10 +155,11 @@ def forest_figure(results: Results, compare: bool):
     fig.add_vline(x=0, line=dict(color="#444", width=1))
     if not items:
         _empty_message(fig, "Not estimable: " + (results.not_estimable or "no difference between the arms"))
-    fig.update_xaxes(title="Difference, points (SP − S), 95% CI")
-    fig.update_yaxes(automargin=True)
-    fig = _layout(fig, "Differences between the arms", height=560)
-    fig.update_layout(margin=dict(l=10, r=10))
+    fig.update_xaxes(title="SP − S, points (95% CI)")
+    fig.update_yaxes(automargin=True, tickfont=dict(size=11))
+    fig = _layout(fig, "Differences between the arms", height=640)
+    fig.update_layout(margin=dict(l=10, r=10, t=90),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
     return fig
 
 

@@ -32,8 +32,11 @@ def km_figure(results: Results, arm_names: dict[str, str] | None = None):
     if part is None or not part.arms:
         _empty_message(fig, "Not estimable: " + (results.not_estimable or "no time to response"))
     fig.update_xaxes(title="Days since randomization", range=[0, KM_LAST_DAY])
-    fig.update_yaxes(title="Durable response (cumulative)", range=[0, 1.02], tickformat=".0%")
-    return _layout(fig, "Time to durable platelet response (Kaplan–Meier)", height=400)
+    fig.update_yaxes(title="Responded (cumulative)", range=[0, 1.02], tickformat=".0%")
+    fig = _layout(fig, "Time to durable response (KM)", height=420)
+    fig.update_layout(margin=dict(l=60, r=10, t=90),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
+    return fig
 
 
 def site_forest_figure(results: Results):
@@ -55,7 +58,7 @@ def site_forest_figure(results: Results):
     fig.add_vline(x=0, line=dict(color="#444", width=1))
     if not rows:
         _empty_message(fig, "Not estimable: " + (results.not_estimable or "no site with both arms"))
-    fig.update_xaxes(title="Difference, points (SP − S), 95% CI")
+    fig.update_xaxes(title="SP − S, points (95% CI)")
     fig.update_yaxes(automargin=True)
     fig = _layout(fig, "Primary endpoint by site", height=max(300, 60 + 45 * len(rows)))
     fig.update_layout(margin=dict(l=10, r=10))

@@ -104,7 +104,9 @@ def test_a_closed_report_writes_its_key_to_a_separate_file(published_bundle, pub
     key = json.loads(key_path.read_text(encoding="utf-8"))["key"]
     assert key_path != out and sorted(key.values()) == ["S", "SP"]
     page = out.read_text(encoding="utf-8")
-    assert '"key"' not in page and "key.json" not in page  # the page does not carry the key
+    # the page does not carry the key: neither its note nor the arm behind a code
+    assert "do not circulate" not in page and "key.json" not in page
+    assert not re.search(r"Arm [AB]\W+(SP|S)\b", text(page))
 
 
 def test_a_bad_key_or_kind_is_refused_with_what_was_got(published_bundle, published_results, tmp_path):

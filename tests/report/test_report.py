@@ -103,7 +103,7 @@ def test_report_of_a_bundle_with_only_the_required_files(tmp_path):
     bundle = read_bundle(folder)
     html = build_report(bundle, analyse_or_describe(bundle))
     assert "Randomized (n = 12)" in html and "Assessed for eligibility" not in html
-    assert html.count('class="plotly-graph-div"') == 4
+    assert html.count('class="plotly-graph-div"') == 6
 
 
 def test_report_command_needs_a_bundle_or_a_database(tmp_path):

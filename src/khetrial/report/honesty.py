@@ -58,7 +58,8 @@ def _differences(results: Results) -> list[tuple[str, str, str, str]]:
     rows = []
     for endpoint, (_sp, _s, diff, ci, sign, _sentence) in pub.PUBLISHED_BINARY.items():
         got = results.binary.get(endpoint)
-        if got is None or diff is None or is_missing(got.difference) or got.ci95 is None:
+        if got is None or diff is None or is_missing(got.difference) or got.ci95 is None \
+                or any(is_missing(c) for c in got.ci95):
             continue
         ours = (float(percent(got.difference)), float(percent(got.ci95[0])), float(percent(got.ci95[1])))
         theirs = (sign * diff, *sorted((sign * ci[0], sign * ci[1])))
@@ -93,7 +94,8 @@ def _unsupported_claims(results: Results) -> list[tuple[str, str]]:
         claims.append(("\u201cdurable platelet responses at all points\u201d (a significant difference at every week)",
                        f"not at every week: {shown} (Fisher's exact test, α = {ALPHA})."))
     lesion = results.binary.get("lesion_overall_response_m12")
-    if lesion is not None and lesion.ci95 is not None and not any(is_missing(c) for c in lesion.ci95):
+    if lesion is not None and lesion.ci95 is not None and not is_missing(lesion.difference) \
+            and not any(is_missing(c) for c in lesion.ci95):
         if lesion.ci95[0] < 0 < lesion.ci95[1]:
             claims.append(("\u201csignificant improvements in volume changes\u201d",
                            f"the overall lesion response difference is {percent(lesion.difference)} points, 95% CI "
@@ -102,7 +104,8 @@ def _unsupported_claims(results: Results) -> list[tuple[str, str]]:
     sens = results.monitoring.sensitivity if results.monitoring else None
     if sens is not None:
         mmrm = sens.models.get("mmrm_unstructured")
-        if mmrm is not None and mmrm.ci95 is not None and mmrm.ci95[0] is not None and mmrm.ci95[0] < 0 < mmrm.ci95[1]:
+        if mmrm is not None and mmrm.ci95 is not None and not any(is_missing(c) for c in mmrm.ci95) \
+                and mmrm.ci95[0] < 0 < mmrm.ci95[1]:
             claims.append(("a higher week-4 platelet count with the combination (mixed model)",
                            f"fragile: the unstructured MMRM gives {fmt_num(mmrm.difference)} (95% CI "
                            f"{fmt_num(mmrm.ci95[0])} to {fmt_num(mmrm.ci95[1])}), an interval that includes 0."))

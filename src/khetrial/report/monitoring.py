@@ -52,7 +52,7 @@ def sensitivity_table(results: Results) -> str:
     for name, m in part.models.items():
         rows.append({"model": m.label + (" — primary" if name == part.primary else ""),
                      "diff": fmt_num(m.difference), "ci": _ci(m.ci95), "se": fmt_num(m.se),
-                     "df": m.df_method if m.df is None else f"{m.df} ({m.df_method})",
+                     "df": (m.df_method or DASH) if m.df is None else f"{m.df} ({m.df_method})",
                      "n": DASH if m.n_patients is None else f"{m.n_patients} / {m.n_observations}",
                      "note": m.note or ""})
     published = pub.PUBLISHED_MIXED_MODEL
@@ -141,7 +141,8 @@ def missing_data_table(results: Results, arm_names: dict[str, str] | None = None
     primary = results.primary
     rows = [{"analysis": "Plan (ITT, unobserved = non-responder)",
              **{arm: fmt_pct(primary.arms[arm].events, primary.arms[arm].n) for arm in ARMS},
-             "diff": fmt_num(100 * primary.difference), "p": fmt_p(primary.p_value)},
+             "diff": DASH if primary.difference is None else fmt_num(100 * primary.difference),
+             "p": fmt_p(primary.p_value)},
             {"analysis": "Observed cases",
              **{arm: fmt_pct(part.observed[arm]["events"], part.observed[arm]["n"]) for arm in ARMS},
              "diff": DASH if part.observed_difference is None else fmt_num(100 * part.observed_difference),

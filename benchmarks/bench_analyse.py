@@ -16,7 +16,7 @@ import pandas as pd
 
 from khetrial.bundle import Bundle, read_bundle, write_bundle
 from khetrial.endpoints import derive_analysis_tables
-from khetrial.sap.plan import analyse, mixed_model_result
+from khetrial.sap.plan import analyse, mixed_model_data, mixed_model_result
 
 SIZES = (73, 1_000, 10_000)
 PEDSQL_ITEMS = 23  # PedsQL 4.0 Generic Core: 23 items
@@ -134,7 +134,7 @@ def main() -> None:
             tables = derive_analysis_tables(bundle)
             derive = time.perf_counter() - start
             start = time.perf_counter()
-            mixed_model_result(tables)
+            mixed_model_result(mixed_model_data(tables.platelet_weeks))
             mixed = time.perf_counter() - start
             start = time.perf_counter()
             analyse(bundle)

@@ -137,7 +137,7 @@ def statistics(tables) -> float:
     start = time.perf_counter()
     adsl = tables.adsl
     n = {arm: int((adsl["arm"] == arm).sum()) for arm in ("SP", "S")}
-    mixed_model_result(tables)
+    mixed_model_result(mixed_model_data(tables.platelet_weeks))
     for endpoint in BINARY_ENDPOINTS:
         binary_result(adsl, endpoint, n)
     transfusion_result(adsl)
@@ -179,7 +179,7 @@ def main() -> None:
             tables = derive_analysis_tables(bundle)
             derive = time.perf_counter() - start
             start = time.perf_counter()
-            mixed_model_result(tables)
+            mixed_model_result(mixed_model_data(tables.platelet_weeks))
             mixed = time.perf_counter() - start
             stats = statistics(tables)
             r_seconds = r_statistics(tables, folder)

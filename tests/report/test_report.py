@@ -19,7 +19,7 @@ def test_report_is_self_contained(report_path):
     assert not re.search(r"<link[^>]+href=", html), "a stylesheet is loaded from elsewhere"
     assert "@import" not in html
     assert html.count("plotly.js v") >= 1  # plotly.js is inline...
-    assert html.count('class="plotly-graph-div"') == 4  # ...and four figures use it
+    assert html.count('class="plotly-graph-div"') == 6  # ...and six figures use it (with Kaplan–Meier and sites)
 
 
 def test_report_has_every_section(report_path):
@@ -103,7 +103,7 @@ def test_report_of_a_bundle_with_only_the_required_files(tmp_path):
     bundle = read_bundle(folder)
     html = build_report(bundle, analyse_or_describe(bundle))
     assert "Randomized (n = 12)" in html and "Assessed for eligibility" not in html
-    assert html.count('class="plotly-graph-div"') == 4
+    assert html.count('class="plotly-graph-div"') == 6
 
 
 def test_report_command_needs_a_bundle_or_a_database(tmp_path):

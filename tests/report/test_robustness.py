@@ -41,7 +41,7 @@ def assert_complete_page(html: str) -> None:
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
     for title in SECTIONS:
         assert title in html, title
-    assert html.count('class="plotly-graph-div"') == 4  # every figure is drawn, empty or not
+    assert html.count('class="plotly-graph-div"') == 6  # every figure is drawn (with Kaplan–Meier and sites), empty or not
     text = visible_text(html)
     assert not re.search(r"\b(None|nan|NaN|<NA>|NaT)\b", text), re.findall(r".{40}\b(?:None|nan|NaN)\b.{20}", text)
 

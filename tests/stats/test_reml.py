@@ -11,7 +11,7 @@ import pytest
 from statsmodels.regression.mixed_linear_model import MixedLM
 
 from khetrial.errors import AnalysisError
-from khetrial.stats.mixed import _design, _prepared
+from khetrial.stats.mixed import design_matrix, prepare_model_data
 from khetrial.stats.reml import fit_random_intercept, fit_unstructured, patient_sums
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -19,8 +19,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture(scope="module")
 def model_data():
-    frame = _prepared(pd.read_csv(FIXTURES / "platelets_long.csv"), 4)
-    design, names = _design(frame)
+    frame = prepare_model_data(pd.read_csv(FIXTURES / "platelets_long.csv"), 4)
+    design, names = design_matrix(frame)
     contrast = np.zeros(len(names))
     contrast[names.index("armSP")] = contrast[names.index("armSP:week4")] = 1.0
     return frame, design, contrast

@@ -82,29 +82,58 @@ def report(
     compare_publication: bool = typer.Option(False, "--compare-publication",
                                              help="Show the publication's values beside khetrial's (automatic for the publication-matched cohort)."),
     results_path: Path = typer.Option(None, "--results", help="Also write the analysis results (results.json) here."),
+    dmc: str = typer.Option(None, "--dmc", help="A DMC report instead: 'open' (pooled, no arms) or 'closed' (arms coded A/B)."),
+    key_path: Path = typer.Option(None, "--key", help="Closed DMC report: where to write the A/B arm key (default: next to the report, .key.json)."),
+    cutoff: str = typer.Option(None, "--cutoff", help="Data cut-off date (YYYY-MM-DD) of an interim look: children whose window is still open are 'not yet evaluable'."),
+    simulated: bool = typer.Option(None, "--simulated/--not-simulated", help="Show (or not) the simulated-data banner. Default: when the bundle folder has the simulator's SIMULATED.txt.", show_default=False),
 ) -> None:
     """Write the trial report as one self-contained HTML page.
 
-    CONSORT flow, Tables 1-4, Figure 2, trajectories, forest plot, lesion categories, provenance.
+    CONSORT flow, Tables 1-4, Figures, sensitivity analyses, sites, exposure, completeness, publication check, provenance.
 
     The page opens offline and prints cleanly. Any valid bundle gives a complete page; what cannot be estimated says so.
     """
     from khetrial.errors import KhetrialError
 
     try:
-        from khetrial.report import write_report
+        from khetrial.report import write_dmc_report, write_report
         from khetrial.sap import analyse_or_describe
+        from khetrial.sap.interim import cut_bundle
+        from khetrial.simulate import is_simulated
 
+        when = _cutoff_date(cutoff)
         data = _load(bundle, db)
-        results = analyse_or_describe(data)  # the plan's results, or the descriptive ones with the reason
+        simulated = is_simulated(data.source) if simulated is None else simulated
+        if when is not None:
+            data = cut_bundle(data, when)  # an interim look: what was known on the cut-off day
+        results = analyse_or_describe(data, cutoff=when)  # the plan's results, or the descriptive ones with the reason
         if results_path is not None:
             results_path.parent.mkdir(parents=True, exist_ok=True)
             results_path.write_text(results.to_json() + "\n", encoding="utf-8")
+        if dmc is not None:
+            path, key = write_dmc_report(data, out, results, dmc, key_path=key_path, simulated=simulated)
+            console.print(f"DMC {dmc} report -> {path}" + (f"; arm key -> {key}" if key else ""))
+            return
         path = write_report(data, out, results, compare_publication=compare_publication or None,
-                            source=str(bundle) if bundle is not None else "database")
+                            source=str(bundle) if bundle is not None else "database", simulated=simulated,
+                            interim=when is not None)
     except KhetrialError as error:
         fail(error)
     console.print(f"report -> {path}")
+
+
+def _cutoff_date(text: str | None):
+    """The ``--cutoff`` date, or a ConfigurationError saying what was got."""
+    from datetime import date
+
+    from khetrial.errors import ConfigurationError
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigurationError(f"--cutoff: got {text!r}; expected a date YYYY-MM-DD, e.g. 2019-06-30") from None
 
 
 @app.command("demo")
@@ -182,7 +211,7 @@ def run_demo(out: str | Path, seed: int | None = None, console=None) -> tuple[Re
         results = step(2, lambda: analyse(stored))
         step(3, lambda: (out / "results.json").write_text(results.to_json() + "\n", encoding="utf-8"))
         report = step(4, lambda: write_report(stored, out / "report.html", results,
-                                              source=f"sqlite:///{database}"))
+                                              source=f"sqlite:///{database}", simulated=True))
     return results, report
 
 

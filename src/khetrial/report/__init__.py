@@ -24,8 +24,20 @@ from string import Template
 from khetrial import __version__
 from khetrial.bundle.model import Bundle
 from khetrial.design.check import design_check
+from khetrial.report.dmc import CLOSED, DMC_KINDS, OPEN, build_closed_report, build_open_report, draw_key, key_json
 from khetrial.report.consort import consort_html, derive_consort_counts
-from khetrial.report.figures import figures_html
+from khetrial.report.figures import figure_html, figures_html
+from khetrial.report.honesty import publication_check_html, rounding_footnote_html, simulated_banner_html
+from khetrial.report.monitoring import (
+    by_site_table,
+    completeness_table,
+    exposure_table,
+    missing_data_table,
+    multiplicity_table,
+    sensitivity_table,
+    time_to_response_table,
+)
+from khetrial.report.monitoring_figures import km_figure, site_forest_figure
 from khetrial.report.published import matches_publication
 from khetrial.report.tables import (
     adverse_event_table,
@@ -35,8 +47,10 @@ from khetrial.report.tables import (
     fmt_points,
     previous_therapy_table,
 )
+from khetrial.errors import ConfigurationError
 from khetrial.sap.provenance import data_checksum
 from khetrial.sap.results import Results
+from khetrial.simulate import is_simulated
 from khetrial.constants import ARM_CONTROL as S
 from khetrial.constants import ARM_EXPERIMENTAL as SP
 from khetrial.constants import PRIMARY_WEEK
@@ -84,11 +98,29 @@ def _lead(results: Results, compare: bool) -> str:
     return escape(text)
 
 
+def monitoring_html(results: Results, interim: bool = False) -> dict[str, str]:
+    """The DMC sections: tables, the Kaplan–Meier figure and the site forest plot."""
+    return {"sensitivity": sensitivity_table(results),
+            "time_to_response": time_to_response_table(results)
+            + f"<div class='figure'>{figure_html(km_figure(results), 'fig-km', first=False)}</div>",
+            "by_site": by_site_table(results)
+            + f"<div class='figure'>{figure_html(site_forest_figure(results), 'fig-sites', first=False)}</div>",
+            "exposure": exposure_table(results), "missing_data": missing_data_table(results),
+            "multiplicity": multiplicity_table(results),
+            "completeness": completeness_table(results, interim=interim)}
+
+
 def build_report(bundle: Bundle, results: Results, *, compare_publication: bool | None = None,
-                 generated_at: datetime | None = None, source: str | None = None) -> str:
+                 generated_at: datetime | None = None, source: str | None = None,
+                 simulated: bool | None = None, interim: bool = False) -> str:
     """The report page as one HTML string, from ``results`` (the analysis plan's or the
     descriptive ones, :func:`khetrial.sap.analyse_or_describe`) and ``bundle`` (flow, previous
-    therapies, trajectories). The analysis is never run here."""
+    therapies, trajectories). The analysis is never run here.
+
+    ``simulated``: whether to show the simulated-data banner (default: when the bundle's folder
+    holds the simulator's marker); ``interim``: the completeness table shows interim rates.
+    """
+    simulated = is_simulated(bundle.source) if simulated is None else simulated
     matched = matches_publication(results)
     compare = matched if compare_publication is None else bool(compare_publication or matched)
     when = (generated_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -106,7 +138,9 @@ def build_report(bundle: Bundle, results: Results, *, compare_publication: bool 
         table1=baseline_table(results, compare), table2=previous_therapy_table(bundle, results, compare),
         table3=efficacy_table(results, compare, matched), table4=adverse_event_table(results, compare),
         figure2=figs["figure2"], trajectories=figs["trajectories"], forest=figs["forest"], lesion=figs["lesion"],
-        design=_design_html(), provenance=_provenance_html(results, when, source), generated_at=when)
+        design=_design_html(), provenance=_provenance_html(results, when, source), generated_at=when,
+        banner=simulated_banner_html(simulated), check=publication_check_html(results, compare, simulated),
+        rounding=rounding_footnote_html(), **monitoring_html(results, interim))
 
 
 def write_report(bundle: Bundle, out: str | Path, results: Results, **options) -> Path:
@@ -117,4 +151,28 @@ def write_report(bundle: Bundle, out: str | Path, results: Results, **options) -
     return out
 
 
-__all__ = ["build_report", "write_report", "bundle_hash"]
+def write_dmc_report(bundle: Bundle, out: str | Path, results: Results, kind: str, *,
+                     key_path: str | Path | None = None, key: dict[str, str] | None = None,
+                     simulated: bool | None = None) -> tuple[Path, Path | None]:
+    """Write the ``kind`` ("open" or "closed") DMC report to ``out``; a closed report's A/B key
+    (``key``, default drawn at random) goes to ``key_path`` (default: ``out`` with ``.key.json``).
+    Returns the report's path and the key's (``None`` for an open report)."""
+    if kind not in DMC_KINDS:
+        raise ConfigurationError(f"--dmc: got {kind!r}; expected one of {', '.join(DMC_KINDS)}")
+    simulated = is_simulated(bundle.source) if simulated is None else simulated
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if kind == OPEN:
+        out.write_text(build_open_report(results, simulated=simulated), encoding="utf-8")
+        return out, None
+    key = key or draw_key()
+    key_path = Path(key_path) if key_path is not None else out.with_suffix(".key.json")
+    if key_path.resolve() == out.resolve():
+        raise ConfigurationError(f"--key: got the report's own path {out}; the key must be a separate file")
+    out.write_text(build_closed_report(results, key, simulated=simulated), encoding="utf-8")
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    key_path.write_text(key_json(key, results) + "\n", encoding="utf-8")
+    return out, key_path
+
+
+__all__ = ["build_report", "write_report", "write_dmc_report", "bundle_hash", "CLOSED", "OPEN"]

@@ -20,6 +20,8 @@ from khetrial.sap.results import BinaryResult, Results
 ARM_COLORS = {SP: "#1f4e79", S: "#c55a11"}
 FONT = dict(family="Georgia, 'Times New Roman', serif", size=13, color="#222")
 TRAJECTORY_LAST_DAY = 84
+THRESHOLD_WIDTH = 1.5  # px: the 100 ×10⁹/L line must be visible (stroke width > 0)
+LABEL_WRAP = 22  # characters per line of a forest plot label (readable at 390 px)
 LESION_ORDER = ("complete", "nearly_complete", "partial", "no_change", "growth", "not_evaluable")
 LESION_COLORS = ("#1a5e20", "#4c9a2a", "#a4cf63", "#d9d9d9", "#e06666", "#999999")
 
@@ -29,6 +31,18 @@ def _layout(fig, title: str, height: int = 420):
                       template="simple_white", margin=dict(l=60, r=20, t=60, b=50),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1))
     return fig
+
+
+def wrap_label(text: str, width: int = LABEL_WRAP) -> str:
+    """``text`` broken into lines of at most ``width`` characters at spaces (plotly ``<br>``)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
 
 
 def _minus(a, b):
@@ -74,7 +88,7 @@ def weekly_medians_figure(results: Results, compare: bool):
             fig.add_trace(go.Scatter(x=pw, y=[pub.PUBLISHED_WEEKLY_MEDIANS[w][arm] for w in pw], mode="markers",
                                      name=f"Publication, {ARM_LABELS[arm].lower()}",
                                      marker=dict(symbol="x", size=11, color=ARM_COLORS[arm])))
-    fig.add_hline(y=PLATELET_RESPONSE_THRESHOLD, line=dict(dash="dot", color="#777"))
+    fig.add_hline(y=PLATELET_RESPONSE_THRESHOLD, line=dict(dash="dot", color="#777", width=THRESHOLD_WIDTH))
     if not any(_value(c.median) is not None for w in weekly.values() for c in w.values()):
         _empty_message(fig, "No platelet count in weeks 0-4")
     fig.update_xaxes(title="Week", tickvals=weeks or list(range(5)))
@@ -101,7 +115,8 @@ def trajectories_figure(bundle: Bundle):
             ys += g["value"].tolist() + [None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=ARM_COLORS[arm], width=1),
                                  opacity=0.45, name=ARM_LABELS[arm], hoverinfo="skip"), row=1, col=col)
-        fig.add_hline(y=PLATELET_RESPONSE_THRESHOLD, line=dict(dash="dash", color="#b00"), row=1, col=col)
+        fig.add_hline(y=PLATELET_RESPONSE_THRESHOLD, line=dict(dash="dash", color="#b00", width=THRESHOLD_WIDTH),
+                      row=1, col=col)
     ticks = [2, 5, 10, 20, 50, 100, 200, 500, 1000]
     fig.update_yaxes(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks], minor=dict(showgrid=False))
     fig.update_yaxes(title_text="Platelet count (×10⁹/L, log scale)", row=1, col=1)
@@ -120,7 +135,7 @@ def forest_figure(results: Results, compare: bool):
         return not is_missing(r.difference) and len(ci) == 2 and not any(is_missing(c) for c in ci)
 
     items = [(k, r) for k, r in results.binary.items() if estimable(r)][::-1]
-    labels = [pub.ENDPOINT_LABELS.get(k, k) for k, _ in items]
+    labels = [wrap_label(pub.ENDPOINT_LABELS.get(k, k)) for k, _ in items]
     diffs = [100 * r.difference for _, r in items]
     lo = [100 * r.ci95[0] for _, r in items]
     hi = [100 * r.ci95[1] for _, r in items]
@@ -140,9 +155,12 @@ def forest_figure(results: Results, compare: bool):
     fig.add_vline(x=0, line=dict(color="#444", width=1))
     if not items:
         _empty_message(fig, "Not estimable: " + (results.not_estimable or "no difference between the arms"))
-    fig.update_xaxes(title="Difference, percentage points (sirolimus + prednisolone − sirolimus), 95% CI")
-    fig.update_layout(margin=dict(l=300))
-    return _layout(fig, "Differences between the arms", height=480)
+    fig.update_xaxes(title="SP − S, points (95% CI)")
+    fig.update_yaxes(automargin=True, tickfont=dict(size=11))
+    fig = _layout(fig, "Differences between the arms", height=640)
+    fig.update_layout(margin=dict(l=10, r=10, t=90),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
+    return fig
 
 
 def lesion_figure(results: Results):

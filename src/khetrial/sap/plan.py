@@ -14,7 +14,7 @@ comparison is left empty and ``not_estimable`` says why. :func:`analyse_or_descr
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from khetrial.endpoints.baseline import derive_baseline_characteristics
 from khetrial.endpoints.censoring import REASONS
 from khetrial.endpoints.lesion import LESION_CATEGORIES
 from khetrial.errors import AnalysisError, KhetrialError
+from khetrial.sap.monitoring import monitor
 from khetrial.sap.provenance import provenance
 from khetrial.sap.results import (
     AdverseEventArm,
@@ -47,10 +48,12 @@ NO_PATIENTS = "no patient has been randomized yet (patients.csv has no rows)"
 """The reason given by :func:`analyse_or_describe` for a bundle without patients."""
 
 
-def analyse(bundle: Bundle, run_at: datetime | None = None) -> Results:
-    """The results of the analysis plan for ``bundle`` (see the module docstring).
+def analyse(bundle: Bundle, run_at: datetime | None = None, cutoff: date | None = None) -> Results:
+    """The results of the analysis plan for ``bundle`` (see the module docstring), with the
+    DMC's analyses (:mod:`khetrial.sap.monitoring`) after them.
 
-    ``run_at`` is the time recorded in ``provenance`` (default: now, UTC).
+    ``run_at`` is the time recorded in ``provenance`` (default: now, UTC); ``cutoff`` the data
+    cut-off date of an interim look (completeness; default: the bundle's last date).
 
     Raises:
         AnalysisError: an arm without patients, or tables that lack the plan's columns.
@@ -64,11 +67,14 @@ def analyse(bundle: Bundle, run_at: datetime | None = None) -> Results:
         raise AnalysisError(f"patients.csv: no patient in arm {' and '.join(empty)} (arms found: "
                             f"{got}); expected both arms {ARM_EXPERIMENTAL} and {ARM_CONTROL}")
     characteristics = derive_baseline_characteristics(bundle.patients, bundle.labs, bundle.medications)
+    binary = {endpoint: binary_result(adsl, endpoint, n) for endpoint in BINARY_ENDPOINTS}
+    model_data = mixed_model_data(tables.platelet_weeks)
+    mixed = mixed_model_result(model_data)
     return Results(
         n=n,
-        binary={endpoint: binary_result(adsl, endpoint, n) for endpoint in BINARY_ENDPOINTS},
+        binary=binary,
         transfusions=transfusion_result(adsl),
-        mixed_model=mixed_model_result(tables),
+        mixed_model=mixed,
         adverse_events=adverse_event_result(tables, n),
         platelets_weekly=summarise_platelet_weeks(tables.platelet_weeks),
         lesion_categories={arm: {c: int(((adsl["arm"] == arm) & (adsl["lesion_category_m12"] == c)).sum())
@@ -78,6 +84,7 @@ def analyse(bundle: Bundle, run_at: datetime | None = None) -> Results:
                          for r in REASONS} for arm in ARMS},
         baseline=summarise_baseline(characteristics),
         provenance=provenance(bundle, run_at),
+        monitoring=monitor(bundle, tables, mixed, model_data, {e: r.p_value for e, r in binary.items()}, cutoff),
     )
 
 
@@ -95,13 +102,13 @@ def describe(bundle: Bundle, reason: str, run_at: datetime | None = None) -> Res
                    provenance=provenance(bundle, run_at))
 
 
-def analyse_or_describe(bundle: Bundle, run_at: datetime | None = None) -> Results:
+def analyse_or_describe(bundle: Bundle, run_at: datetime | None = None, cutoff: date | None = None) -> Results:
     """:func:`analyse`; or, when the arms cannot be compared (no patients, an empty arm), the
     descriptive results with the reason."""
     if len(bundle.patients) == 0:
         return describe(bundle, NO_PATIENTS, run_at)
     try:
-        return analyse(bundle, run_at)
+        return analyse(bundle, run_at, cutoff)
     except AnalysisError as error:
         return describe(bundle, str(error), run_at)
 
@@ -142,11 +149,12 @@ def mixed_model_data(platelet_weeks: pd.DataFrame) -> pd.DataFrame:
                          "change": later["value"].to_numpy(dtype="float64") - base, "baseline": base})
 
 
-def mixed_model_result(tables: AnalysisTables) -> MixedModelEstimate:
-    """SP − S difference in platelet change at week 4 from the mixed model, with its Wald 95 %
-    interval; no estimate and a ``note`` when the model cannot be fitted on these data."""
+def mixed_model_result(model_data: pd.DataFrame) -> MixedModelEstimate:
+    """SP − S difference in platelet change at week 4 from the mixed model on ``model_data``
+    (:func:`mixed_model_data`), with its Wald 95 % interval; no estimate and a ``note`` when the
+    model cannot be fitted on these data."""
     try:
-        fit = platelet_mixed_model(mixed_model_data(tables.platelet_weeks))
+        fit = platelet_mixed_model(model_data)
     except KhetrialError as error:
         return MixedModelEstimate(difference=None, ci95=None, note=str(error))
     return MixedModelEstimate(difference=number(fit.difference), ci95=(number(fit.lower), number(fit.upper)),

@@ -4,7 +4,9 @@
 ``to_dict()`` gives exactly the object of ``shared/spec/analysis-plan.md`` ("Machine-readable
 results"): ``n``, ``binary``, ``transfusions_m12``, ``platelets_mixed_model_wk4``,
 ``adverse_events``, then the extras ``platelets_weekly``, ``lesion_categories_m12``,
-``sequelae_assessed_m24``, ``censoring``, ``baseline`` and ``provenance``. ``from_dict`` and
+``sequelae_assessed_m24``, ``censoring``, ``baseline``, the DMC's keys
+(:mod:`khetrial.sap.monitoring_results`: ``sensitivity``, ``time_to_response``, ``by_site``,
+``exposure``, ``missing_data``, ``multiplicity``, ``completeness``) and ``provenance``. ``from_dict`` and
 ``from_json`` read it back. Descriptive results (the arms cannot be compared) carry the reason
 in ``not_estimable`` and leave every comparison empty.
 
@@ -23,6 +25,7 @@ import pandas as pd
 
 from khetrial.constants import PRIMARY_WEEK
 from khetrial.endpoints.adsl import PRIMARY_ENDPOINT
+from khetrial.sap.monitoring_results import MONITORING_KEYS, Monitoring
 
 MIXED_MODEL_KEY = f"platelets_mixed_model_wk{PRIMARY_WEEK}"
 """results.json key of the platelet mixed model (SAP "Machine-readable results")."""
@@ -381,6 +384,7 @@ class Results:
     censoring: dict[str, dict[str, int]] | None = None
     baseline: Baseline | None = None
     not_estimable: str | None = None
+    monitoring: Monitoring | None = None
 
     @property
     def primary(self) -> BinaryResult | None:
@@ -402,6 +406,8 @@ class Results:
         out["baseline"] = _part(self.baseline)
         if self.not_estimable is not None:
             out[NOT_ESTIMABLE_KEY] = self.not_estimable
+        if self.monitoring is not None:
+            out.update(self.monitoring.to_dict())
         out["provenance"] = self.provenance.to_dict()
         return json_ready(out)
 
@@ -428,7 +434,8 @@ class Results:
             sequelae_assessed=data.get("sequelae_assessed_m24"),
             censoring=data.get("censoring"),
             baseline=part("baseline", Baseline),
-            not_estimable=data.get(NOT_ESTIMABLE_KEY))
+            not_estimable=data.get(NOT_ESTIMABLE_KEY),
+            monitoring=Monitoring.from_dict(data) if any(k in data for k in MONITORING_KEYS) else None)
 
     @classmethod
     def from_json(cls, text: str) -> Results:

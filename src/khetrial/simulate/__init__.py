@@ -100,10 +100,23 @@ def write_tables(tables: dict, out: str | Path) -> Path:
     return out
 
 
+SIMULATED_MARKER = "SIMULATED.txt"
+"""A file the simulator writes beside the CSV files: the report says the data are simulated."""
+
+
+def is_simulated(folder: str | Path | None) -> bool:
+    """Whether ``folder`` holds a bundle written by the simulator (it has :data:`SIMULATED_MARKER`)."""
+    return folder is not None and (Path(folder) / SIMULATED_MARKER).is_file()
+
+
 def write_simulated_bundle(out: str | Path, seed: int = DEFAULT_SEED, n_patients: int | None = None,
                            match_publication: bool = False) -> Path:
-    """Simulate and write the bundle folder ``out``; returns its path."""
-    return write_tables(simulate_tables(seed, n_patients, match_publication), out)
+    """Simulate and write the bundle folder ``out`` with its :data:`SIMULATED_MARKER`; returns its path."""
+    path = write_tables(simulate_tables(seed, n_patients, match_publication), out)
+    (path / SIMULATED_MARKER).write_text(
+        f"Simulated by khetrial (seed {seed}{', publication-matched' if match_publication else ''}): "
+        "these are not patients' data.\n", encoding="utf-8")
+    return path
 
 
 def simulate_bundle(seed: int = DEFAULT_SEED, n_patients: int | None = None, match_publication: bool = False):
@@ -112,4 +125,4 @@ def simulate_bundle(seed: int = DEFAULT_SEED, n_patients: int | None = None, mat
         return read_bundle(write_simulated_bundle(Path(tmp) / "bundle", seed, n_patients, match_publication))
 
 
-__all__ = ["DEFAULT_SEED", "simulate_tables", "simulate_bundle", "write_simulated_bundle"]
+__all__ = ["SIMULATED_MARKER", "is_simulated", "DEFAULT_SEED", "simulate_tables", "simulate_bundle", "write_simulated_bundle"]

@@ -55,8 +55,8 @@ def platelet_mixed_model(data, week: int = PRIMARY_WEEK) -> MixedModelResult:
             in two arms, or too few data to estimate the contrast (an arm without values at
             week 1 or at ``week``, or a singular design).
     """
-    frame = _prepared(data, week)
-    design, names = _design(frame)
+    frame = prepare_model_data(data, week)
+    design, names = design_matrix(frame)
     if np.linalg.matrix_rank(design) < design.shape[1]:
         raise AnalysisError(
             "the platelet mixed model cannot be estimated: its design matrix is singular "
@@ -80,7 +80,7 @@ def platelet_mixed_model(data, week: int = PRIMARY_WEEK) -> MixedModelResult:
         converged=bool(fit.converged))
 
 
-def _prepared(data, week: int):
+def prepare_model_data(data, week: int):
     """Checked copy of the rows the model uses, sorted by patient and week."""
     if week not in RESPONSE_WEEKS or week == REFERENCE_WEEK:
         raise AnalysisError(f"the contrast week must be one of {RESPONSE_WEEKS[1:]}, got {week!r}")
@@ -115,7 +115,7 @@ def _prepared(data, week: int):
     return frame.sort_values(["patient_id", "week"], kind="stable").reset_index(drop=True)
 
 
-def _design(frame):
+def design_matrix(frame):
     """Treatment-coded fixed-effects design, columns in lme4's order:
     intercept, armSP, week2…4, baseline, armSP:week2…4 (weeks absent from the data omitted)."""
 

@@ -26,7 +26,7 @@ from scipy.special import stdtrit
 
 from khetrial.constants import ARM_EXPERIMENTAL, CONFIDENCE_LEVEL, PRIMARY_WEEK, RESPONSE_WEEKS
 from khetrial.errors import AnalysisError
-from khetrial.stats.mixed import _design, _prepared
+from khetrial.stats.mixed import design_matrix, prepare_model_data
 from khetrial.stats.reml import fit_unstructured
 
 MMRM = "mmrm_unstructured"
@@ -86,8 +86,8 @@ def platelet_mmrm(data, week: int = PRIMARY_WEEK) -> ContrastResult:
 
     Args and errors as :func:`khetrial.stats.mixed.platelet_mixed_model`.
     """
-    frame = _prepared(data, week)
-    design, names = _design(frame)
+    frame = prepare_model_data(data, week)
+    design, names = design_matrix(frame)
     if np.linalg.matrix_rank(design) < design.shape[1]:
         raise AnalysisError("the MMRM cannot be estimated: its design matrix is singular "
                             f"(columns {', '.join(names)})")
@@ -106,7 +106,7 @@ def platelet_ancova(data, week: int = PRIMARY_WEEK) -> ContrastResult:
 
     Args and errors as :func:`khetrial.stats.mixed.platelet_mixed_model`.
     """
-    frame = _prepared(data, week)
+    frame = prepare_model_data(data, week)
     rows = frame[frame["week"] == week]
     X = np.column_stack([np.ones(len(rows)), (rows["arm"] == ARM_EXPERIMENTAL).to_numpy(float),
                          rows["baseline"].to_numpy(float)])

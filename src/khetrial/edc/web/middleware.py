@@ -47,8 +47,8 @@ class ApiTokenMiddleware:
 
 
 class BlindingGuardMiddleware:
-    """Second line of blinding: a blinded user never receives a response that names an arm,
-    a treatment drug or a dose. Such a response is replaced by the generic error page (500)
+    """Second line of blinding: a blinded user never receives a response that carries an
+    allocation (:func:`khetrial.edc.web.blinding.leaks`). Such a response is replaced by the generic error page (500)
     and the event is recorded (without the offending content)."""
 
     def __init__(self, get_response):
@@ -72,8 +72,8 @@ class BlindingGuardMiddleware:
         ctype = response.get("Content-Type", "")
         if response.content and (ctype.startswith(GUARDED_TYPES) or not ctype):
             text = response.content.decode(response.charset or "utf-8", errors="replace")
-            if leaks(text) is not None:
-                return self._refuse(request, "treatment information")
+            if leaks(text, ctype) is not None:
+                return self._refuse(request, "allocation")
         return response
 
     def _refuse(self, request, what: str):

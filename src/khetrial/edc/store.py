@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from khetrial.bundle import Bundle, write_bundle
 from khetrial.bundle.format import TABLE_SPECS
-from khetrial.edc import db
+from khetrial.edc import db, import_audit
 from khetrial.edc.audit.trail import check_unlocked, record_import
 from khetrial.edc.trial import convert
 from khetrial.edc.trial.records import Author, next_seq, writing
@@ -151,7 +151,8 @@ def import_bundle(bundle: Bundle, *, replace: bool = False, reason: str | None =
         with writing(author, reason or ""):
             check_unlocked()
             summary = _import(bundle, replace=replace, reason=reason or DEFAULT_VOID_REASON,
-                              progress=progress or (lambda table, done, total: None))
+                              progress=progress or (lambda table, done, total: None),
+                              actor=author.actor)
             record_import(summary.to_dict(), actor=author.actor, reason=reason or "",
                           replace=bool(summary.replaced_patients or summary.voided))
             return summary
@@ -169,7 +170,8 @@ def _actor(user) -> str:
     return str(getattr(user, "username", user))
 
 
-def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -> ImportSummary:
+def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress,
+            actor: str = "system") -> ImportSummary:
     Patient, Screening, Site = model_of("patients"), model_of("screening"), _model("Site")
     now = timezone.now()
     patients, screening = bundle.patients, bundle.screening
@@ -182,6 +184,12 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -
     replaced_screenings = [s for s in screening_ids if s in live_screenings]
     if (replaced or replaced_screenings) and not replace:
         raise DatabaseError(_refusal(replaced, replaced_screenings))
+    frozen = import_audit.frozen_refusals(patients, replaced)
+    if frozen:
+        shown = "; ".join(frozen[:NAMES_SHOWN]) + ("; …" if len(frozen) > NAMES_SHOWN else "")
+        raise DatabaseError(f"{len(frozen)} randomized patient(s) of this bundle would change: "
+                            f"{shown}. Nothing was imported; correct the bundle.")
+    before = import_audit.patient_values(replaced)
 
     site_codes = list(dict.fromkeys(
         patients["site_id"].astype("string").dropna().tolist()
@@ -196,19 +204,40 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -
     rows["patients"] = _write_patients(patients, {p: existing[p] for p in replaced}, site_pks,
                                        now, progress)
     patient_pks = dict(Patient.objects.values_list("patient_id", "pk"))
+    sites = _patient_sites(patients)
+    versions = []
     if replaced:
         pks = [patient_pks[p] for p in replaced]
+        owners = {patient_pks[p]: (p, sites.get(p, "")) for p in replaced}
         for table in TABLE_MODELS:
             if table not in ("patients", "screening"):
-                voided[table] = _void(table_model(table), "patient_id", pks, reason, now)
+                model = table_model(table)
+                versions += import_audit.voided_versions(model, "patient_id", pks, owners,
+                                                         actor=actor, reason=reason)
+                voided[table] = _void(model, "patient_id", pks, reason, now)
     if replaced_screenings:
+        versions += import_audit.voided_versions(Screening, "screening_id", replaced_screenings,
+                                                 {}, actor=actor, reason=reason)
         voided["screening"] = _void(Screening, "screening_id", replaced_screenings, reason, now)
+    changes = import_audit.patient_changes(before, import_audit.patient_values(replaced), sites,
+                                           actor=actor, reason=reason)
+    per_patient = import_audit.voided_counts(
+        versions, {model_of(t)._meta.model_name: t for t in TABLE_MODELS})
+    import_audit.write_entries([*versions, *changes, *import_audit.patient_summaries(
+        bundle, per_patient, sites, actor=actor, reason=reason if replaced else "")])
     for table in TABLE_MODELS:
         if table != "patients":
             keys = {"patient_id": patient_pks, "site_id": site_pks}
             rows[table] = _write_rows(table, getattr(bundle, table), keys, now, progress)
     return ImportSummary(rows=rows, voided={t: n for t, n in voided.items() if n},
                          replaced_patients=tuple(replaced), sites_created=tuple(new_sites))
+
+
+def _patient_sites(patients) -> dict[str, str]:
+    """The bundle's patient id -> site code."""
+    n = len(patients)
+    return dict(zip(convert.to_db_values(patients["patient_id"], convert.TEXT, n),
+                    convert.to_db_values(patients.get("site_id"), convert.KEY, n)))
 
 
 def _refusal(patients: list[str], screenings: list[str]) -> str:

@@ -233,7 +233,7 @@ class Disclosure:
         if own:
             allowed.add("void_reason")
         row["reason"] = self.free_text(entry.reason, entry.actor, entry.role)
-        if entry.field == "(row deleted)" or not entry.field:
+        if entry.field in ("(row deleted)", "(row voided)") or not entry.field:
             row["old"] = _filter_json(entry.old, allowed)
             row["new"] = _filter_json(entry.new, allowed)
         elif entry.field in FREE_TEXT_FIELDS:

@@ -7,6 +7,8 @@
 - :func:`export_bundle` reads the rows that are not voided back into a bundle, in file order
   (``seq``) and with their extra columns: import then export gives the same bundle.
 - :func:`load_bundle` brings Django up on a database URL and exports (``analyse --db``).
+- :func:`snapshot`: every export reads all its tables from one consistent state of the
+  database, so an import committed meanwhile is either wholly in it or not at all.
 
 Rows are written with ``executemany`` in batches or, on PostgreSQL, with ``COPY`` (CSV
 built by the :mod:`csv` module); building two million model instances would take minutes.
@@ -24,14 +26,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from django.apps import apps
 from django.db import DatabaseError as DjangoDatabaseError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from khetrial.bundle import Bundle, write_bundle
@@ -383,12 +386,47 @@ def _insert_rows(db_table: str, columns: list[str], rows: list[tuple], *,
 
 # --- Export -----------------------------------------------------------------------------------
 
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Read everything inside the block from one state of the database.
+
+    PostgreSQL: one ``REPEATABLE READ, READ ONLY`` transaction (an import committed meanwhile
+    is not seen). SQLite: one deferred read transaction; a writer's commit waits for it to end
+    (up to the busy timeout), since Django's own transactions here begin IMMEDIATE (the write
+    lock), which a read does not need. Inside a transaction already open (a test, a caller's
+    ``atomic``), that transaction's view is used. Only reads belong in the block.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")  # nothing was written: a read transaction just ends
+
+
 def export_bundle(*, sites: Iterable[str] | None = None) -> Bundle:
-    """The database's rows that are not voided, as a bundle in file order (``seq``).
+    """The database's rows that are not voided, as a bundle in file order (``seq``), all
+    read from one consistent :func:`snapshot`.
 
     ``sites``: only these site codes (their patients, those patients' rows, and their
     screening rows); ``None`` = all.
     """
+    with snapshot():
+        return _export(sites)
+
+
+def _export(sites: Iterable[str] | None) -> Bundle:
     ExtraColumn, Patient, Site = _model("ExtraColumn"), model_of("patients"), _model("Site")
     site_pks = dict(Site.objects.values_list("code", "pk"))
     chosen = None

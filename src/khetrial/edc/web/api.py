@@ -111,12 +111,22 @@ WRITE_BODY = {"requestBody": {"content": {"application/json": {"schema": {
                    "'reason' is required for a correction or a void"}}}}}
 
 
+def _form_value(name: str, value) -> str:
+    """A JSON value as the text a form field reads (a form field given a number or a list
+    would fail with a server error: issue 16, '"date": 5' -> 500)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    raise HttpError(422, f"{name}: got a JSON {type(value).__name__}; send a string, a number, "
+                         "true/false or null")
+
+
 def _validated(form_class, payload: dict, **options) -> dict:
     """The payload checked by the pages' own form (422 with every field's message)."""
-    data = {k: ("" if v is None else v) for k, v in payload.items()}
-    for k, v in list(data.items()):
-        if isinstance(v, bool):
-            data[k] = "1" if v else "0"
+    data = {k: _form_value(k, v) for k, v in payload.items()}
     form = form_class(data, **options)
     if not form.is_valid():
         raise HttpError(422, "; ".join(f"{field}: {' '.join(errs)}"

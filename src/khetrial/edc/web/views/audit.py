@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from django.core.paginator import Paginator
@@ -25,11 +26,19 @@ def _filtered(request):
         value = request.GET.get(name, "").strip()
         if value:
             qs = qs.filter(**{name: value})
-    if request.GET.get("date_from"):
-        qs = qs.filter(at__date__gte=request.GET["date_from"])
-    if request.GET.get("date_to"):
-        qs = qs.filter(at__date__lte=request.GET["date_to"])
+    for name, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
+        day = _day(request.GET.get(name, ""))
+        if day is not None:
+            qs = qs.filter(**{lookup: day})
     return qs.order_by("-at", "-id")
+
+
+def _day(text: str) -> dt.date | None:
+    """A filter's date (YYYY-MM-DD); anything else filters nothing (issue 16: 500 on "abc")."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 @allow(*EVERYONE)

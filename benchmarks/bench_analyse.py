@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import sys
 import time
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+
+from khetrial.bundle import Bundle, read_bundle, write_bundle
+from khetrial.endpoints import derive_analysis_tables
+from khetrial.sap.plan import analyse, mixed_model_result
 
 SIZES = (73, 1_000, 10_000)
 PEDSQL_ITEMS = 23  # PedsQL 4.0 Generic Core: 23 items
@@ -26,8 +29,8 @@ def _dates(day0: np.ndarray, days: np.ndarray) -> np.ndarray:
     return (day0 + days.astype("timedelta64[D]")).astype("datetime64[ns]")
 
 
-def generate(n: int, seed: int = 1) -> SimpleNamespace:
-    """A bundle-like object (tables as attributes, bundle dtypes) with ``n`` patients."""
+def generate(n: int, seed: int = 1) -> Bundle:
+    """A :class:`Bundle` with ``n`` patients."""
     rng = np.random.default_rng(seed)
     ids = np.array([f"P{i:05d}" for i in range(n)])
     arm = np.where(rng.random(n) < 0.5, "SP", "S")
@@ -97,9 +100,9 @@ def generate(n: int, seed: int = 1) -> SimpleNamespace:
     sequelae = _frame(pd.DataFrame({"p": base, "day": 730, "sequela": "lymphedema",
                                     "present": pd.array((rng.random(n) < 0.2).astype(int), dtype="Int64")}), ids, day0)
     disposition = _frame(pd.DataFrame({"p": base, "day": 730, "status": "completed", "reason": None}), ids, day0)
-    return SimpleNamespace(patients=patients, labs=labs, drug_levels=None, medications=meds, mri=mri, qol=qol,
-                           adverse_events=adverse_events, transfusions=transfusions, sequelae=sequelae,
-                           disposition=disposition, screening=None)
+    return Bundle.from_tables(patients=patients, labs=labs, medications=meds, mri=mri, qol=qol,
+                              adverse_events=adverse_events, transfusions=transfusions, sequelae=sequelae,
+                              disposition=disposition)
 
 
 def _frame(rows: pd.DataFrame, ids, day0, date: str = "date", test: bool = False) -> pd.DataFrame:
@@ -115,19 +118,15 @@ def _frame(rows: pd.DataFrame, ids, day0, date: str = "date", test: bool = False
 def main() -> None:
     import tempfile
 
-    from khetrial.analysis import analyse, mixed_model_result
-    from khetrial.bundle import Bundle, read_bundle, write_bundle
-    from khetrial.endpoints import derive_analysis_tables
-
     analyse(generate(20, seed=2))  # warm up: imports, first calls of scipy/statsmodels
     print("analyse = derive (endpoints) + statistics (of which the mixed model) + provenance (hash files)")
     print(f"{'patients':>9} {'rows':>10} {'read s':>7} {'derive s':>9} {'mixed s':>8} {'analyse s':>10} {'analyse s/1000 pts':>19}")
     previous = None
     for n in SIZES:
         generated = generate(n)
-        rows = sum(len(t) for t in vars(generated).values() if isinstance(t, pd.DataFrame))
+        rows = sum(generated.counts().values())
         with tempfile.TemporaryDirectory(prefix="khetrial-bench-") as folder:
-            write_bundle(Bundle.from_tables(**{k: v for k, v in vars(generated).items()}), folder)
+            write_bundle(generated, folder)
             start = time.perf_counter()
             bundle = read_bundle(folder, validate=False)
             read = time.perf_counter() - start

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from khetrial.cli import app
+from khetrial.cli.app import console, err_console
 
 runner = CliRunner()
 
@@ -15,10 +16,8 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def wide_consoles(monkeypatch):
     """Rich consoles as wide as a big terminal, so that no line of the output wraps."""
-    from khetrial.cli.app import console, err_console
-
-    for console in (console, err_console):
-        monkeypatch.setattr(console, "_width", 250)
+    for c in (console, err_console):
+        monkeypatch.setattr(c, "_width", 250)
 
 
 def test_a_valid_bundle_prints_its_counts_and_exits_0(example_bundle_dir):

@@ -191,10 +191,6 @@ def test_the_bundle_has_one_attribute_per_file():
 def test_from_tables_keeps_missing_text_missing():
     # A None in a text column is a missing value, never the text "nan" (pandas 3's map
     # hands NaN back where a function returned None).
-    import pandas as pd
-
-    from khetrial.bundle import Bundle
-
     b = Bundle.from_tables(screening=pd.DataFrame({
         "screening_id": ["S1", "S2"], "site_id": ["A", "A"],
         "date": [pd.Timestamp("2020-01-01"), pd.Timestamp("2020-01-02")],

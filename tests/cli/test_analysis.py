@@ -3,15 +3,16 @@
 from rich.console import Console
 
 from khetrial.cli.analysis import summary_table
+from khetrial.sap.results import ArmProportion, BinaryResult, Provenance, Results
 from khetrial.stats import diff_proportions
 
 
 def _results(x1, n1, x2, n2):
     d = diff_proportions(x1, n1, x2, n2)
-    return {"n": {"SP": n1, "S": n2},
-            "binary": {"durable_platelet_response_wk4": {
-                "SP": {"events": x1, "n": n1}, "S": {"events": x2, "n": n2},
-                "difference": d.difference, "ci95": [d.lower, d.upper], "p_value": d.p_value}}}
+    arms = {"SP": ArmProportion(x1, n1, x1 / n1, 100 * x1 / n1), "S": ArmProportion(x2, n2, x2 / n2, 100 * x2 / n2)}
+    return Results(n={"SP": n1, "S": n2}, provenance=Provenance("0", {}, "2026-01-01T00:00:00Z"),
+                   binary={"durable_platelet_response_wk4": BinaryResult(arms, d.difference, (d.lower, d.upper),
+                                                                         d.p_value)})
 
 
 def test_summary_rounds_as_the_publication_prints():

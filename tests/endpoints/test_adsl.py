@@ -52,7 +52,7 @@ def test_the_whole_analysis_leaves_every_input_table_as_it_was(example_bundle_di
     import numpy as np
     import pandas as pd
 
-    from khetrial.analysis import analyse
+    from khetrial.sap import analyse
     from khetrial.bundle import Bundle
 
     bundle = read_bundle(example_bundle_dir)

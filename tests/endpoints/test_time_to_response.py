@@ -1,6 +1,5 @@
 """Time to durable platelet response (first day of the first durable run), worked by hand."""
 
-import pytest
 
 from khetrial.endpoints.censoring import derive_censoring
 from khetrial.endpoints.response import derive_lab_measurements

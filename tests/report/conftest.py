@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from khetrial.sap import analyse, analyse_or_describe
 from khetrial.simulate import DEFAULT_SEED
 
 
@@ -18,8 +19,6 @@ def published_bundle(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def published_results(published_bundle):
-    from khetrial.analysis import analyse
-
     return analyse(published_bundle)
 
 
@@ -42,4 +41,5 @@ def one_arm_report_path(tmp_path_factory):
     sp = example.patients.loc[example.patients["arm"].astype(str) == "SP", "patient_id"]
     tables = {name: frame[frame["patient_id"].isin(sp) | (name == "screening") & frame["patient_id"].isna()]
               for name, frame in example.tables.items()}
-    return write_report(Bundle.from_tables(**tables), tmp_path_factory.mktemp("html") / "one-arm.html")
+    bundle = Bundle.from_tables(**tables)
+    return write_report(bundle, tmp_path_factory.mktemp("html") / "one-arm.html", analyse_or_describe(bundle))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from khetrial.report.consort import derive_consort_counts
 from khetrial.report.published import matches_publication
 from khetrial.report.tables import fmt_diff, fmt_pct
+from khetrial.sap import analyse_or_describe
 
 
 def test_report_is_self_contained(report_path):
@@ -57,7 +59,7 @@ def test_formatting_follows_the_publication():
 
 
 def test_other_results_do_not_claim_to_match(published_results):
-    other = dict(published_results, n={"SP": 10, "S": 10})
+    other = dataclasses.replace(published_results, n={"SP": 10, "S": 10})
     assert not matches_publication(other)
 
 
@@ -98,7 +100,8 @@ def test_report_of_a_bundle_with_only_the_required_files(tmp_path):
     folder = write_simulated_bundle(tmp_path / "b", seed=2, n_patients=12)
     for name in ("screening", "adverse_events", "mri", "qol", "transfusions", "sequelae", "disposition", "drug_levels"):
         (folder / f"{name}.csv").unlink()
-    html = build_report(read_bundle(folder))
+    bundle = read_bundle(folder)
+    html = build_report(bundle, analyse_or_describe(bundle))
     assert "Randomized (n = 12)" in html and "Assessed for eligibility" not in html
     assert html.count('class="plotly-graph-div"') == 4
 
@@ -130,10 +133,10 @@ def test_command_listing_shows_a_one_line_description(name):
 
 def test_the_week_2_choice_is_stated_in_the_publication_matched_report(report_path, published_results):
     html = report_path.read_text(encoding="utf-8")
-    wk2 = published_results["binary"]["durable_platelet_response_wk2"]
+    wk2 = published_results.binary["durable_platelet_response_wk2"]
     # Pub. prints weeks 1 and 3 only ("ranged from 9 (24.3%) to 31 (83.8%) ... and from 4 (11.1%) to 20 (55.6%)");
     # week 2 is the simulator's stated choice (khetrial.simulate.parameters: "chosen 22 vs 12")
-    assert (wk2["SP"]["events"], wk2["S"]["events"]) == (22, 12)
+    assert (wk2.arms["SP"].events, wk2.arms["S"].events) == (22, 12)
     assert "uses khetrial&#x27;s choice, 22 vs 12 durable responders" in html or "uses khetrial's choice, 22 vs 12" in html
     # the design check quotes Pub.: "this study had ∼80% power to detect a difference of 15%" and recomputes it
     assert "Design check not available" not in html and "80% power to detect a difference of 15%" in html

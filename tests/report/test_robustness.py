@@ -1,5 +1,5 @@
 """The report is a complete page for any valid bundle: small or degenerate trials, absent files,
-missing values and results read back from results.json (khetrial.report, report.results)."""
+missing values and results read back from results.json (khetrial.report, khetrial.sap.describe)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from khetrial.bundle import Bundle, read_bundle, write_bundle
 from khetrial.report import build_report
 from khetrial.report.tables import fmt_diff, fmt_num, fmt_p, fmt_pct
+from khetrial.sap import Results, analyse, analyse_or_describe
+from khetrial.simulate import simulate_bundle
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "bundle"
 SECTIONS = ("Trial profile (CONSORT flow)", "Table 1. Baseline characteristics",
@@ -22,6 +24,11 @@ SECTIONS = ("Trial profile (CONSORT flow)", "Table 1. Baseline characteristics",
             "Individual platelet trajectories", "Differences between the arms", "Lesion response at month 12",
             "Table 4. Adverse events", "Design check", "Provenance", "bundle SHA-256")
 REQUIRED_FILES = ("patients", "labs", "medications")  # bundle-format.md: the files marked (required)
+
+
+def report(bundle: Bundle) -> str:
+    """The report page of ``bundle`` from the results the CLI and the web page give it."""
+    return build_report(bundle, analyse_or_describe(bundle))
 
 
 def visible_text(html: str) -> str:
@@ -62,7 +69,7 @@ def valid(bundle: Bundle, folder: Path) -> Bundle:
 
 
 def test_report_of_the_example_bundle(example):
-    html = build_report(example)
+    html = report(example)
     assert_complete_page(html)
     # examples/bundle/README.md: "eight screened children: the six randomized and two screen failures",
     # "three per arm"; KHE-005 (arm S) "discontinued for lack of efficacy"
@@ -88,13 +95,13 @@ DEGENERATE = {
 def test_report_of_a_degenerate_bundle(example, case, tmp_path):
     ids, files = DEGENERATE[case]
     ids = list(example.patients["patient_id"]) if ids is None else ids
-    html = build_report(valid(subset(example, ids, files), tmp_path / "bundle"))
+    html = report(valid(subset(example, ids, files), tmp_path / "bundle"))
     assert_complete_page(html)
     assert f"Randomized (n = {len(ids)})" in html
 
 
 def test_one_arm_only_says_why_nothing_is_compared(example):
-    html = build_report(subset(example, ["KHE-001", "KHE-003", "KHE-006"]))
+    html = report(subset(example, ["KHE-001", "KHE-003", "KHE-006"]))
     text = visible_text(html)
     assert "The comparison between the arms is not estimable" in text
     assert "no patient in arm S" in text  # the analysis's own reason, shown to the reader
@@ -106,20 +113,18 @@ def test_a_week_without_platelet_counts(example):
     labs = example.labs
     day = (labs["date"] - labs["patient_id"].map(example.patients.set_index("patient_id")["randomization_date"])).dt.days
     week2 = (labs["test"].astype(str) == "platelets") & day.between(11, 17)  # SAP: day 14 ± 3
-    assert_complete_page(build_report(example.replace(labs=labs[~week2])))
+    assert_complete_page(report(example.replace(labs=labs[~week2])))
 
 
 def test_no_platelet_count_at_all(example):
     labs = example.labs[example.labs["test"].astype(str) != "platelets"]
-    html = build_report(example.replace(labs=labs))
+    html = report(example.replace(labs=labs))
     assert_complete_page(html)
     assert "No platelet count" in html
 
 
 def test_results_with_nulls_from_results_json(example):
-    from khetrial.analysis import analyse, results_json
-
-    results = json.loads(results_json(analyse(example)))
+    results = json.loads(analyse(example).to_json())
     results["platelets_mixed_model_wk4"] = {"difference": None, "ci95": None, "note": "model did not converge"}
     for entry in results["binary"].values():
         entry["p_value"] = None
@@ -128,7 +133,7 @@ def test_results_with_nulls_from_results_json(example):
     results["adverse_events"]["p_value"] = float("nan")
     results["baseline"]["continuous"]["age_months"]["S"] = dict.fromkeys(
         ("mean", "min", "max", "median", "q1", "q3"), None) | {"n": 0}
-    html = build_report(example, results, compare_publication=True)
+    html = build_report(example, Results.from_dict(results), compare_publication=True)
     assert_complete_page(html)
     text = visible_text(html)
     assert "not estimable" in text and "Mixed model not estimable: model did not converge" in text
@@ -137,10 +142,8 @@ def test_results_with_nulls_from_results_json(example):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1), n=st.integers(min_value=1, max_value=12))
 def test_report_is_complete_for_any_small_simulated_trial(seed, n):
-    from khetrial.simulate import simulate_bundle
-
     bundle = simulate_bundle(seed=seed, n_patients=n)  # validated on the way
-    html = build_report(bundle)
+    html = report(bundle)
     assert_complete_page(html)
     assert f"Randomized (n = {n})" in html
 

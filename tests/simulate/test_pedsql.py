@@ -1,26 +1,12 @@
-"""khetrial.simulate.pedsql: forms, item ids and answers that reach a total."""
+"""khetrial.simulate.pedsql: drawn answers that reach a total."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from khetrial.simulate.pedsql import FORMS, answers_for_total, form_for_age, items, total_score
-
-
-@pytest.mark.parametrize("form", sorted(FORMS))
-def test_item_ids_are_unique_within_a_form(form):
-    ids = [item for _, item in items(form)]
-    assert len(ids) == len(set(ids))
-
-
-def test_form_sizes_follow_the_pedsql_forms():
-    # PedsQL 4.0: Infant Scales 1-12 months 36 items, 13-24 months 45 items; Toddler 2-4 years 21 items
-    assert {f: len(items(f)) for f in FORMS} == {"infant_1_12": 36, "infant_13_24": 45, "generic_core_2_4": 21}
-
-
-def test_form_by_age():
-    assert (form_for_age(3), form_for_age(13), form_for_age(30)) == ("infant_1_12", "infant_13_24", "generic_core_2_4")
+from khetrial.protocol.pedsql import total_score
+from khetrial.simulate.pedsql import answers_for_total
 
 
 @pytest.mark.parametrize("target", [40.0, 62.5, 81.0, 100.0])

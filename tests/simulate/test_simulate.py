@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+import khetrial
+from khetrial.bundle import read_bundle
 from khetrial.errors import ProtocolError
-from khetrial.simulate import simulate_tables, write_simulated_bundle
+from khetrial.sap import analyse
+from khetrial.simulate import DEFAULT_SEED, simulate_bundle, simulate_tables, write_simulated_bundle
 
 # Pub. = shared/trial/publication.txt ("Efficacy outcomes"); week 2 is chosen (not published).
 PUBLISHED_COUNTS = {
@@ -26,6 +33,8 @@ PUBLISHED_COUNTS = {
     "discontinued_lack_of_efficacy": (1, 5),  # "(2.7% in the combination ... vs 13.9%"
 }
 
+SOURCE_ROOT = str(Path(khetrial.__file__).parents[1])
+
 
 def _digest(folder) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.csv"))}
@@ -38,6 +47,19 @@ def test_same_seed_gives_the_same_bundle_bytes(tmp_path):
     assert len(_digest(a)) == 11  # every file of bundle-format.md
 
 
+def test_same_seed_gives_the_same_bundle_in_every_process(tmp_path):
+    """String hashing is salted per process (PYTHONHASHSEED); the rows must not depend on it.
+    Hash seeds 0 and 2 iterate the set {"SP", "S"} in different orders: the arms' baseline
+    platelets were drawn in that order until the simulator took the arms in ARMS order."""
+    script = ("import sys; from khetrial.simulate import write_simulated_bundle; "
+              "write_simulated_bundle(sys.argv[1], seed=3, n_patients=12)")
+    for hash_seed in ("0", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed,  # this tree's khetrial first
+               "PYTHONPATH": os.pathsep.join([SOURCE_ROOT, os.environ.get("PYTHONPATH", "")])}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / hash_seed)], env=env, check=True)
+    assert _digest(tmp_path / "0") == _digest(tmp_path / "2")
+
+
 def test_another_seed_gives_another_bundle(tmp_path):
     a = write_simulated_bundle(tmp_path / "a", seed=7, n_patients=12)
     b = write_simulated_bundle(tmp_path / "b", seed=8, n_patients=12)
@@ -45,8 +67,6 @@ def test_another_seed_gives_another_bundle(tmp_path):
 
 
 def test_published_cohort_is_deterministic_too(tmp_path, published_bundle_dir):
-    from khetrial.simulate import DEFAULT_SEED
-
     again = write_simulated_bundle(tmp_path / "again", seed=DEFAULT_SEED, match_publication=True)
     assert _digest(again) == _digest(published_bundle_dir)
 
@@ -58,44 +78,39 @@ def test_published_bundle_passes_validation(published_bundle):
 
 
 def test_random_bundle_passes_validation(tmp_path):
-    from khetrial.bundle import read_bundle
-
     bundle = read_bundle(write_simulated_bundle(tmp_path / "b", seed=3, n_patients=40))
     assert len(bundle.patients) == 40
 
 
 def test_published_cohort_gives_every_published_count(published_results):
-    assert published_results["n"] == {"SP": 37, "S": 36}
-    got = {k: (v["SP"]["events"], v["S"]["events"]) for k, v in published_results["binary"].items()}
+    assert published_results.n == {"SP": 37, "S": 36}
+    got = {k: (v.arms["SP"].events, v.arms["S"].events) for k, v in published_results.binary.items()}
     assert got == PUBLISHED_COUNTS
 
 
 def test_published_cohort_counts_do_not_depend_on_the_seed():
-    from khetrial.analysis import analyse
-    from khetrial.simulate import simulate_bundle
-
     results = analyse(simulate_bundle(seed=11, match_publication=True))
-    got = {k: (v["SP"]["events"], v["S"]["events"]) for k, v in results["binary"].items()}
+    got = {k: (v.arms["SP"].events, v.arms["S"].events) for k, v in results.binary.items()}
     assert got == PUBLISHED_COUNTS
 
 
 def test_published_cohort_weekly_medians_are_the_published_ones(published_results):
-    weekly = published_results["platelets_weekly"]
+    weekly = published_results.platelets_weekly
     # Pub.: "29.0 × 10⁹/L vs 22.0 × 10⁹/L at week 1 and 270.0 × 10⁹/L vs 208.0 × 10⁹/L at week 4"
-    assert (weekly["1"]["SP"]["median"], weekly["1"]["S"]["median"]) == (29.0, 22.0)
-    assert (weekly["4"]["SP"]["median"], weekly["4"]["S"]["median"]) == (270.0, 208.0)
+    assert (weekly[1]["SP"].median, weekly[1]["S"].median) == (29.0, 22.0)
+    assert (weekly[4]["SP"].median, weekly[4]["S"].median) == (270.0, 208.0)
 
 
 def test_published_cohort_transfusions_and_adverse_events(published_results):
-    t = published_results["transfusions_m12"]
+    t = published_results.transfusions
     # Pub.: "(2.5 vs 1.4; P = .003)": 52/37 = 1.405 and 90/36 = 2.5 transfusions per patient
-    assert round(t["SP"]["mean"], 1) == 1.4 and t["S"]["mean"] == 2.5
-    assert round(t["p_value"], 3) == 0.003
-    ae = published_results["adverse_events"]
+    assert round(t.arms["SP"].mean, 1) == 1.4 and t.arms["S"].mean == 2.5
+    assert round(t.p_value, 3) == 0.003
+    ae = published_results.adverse_events
     # Pub.: "3.6 events per patient ... vs 3.4 events per patient"; "21 grade 3-4 adverse events"
-    assert round(ae["SP"]["per_patient"], 1) == 3.6 and round(ae["S"]["per_patient"], 1) == 3.4
-    assert ae["SP"]["grade3plus_events"] + ae["S"]["grade3plus_events"] == 21
-    assert ae["p_value"] > 0.9  # Pub.: "P = .981" (ours: close, not exact; see parameters.AE_COUNTS)
+    assert round(ae.arms["SP"].per_patient, 1) == 3.6 and round(ae.arms["S"].per_patient, 1) == 3.4
+    assert ae.arms["SP"].grade3plus_events + ae.arms["S"].grade3plus_events == 21
+    assert ae.p_value > 0.9  # Pub.: "P = .981" (ours: close, not exact; see parameters.AE_COUNTS)
 
 
 def test_match_publication_refuses_another_size():
@@ -110,8 +125,8 @@ def test_patients_must_be_positive(n):
 
 
 def test_published_cohort_mixed_model_is_close_to_the_publication(published_results):
-    m = published_results["platelets_mixed_model_wk4"]
+    m = published_results.mixed_model
     # Pub.: "difference, 38.0 × 10⁹/L; 95% CI, 6.1-69.8". Calibration check, not an exact target:
     # the estimate within 15 ×10⁹/L of 38.0 and the interval above zero, as published.
-    assert abs(m["difference"] - 38.0) < 15
-    assert m["ci95"][0] > 0
+    assert abs(m.difference - 38.0) < 15
+    assert m.ci95[0] > 0

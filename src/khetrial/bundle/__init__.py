@@ -33,14 +33,7 @@ The columns, kinds, code lists and ranges are data in :mod:`khetrial.bundle.form
 from khetrial.bundle.format import LAB_RANGES, TABLE_NAMES, TABLE_SPECS, ColumnSpec, TableSpec
 from khetrial.bundle.io import read_bundle, write_bundle
 from khetrial.bundle.model import Bundle
-
-
-def validate_bundle(path):
-    """Read the bundle folder ``path`` after checking every rule of the format; raise one
-    :class:`khetrial.errors.BundleError` listing every problem. Same as ``read_bundle(path)``."""
-    from khetrial.bundle.validate import validate_bundle as _validate
-
-    return _validate(path)
+from khetrial.bundle.validate import validate_bundle
 
 
 __all__ = ["Bundle", "ColumnSpec", "LAB_RANGES", "TABLE_NAMES", "TABLE_SPECS", "TableSpec",

@@ -31,7 +31,7 @@ from khetrial.bundle.crosscheck import cross_file_problems
 from khetrial.bundle.csvfile import RawTable
 from khetrial.bundle.format import (CODE, DATE, FLAG, FLAG_CODES, INTEGER, LAB_RANGES, NUMBER,
                                     TABLE_NAMES, TABLE_SPECS, ColumnSpec, TableSpec, describe_range)
-from khetrial.bundle.io import bundle_from_raw, read_raw_tables
+from khetrial.bundle.folder import bundle_from_raw, read_raw_tables
 from khetrial.bundle.model import Bundle
 from khetrial.errors import BundleError, Problem
 

@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from khetrial.cli.app import DB_HELP, app, console, fail
+
+if TYPE_CHECKING:
+    from khetrial.sap import Results
 
 BUNDLE_HELP = "Bundle folder of CSV files (shared/spec/bundle-format.md)."
 
@@ -42,7 +46,7 @@ def derive(
     from khetrial.errors import KhetrialError
 
     try:
-        from khetrial.analysis import adsl_for_csv
+        from khetrial.sap import adsl_for_csv
         from khetrial.endpoints import derive_adsl
 
         adsl = derive_adsl(_load(bundle, db))
@@ -67,11 +71,10 @@ def analyse(
     from khetrial.errors import KhetrialError
 
     try:
-        from khetrial.analysis import analyse as run_analysis
-        from khetrial.analysis import results_json
+        from khetrial.sap import analyse as run_analysis
 
         results = run_analysis(_load(bundle, db))
-        text = results_json(results)
+        text = results.to_json()
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n", encoding="utf-8")
     except KhetrialError as error:
@@ -83,7 +86,7 @@ def analyse(
     console.print(f"results -> {out}")
 
 
-def summary_table(results: dict):
+def summary_table(results: Results):
     """A Rich table of the binary endpoints: events/N per arm, difference and 95 % CI in
     percentage points (rounded as the publication rounds, see ``stats.rounding``), Fisher's p."""
     from rich import box
@@ -92,16 +95,16 @@ def summary_table(results: dict):
     from khetrial.constants import ARM_CONTROL, ARM_EXPERIMENTAL
     from khetrial.stats.rounding import percent
 
-    n = results["n"]
+    n = results.n
     table = Table(title=f"Binary endpoints (ITT: {ARM_EXPERIMENTAL} n = {n[ARM_EXPERIMENTAL]}, "
                         f"{ARM_CONTROL} n = {n[ARM_CONTROL]}; difference {ARM_EXPERIMENTAL} − {ARM_CONTROL})",
                   box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("endpoint", no_wrap=True)
     for column in (ARM_EXPERIMENTAL, ARM_CONTROL, "diff %", "95% CI %", "p"):
         table.add_column(column, justify="right", no_wrap=True)
-    for endpoint, r in results["binary"].items():
-        arms = [f"{r[a]['events']}/{r[a]['n']}" for a in (ARM_EXPERIMENTAL, ARM_CONTROL)]
-        low, high = r["ci95"]
-        table.add_row(endpoint, *arms, f"{percent(r['difference'])}",
-                      f"{percent(low)}, {percent(high)}", f"{r['p_value']:.2g}")
+    for endpoint, r in results.binary.items():
+        arms = [f"{r.arms[a].events}/{r.arms[a].n}" for a in (ARM_EXPERIMENTAL, ARM_CONTROL)]
+        low, high = r.ci95
+        table.add_row(endpoint, *arms, f"{percent(r.difference)}",
+                      f"{percent(low)}, {percent(high)}", f"{r.p_value:.2g}")
     return table

@@ -5,12 +5,18 @@ report) and ``khetrial demo`` (simulate → database → analysis → report, in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from khetrial.cli.app import DB_HELP, app, console, fail
 
+if TYPE_CHECKING:
+    from khetrial.sap import Results
+
 DEMO_DIR = Path("khetrial-demo")
+DEMO_STEPS = ("Simulating the publication-matched cohort", "Importing it into SQLite",
+              "Running the analysis plan on the database", "Writing results.json", "Writing the report")
 SERVE_THREADS = 4  # as `khetrial serve`'s default
 
 
@@ -86,15 +92,14 @@ def report(
     from khetrial.errors import KhetrialError
 
     try:
-        from khetrial.analysis import results_json
         from khetrial.report import write_report
-        from khetrial.report.results import report_results
+        from khetrial.sap import analyse_or_describe
 
         data = _load(bundle, db)
-        results = report_results(data)  # the plan's results, or the descriptive ones with the reason
+        results = analyse_or_describe(data)  # the plan's results, or the descriptive ones with the reason
         if results_path is not None:
             results_path.parent.mkdir(parents=True, exist_ok=True)
-            results_path.write_text(results_json(results) + "\n", encoding="utf-8")
+            results_path.write_text(results.to_json() + "\n", encoding="utf-8")
         path = write_report(data, out, results, compare_publication=compare_publication or None,
                             source=str(bundle) if bundle is not None else "database")
     except KhetrialError as error:
@@ -122,8 +127,6 @@ def demo(
     from khetrial.errors import KhetrialError
 
     try:
-        from khetrial.report.demo import run_demo
-
         results, report_path = run_demo(out, seed=seed, console=console)
     except KhetrialError as error:
         fail(error)
@@ -135,13 +138,61 @@ def demo(
         _serve_demo(report_path.parent / "khetrial.sqlite3", host, port)
 
 
+def run_demo(out: str | Path, seed: int | None = None, console=None) -> tuple[Results, Path]:
+    """Run every demo step into the folder ``out``; returns (results, report path).
+
+    ``out`` then holds ``bundle/``, ``khetrial.sqlite3``, ``results.json`` and ``report.html``.
+    An existing demo database in ``out`` is replaced (the demo always starts fresh). Brings
+    Django up on that database, so call it once per process.
+    """
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from khetrial.bundle import read_bundle
+    from khetrial.edc import db
+    from khetrial.edc import store as store_module
+    from khetrial.report import write_report
+    from khetrial.sap import analyse
+    from khetrial.simulate import DEFAULT_SEED, write_simulated_bundle
+
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    seed = DEFAULT_SEED if seed is None else seed
+    database = out / "khetrial.sqlite3"
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        tasks = [progress.add_task(step, total=1, start=False) for step in DEMO_STEPS]
+
+        def step(k: int, fn):
+            progress.start_task(tasks[k])
+            value = fn()
+            progress.update(tasks[k], completed=1)
+            return value
+
+        bundle = step(0, lambda: read_bundle(write_simulated_bundle(out / "bundle", seed=seed,
+                                                                    match_publication=True)))
+
+        def store():
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            db.setup(f"sqlite:///{database}")
+            store_module.import_bundle(bundle, reason="khetrial demo")
+            return store_module.export_bundle()
+
+        stored = step(1, store)
+        results = step(2, lambda: analyse(stored))
+        step(3, lambda: (out / "results.json").write_text(results.to_json() + "\n", encoding="utf-8"))
+        report = step(4, lambda: write_report(stored, out / "report.html", results,
+                                              source=f"sqlite:///{database}"))
+    return results, report
+
+
 def _serve_demo(database: Path, host: str, port: int) -> None:
     """One account per role on the demo database, their logins printed, then `khetrial serve`."""
     import sys
 
     from rich.table import Table
 
-    from khetrial.cli.web import serve
+    from khetrial.cli.web import run_server
     from khetrial.errors import KhetrialError
 
     try:
@@ -157,4 +208,4 @@ def _serve_demo(database: Path, host: str, port: int) -> None:
         table.add_row(username, role, site or "all", password)
     console.print(table)
     sys.stdout.flush()  # the logins are visible before the server blocks, even through a pipe
-    serve(db=f"sqlite:///{database.resolve()}", host=host, port=port, threads=SERVE_THREADS)
+    run_server(f"sqlite:///{database.resolve()}", host, port, SERVE_THREADS)

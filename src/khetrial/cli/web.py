@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import typer
 
 from khetrial.cli.app import DB_HELP, app, console, fail
+from khetrial.edc.accounts.roles import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 
 user_app = typer.Typer(help="Manage the web application's accounts (roles, sites).",
                        no_args_is_help=True)
@@ -32,23 +34,60 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     threads: int = typer.Option(4, "--threads", help="Worker threads of the server."),
+    trusted_proxy: str = typer.Option(
+        None, "--trusted-proxy",
+        help="Address of a reverse proxy whose X-Forwarded-For/-Proto headers are believed "
+             "(client addresses for login throttling; https behind a TLS proxy)."),
 ) -> None:
     """Start the web application (the waitress WSGI server).
 
-    Migrations are applied first.
+    Migrations are applied first. The installation's secret key is created on first start
+    (mode 0600, beside the SQLite file or in ~/.config/khetrial/); the public development key
+    is refused on any address but loopback.
     """
+    run_server(db, host, port, threads, trusted_proxy)
+
+
+def run_server(db: str | None, host: str, port: int, threads: int,
+               trusted_proxy: str | None = None) -> None:
+    """What `serve` does (also `demo --serve`, whose Django is already up on the database)."""
     from khetrial.errors import KhetrialError
 
     try:
+        key_file = _ensure_secret_key(db)
         _setup(db)
+        from django.conf import settings
+
+        from khetrial.edc.accounts.secret_key import check_key_for_host, read_secret_key
+
+        if key_file is not None:  # Django may have read its settings before the file existed
+            settings.SECRET_KEY = read_secret_key(key_file)
+        check_key_for_host(settings.SECRET_KEY, host)
     except KhetrialError as exc:
         fail(exc)
     from django.core.wsgi import get_wsgi_application
     from waitress import serve as waitress_serve
 
     application = get_wsgi_application()
+    proxy = {} if not trusted_proxy else {
+        "trusted_proxy": trusted_proxy, "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True}
     console.print(f"khetrial serving on http://{host}:{port}/ (Ctrl-C to stop)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="khetrial")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="khetrial", **proxy)
+
+
+def _ensure_secret_key(db: str | None):
+    """Create the installation's key file unless $KHETRIAL_SECRET_KEY gives the key; its path
+    (None when the environment gives the key)."""
+    from khetrial.edc.accounts.secret_key import ensure_secret_key, secret_key_path
+    from khetrial.edc.db import URL_ENV, database_config
+
+    if os.environ.get("KHETRIAL_SECRET_KEY"):
+        return None
+    config = database_config(db or os.environ.get(URL_ENV))
+    sqlite_file = str(config["NAME"]) if config["ENGINE"].endswith("sqlite3") else None
+    return ensure_secret_key(secret_key_path(sqlite_file))
 
 
 def _password(password_stdin: bool) -> str:
@@ -68,19 +107,26 @@ def user_add(
     role: str = typer.Option(..., "--role", help=ROLE_HELP),
     site: str = typer.Option(None, "--site", help="Site code (investigators: required; "
                                                    "assessors: optional, none = all sites)."),
+    person: str = typer.Option("", "--person",
+                               help="Who holds the account (e.g. e-mail; default: the user "
+                                    "name). One person's accounts all have one role."),
     password_stdin: bool = typer.Option(False, "--password-stdin",
                                         help="Read the password from standard input (scripts)."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the account as one JSON object."),
 ) -> None:
-    """Create an account with a role (and site); the password is prompted for."""
+    """Create an account with a role (and site); the password is prompted for.
+
+    At least 12 characters, not a common password. Accounts made here (by the operator, at
+    the server) are active at once; administrators on the web need a second administrator.
+    """
     from khetrial.errors import KhetrialError
 
     try:
         _setup(db)
         from khetrial.edc.accounts.services import add_user
 
-        account = add_user(name, role, _password(password_stdin), site)
+        account = add_user(name, role, _password(password_stdin), site, person=person)
     except KhetrialError as exc:
         fail(exc)
     if as_json:
@@ -165,25 +211,45 @@ def user_role(
 def user_token(
     name: str = typer.Argument(..., help="User name."),
     label: str = typer.Option("api", "--label", help="What the token is for."),
+    days: int = typer.Option(DEFAULT_TOKEN_DAYS, "--days",
+                             help=f"Days the token is valid (1-{MAX_TOKEN_DAYS})."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print {\"token\": ...} as JSON."),
 ) -> None:
-    """Issue an API token for a user (shown once; send as `Authorization: Bearer TOKEN`)."""
-    from khetrial.errors import ConfigurationError, KhetrialError
+    """Issue an API token for a user (shown once; send as `Authorization: Bearer TOKEN`).
+
+    It expires after --days; `khetrial user revoke-token NAME` ends it sooner.
+    """
+    from khetrial.errors import KhetrialError
 
     try:
         _setup(db)
-        from django.contrib.auth import get_user_model
+        from khetrial.edc.accounts.services import issue_token
 
-        from khetrial.edc.accounts.models import ApiToken
-
-        user = get_user_model().objects.filter(username=name, is_active=True).first()
-        if user is None:
-            raise ConfigurationError(f"no active user {name!r}; see `khetrial user list`")
-        _, key = ApiToken.issue(user, label)
+        key = issue_token(name, days, label)
     except KhetrialError as exc:
         fail(exc)
     print(json.dumps({"user": name, "token": key}) if as_json else key)
+
+
+@user_app.command("revoke-token")
+def user_revoke_token(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print {\"revoked\": N} as JSON."),
+) -> None:
+    """Revoke every API token of a user (requests with them get 401 from then on)."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        _setup(db)
+        from khetrial.edc.accounts.services import revoke_tokens
+
+        n = revoke_tokens(name)
+    except KhetrialError as exc:
+        fail(exc)
+    print(json.dumps({"user": name, "revoked": n}) if as_json
+          else f"user {name}: {n} valid API token(s) revoked")
 
 
 @allocation_app.command("create")
@@ -193,7 +259,7 @@ def allocation_create(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print {\"entries\": N} as JSON."),
 ) -> None:
-    """Generate the concealed allocation list for every site (permuted blocks of 2/4/6,
+    """Generate the concealed allocation list for every site (permuted blocks of 4/6,
     stratified by site). Once per trial; the list itself is never printed."""
     from khetrial.errors import KhetrialError
 

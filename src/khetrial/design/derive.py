@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from khetrial.design.trajectories import REASON_LACK_OF_EFFICACY, TrialBatch, batch_bundle
+from khetrial.endpoints.adsl import derive_analysis_tables
 from khetrial.endpoints.response import (
     FIRST_EFFICACY_DAY,
     compute_durable_run_start,
@@ -124,8 +125,6 @@ def derive_batch_table(batch: TrialBatch) -> pd.DataFrame:
 def derive_bundle_endpoints(batch: TrialBatch, trials) -> pd.DataFrame:
     """The chosen trials' bundle through the analysis plan's full derivation
     (:func:`khetrial.endpoints.adsl.derive_analysis_tables`), one row per patient."""
-    from khetrial.endpoints.adsl import derive_analysis_tables
-
     trials = np.atleast_1d(np.asarray(trials, dtype=np.int64))
     adsl = derive_analysis_tables(batch_bundle(batch, trials)).adsl
     k = batch.n_per_trial

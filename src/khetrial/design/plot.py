@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import plotly.graph_objects as go
+
 from khetrial.design.power import PowerResult, RESULT_KEYS, derive_power_grid
 
 LABELS = {"chi2": "χ² (normal approximation)", "chi2-cc": "χ² with continuity correction",
@@ -13,8 +15,6 @@ LABELS = {"chi2": "χ² (normal approximation)", "chi2-cc": "χ² with continuit
 def build_power_figure(rows: list[PowerResult], highlight: str = "chi2",
                        mark: PowerResult | None = None, target: float | None = 0.8):
     """A plotly figure of power against control-arm size, one line per method."""
-    import plotly.graph_objects as go
-
     fig = go.Figure()
     sizes = [r.n_control for r in rows]
     for test, key in RESULT_KEYS.items():

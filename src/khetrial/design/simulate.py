@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
@@ -35,6 +36,7 @@ from khetrial.design.scenario import Scenario
 from khetrial.design.trajectories import simulate_trials
 from khetrial.errors import ConfigurationError
 from khetrial.constants import ARM_CONTROL, ARM_EXPERIMENTAL, CONFIDENCE_LEVEL
+from khetrial.stats.proportions import wilson_interval
 
 CHUNK_TRIALS = 250  # trials per array pass (≈ 18,000 patients for the publication's design)
 DIFFERENCE_QUANTILES = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
@@ -51,8 +53,6 @@ def newcombe_table(n_experimental: int, n_control: int,
     wilson_interval`): lower = d − √((p_e − l_e)² + (u_c − p_c)²), upper = d + √((u_e − p_e)² +
     (p_c − l_c)²), within [−1, 1], as :func:`khetrial.stats.proportions.diff_proportions`.
     """
-    from khetrial.stats.proportions import wilson_interval
-
     def arm(n: int):
         w = [wilson_interval(x, n, level) for x in range(n + 1)]
         return (np.array([i.estimate for i in w]), np.array([i.lower for i in w]),
@@ -112,8 +112,6 @@ def simulate_counts(scenario: Scenario, n_trials: int, seed: int | None = None,
             if progress:
                 progress(size)
     else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
         with ProcessPoolExecutor(max_workers=min(workers, len(plan))) as pool:
             futures = {pool.submit(simulate_chunk_counts, scenario, size, child): (i, size)
                        for i, (size, child) in enumerate(plan)}

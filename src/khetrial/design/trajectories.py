@@ -13,11 +13,11 @@ medications, disposition, as ``khetrial.bundle`` reads them) for the per-trial p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
+from khetrial.bundle.model import Bundle
 from khetrial.design.scenario import Scenario
 from khetrial.constants import (
     ARMS,
@@ -197,9 +197,9 @@ def _dates(days: np.ndarray) -> np.ndarray:
     return RANDOMIZATION_DATE + days.astype("int64").astype("timedelta64[D]")
 
 
-def batch_bundle(batch: TrialBatch, trials) -> SimpleNamespace:
-    """Bundle tables (``patients``, ``labs``, ``medications``, ``disposition``) of the chosen
-    trials, one row per record as in ``shared/spec/bundle-format.md``; patient ids are unique
+def batch_bundle(batch: TrialBatch, trials) -> Bundle:
+    """The :class:`Bundle` of the chosen trials (``patients``, ``labs``, ``medications``,
+    ``disposition``; the other tables empty), one row per record as in ``shared/spec/bundle-format.md``; patient ids are unique
     across trials (:data:`PATIENT_ID_FORMAT`)."""
     trials = np.atleast_1d(np.asarray(trials, dtype=np.int64))
     k = batch.n_per_trial
@@ -237,5 +237,4 @@ def batch_bundle(batch: TrialBatch, trials) -> SimpleNamespace:
     disposition = pd.DataFrame({
         "patient_id": ids[stopped], "date": _dates(stop[stopped]), "status": "discontinued",
         "reason": [REASON_CODES[int(r)] for r in batch.discontinued_reason[rows][stopped]]})
-    return SimpleNamespace(patients=patients, labs=labs, medications=medications,
-                           disposition=disposition)
+    return Bundle.from_tables(patients=patients, labs=labs, medications=medications, disposition=disposition)

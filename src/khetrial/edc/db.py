@@ -25,6 +25,21 @@ def normalize_url(url: str | None) -> str:
     return url
 
 
+def current_url() -> str:
+    """The URL in use: $KHETRIAL_DATABASE_URL, else the default SQLite file."""
+    return normalize_url(os.environ.get(URL_ENV))
+
+
+def safe_url(url: str | None) -> str:
+    """The URL without a password (for messages)."""
+    url = normalize_url(url)
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
+    return url
+
+
 def database_config(url: str | None) -> dict:
     """Django's DATABASES entry for a URL (SQLite in IMMEDIATE transaction mode)."""
     import dj_database_url
@@ -64,11 +79,30 @@ def setup(url: str | None = None, *, migrate: bool = True) -> str:
 
 
 def apply_migrations() -> None:
-    """Create or upgrade the schema, quietly."""
+    """Create or upgrade the schema, quietly; on SQLite all or nothing.
+
+    Django commits each migration on its own, and one with deferred SQL (indexes) is even
+    recorded after its commit: a kill in between left tables no migration run could create
+    again ("table audit_auditentry already exists", issue 16). On SQLite every pending
+    migration therefore runs in one transaction (foreign-key checks off while it runs, as
+    Django's SQLite schema editor needs, then checked): a killed first run leaves an empty
+    database. ``fake_initial`` lets a database left half-created by an earlier version resume.
+    PostgreSQL rolls back each migration's DDL with it and is left to Django.
+    """
     from django.core.management import call_command
+    from django.db import connection, transaction
 
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        if connection.vendor != "sqlite":
+            call_command("migrate", interactive=False, verbosity=0, fake_initial=True)
+            return
+        connection.disable_constraint_checking()
+        try:
+            with transaction.atomic():
+                call_command("migrate", interactive=False, verbosity=0, fake_initial=True)
+                connection.check_constraints()
+        finally:
+            connection.enable_constraint_checking()
     except Exception as exc:  # connection refused, permission denied, bad file path
         from django.db import DatabaseError as DjangoDatabaseError
         from django.db import OperationalError

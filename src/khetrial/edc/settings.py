@@ -2,12 +2,22 @@
 
 ``KHETRIAL_DATABASE_URL``    database URL (``sqlite:///path`` or ``postgresql://user@host/db``);
                              default: ``khetrial.sqlite3`` in the working folder.
-``KHETRIAL_SECRET_KEY``      secret key for sessions and CSRF; default: a development key
-                             (set it in any real deployment).
+``KHETRIAL_SECRET_KEY``      secret key for sessions and CSRF; default: the installation's key
+                             file, which ``khetrial serve`` creates (mode 0600) beside the
+                             SQLite file (``<db>.secret-key``) or in ``~/.config/khetrial/``;
+                             without one, a public development key that ``serve`` refuses
+                             on any address but loopback.
+``KHETRIAL_SECRET_KEY_FILE`` where the installation's key file is (overrides the places above).
 ``KHETRIAL_DEBUG``           ``1`` for Django's debug pages (never in production).
 ``KHETRIAL_ALLOWED_HOSTS``   comma-separated host names; default ``localhost,127.0.0.1``.
 ``KHETRIAL_SESSION_MINUTES`` idle minutes before a session expires; default 30.
 ``KHETRIAL_HTTPS``           ``1`` behind HTTPS: secure cookies, HSTS, redirect to https.
+``KHETRIAL_PROXY_SSL_HEADER`` behind a TLS-terminating proxy: the header by which the proxy
+                             says the request came over HTTPS, e.g. ``X-Forwarded-Proto`` (its
+                             value must be ``https``). Set it ONLY if the proxy always sets or
+                             overwrites that header; otherwise a client could claim HTTPS.
+                             Without it, ``KHETRIAL_HTTPS=1`` behind a proxy that speaks plain
+                             HTTP to khetrial redirects every request to itself.
 ``KHETRIAL_LOG_LEVEL``       level of the ``khetrial`` logger on standard error; default INFO.
 """
 
@@ -16,13 +26,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from khetrial.edc.accounts.roles import MIN_PASSWORD_LENGTH
+from khetrial.edc.accounts.secret_key import read_secret_key, secret_key_path
 from khetrial.edc.db import database_config
 
 BASE_DIR = Path(__file__).resolve().parent
 
-SECRET_KEY = os.environ.get(
-    "KHETRIAL_SECRET_KEY", "khetrial-development-key-set-KHETRIAL_SECRET_KEY-in-production"
-)
+DATABASES = {"default": database_config(os.environ.get("KHETRIAL_DATABASE_URL"))}
+_SQLITE_FILE = (str(DATABASES["default"]["NAME"])
+                if DATABASES["default"]["ENGINE"].endswith("sqlite3") else None)
+SECRET_KEY = read_secret_key(secret_key_path(_SQLITE_FILE))
 DEBUG = os.environ.get("KHETRIAL_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [
     h.strip()
@@ -77,7 +90,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(os.environ.get("KHETRIAL_DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -87,8 +99,9 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+     "OPTIONS": {"min_length": MIN_PASSWORD_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "khetrial.edc.accounts.validators.CommonWordWithDigitsValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["khetrial.edc.accounts.backends.LockoutBackend"]
@@ -121,6 +134,9 @@ SESSION_COOKIE_SECURE = _HTTPS
 CSRF_COOKIE_SECURE = _HTTPS
 SECURE_SSL_REDIRECT = _HTTPS
 SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+_PROXY_HEADER = os.environ.get("KHETRIAL_PROXY_SSL_HEADER", "").strip()
+if _PROXY_HEADER:  # e.g. X-Forwarded-Proto -> ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -10,7 +10,7 @@ from django.urls import path
 from khetrial.edc.web.api import OPENAPI_ROLES, api, docs_view, openapi_view
 from khetrial.edc.web.permissions import allow
 from khetrial.edc.web.views import audit, auth, entry, patients, queries, screening, static, trial
-from khetrial.edc.web.views import bedside, pedsql, unblinding
+from khetrial.edc.web.views import accounts, bedside, pedsql, unblinding
 
 handler400 = "khetrial.edc.web.errors.bad_request"
 handler403 = "khetrial.edc.web.errors.permission_denied"
@@ -59,9 +59,10 @@ urlpatterns = [
     path("downloads/", trial.downloads, name="downloads"),
     path("downloads/bundle.zip", trial.download_bundle, name="download_bundle"),
     path("downloads/report.html", trial.download_report, name="download_report"),
-    path("users/", trial.users, name="users"),
+    path("users/", accounts.users, name="users"),
     path("sites/", trial.sites, name="sites"),
-    path("users/<str:username>/disable/", trial.user_disable, name="user_disable"),
+    path("users/<str:username>/disable/", accounts.user_disable, name="user_disable"),
+    path("users/<str:username>/approve/", accounts.user_approve, name="user_approve"),
     path("vendor/plotly.min.js", static.plotly_js, name="plotly_js"),
     path("static/<path:path>", static.static_file, name="static"),
     path("api/openapi.json", allow(*OPENAPI_ROLES)(openapi_view), name="openapi"),

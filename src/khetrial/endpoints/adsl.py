@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from khetrial.bundle.model import Bundle
 from khetrial.endpoints._frames import patient_frame, require_columns
 from khetrial.endpoints.adverse_events import derive_ae_counts, derive_ae_terms, derive_ae_window, derive_treatment_emergent_aes
 from khetrial.endpoints.censoring import derive_censoring
@@ -28,6 +29,9 @@ from khetrial.endpoints.sequelae import derive_sequelae
 from khetrial.endpoints.transfusions import derive_transfusion_count
 from khetrial.endpoints.windows import derive_before_censoring, derive_week_values
 from khetrial.constants import PRIMARY_WEEK, RESPONSE_WEEKS
+
+PRIMARY_ENDPOINT = f"durable_platelet_response_wk{PRIMARY_WEEK}"
+"""The primary endpoint's id (SAP "Primary endpoint": durable platelet response at week 4)."""
 
 BINARY_ENDPOINTS = (
     *(f"durable_platelet_response_wk{k}" for k in RESPONSE_WEEKS),
@@ -75,19 +79,12 @@ class AnalysisTables:
     ae_terms: pd.DataFrame
 
 
-def _table(bundle, name: str):
-    return getattr(bundle, name, None)
-
-
-def derive_analysis_tables(bundle) -> AnalysisTables:
-    """Derive the ADSL, the platelet week values and the adverse events from ``bundle`` (any
-    object with the bundle's tables as attributes: ``patients``, ``labs``, ``medications``,
-    ``mri``, ``qol``, ``adverse_events``, ``transfusions``, ``sequelae``, ``disposition``)."""
-    patients = require_columns(_table(bundle, "patients"), "patients.csv",
-                               ["patient_id", "arm", "randomization_date"])
-    labs = require_columns(_table(bundle, "labs"), "labs.csv", ["patient_id", "date", "test", "value"])
-    medications = _table(bundle, "medications")
-    censoring = derive_censoring(patients, medications, _table(bundle, "disposition"))
+def derive_analysis_tables(bundle: Bundle) -> AnalysisTables:
+    """Derive the ADSL, the platelet week values and the adverse events from ``bundle``."""
+    patients = require_columns(bundle.patients, "patients.csv", ["patient_id", "arm", "randomization_date"])
+    labs = require_columns(bundle.labs, "labs.csv", ["patient_id", "date", "test", "value"])
+    medications = bundle.medications
+    censoring = derive_censoring(patients, medications, bundle.disposition)
     platelets = derive_lab_measurements(labs, patients, "platelets")
     fibrinogen = derive_lab_measurements(labs, patients, "fibrinogen")
 
@@ -99,16 +96,16 @@ def derive_analysis_tables(bundle) -> AnalysisTables:
     wide.columns = list(WEEK_COLUMNS)
 
     ae_window = derive_ae_window(medications, patients)
-    events = derive_treatment_emergent_aes(_table(bundle, "adverse_events"), medications, patients, ae_window)
+    events = derive_treatment_emergent_aes(bundle.adverse_events, medications, patients, ae_window)
     parts = [
         derive_platelet_response(platelets, patients, censoring),
         derive_fibrinogen_stabilization(fibrinogen, patients, censoring),
-        derive_lesion_response(_table(bundle, "mri"), patients, censoring),
-        derive_qol_response(_table(bundle, "qol"), patients, censoring),
+        derive_lesion_response(bundle.mri, patients, censoring),
+        derive_qol_response(bundle.qol, patients, censoring),
         derive_kmp_rebound(platelets, patients),
-        derive_sequelae(_table(bundle, "sequelae"), patients),
-        derive_lack_of_efficacy(_table(bundle, "disposition"), patients),
-        derive_transfusion_count(_table(bundle, "transfusions"), patients),
+        derive_sequelae(bundle.sequelae, patients),
+        derive_lack_of_efficacy(bundle.disposition, patients),
+        derive_transfusion_count(bundle.transfusions, patients),
         ae_window[["patient_id", "last_treatment_day"]],
         derive_ae_counts(events, patients),
         wide.rename_axis("patient_id").reset_index(),
@@ -124,6 +121,6 @@ def derive_analysis_tables(bundle) -> AnalysisTables:
                           ae_terms=derive_ae_terms(events))
 
 
-def derive_adsl(bundle) -> pd.DataFrame:
+def derive_adsl(bundle: Bundle) -> pd.DataFrame:
     """The per-patient analysis dataset: one row per patient, the SAP's columns first."""
     return derive_analysis_tables(bundle).adsl

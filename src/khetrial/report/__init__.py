@@ -9,100 +9,91 @@ each table shows the publication's values beside khetrial's.
 
 The page is complete for any valid bundle: missing values print "–", a comparison that cannot be
 made prints "not estimable" with the reason, and a bundle the analysis refuses (an arm without
-patients) gives the descriptive parts (:mod:`khetrial.report.results`).
+patients) gives the descriptive parts (:func:`khetrial.sap.describe`). The report only renders:
+it never runs the analysis.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 from html import escape
 from importlib import resources
 from pathlib import Path
 from string import Template
 
+from khetrial import __version__
+from khetrial.bundle.model import Bundle
+from khetrial.design.check import design_check
+from khetrial.report.consort import consort_html, derive_consort_counts
+from khetrial.report.figures import figures_html
+from khetrial.report.published import matches_publication
+from khetrial.report.tables import (
+    adverse_event_table,
+    baseline_table,
+    efficacy_table,
+    fmt_num,
+    fmt_points,
+    previous_therapy_table,
+)
+from khetrial.sap.provenance import data_checksum
+from khetrial.sap.results import Results
+from khetrial.constants import ARM_CONTROL as S
+from khetrial.constants import ARM_EXPERIMENTAL as SP
+from khetrial.constants import PRIMARY_WEEK
+
 TITLE = "Sirolimus plus prednisolone vs sirolimus for KHE with KMP: trial report"
 
 
-def bundle_hash(results: dict) -> str:
+def bundle_hash(results: Results) -> str:
     """One SHA-256 over the bundle's per-file hashes (``provenance.bundle_sha256``)."""
-    files = (results.get("provenance") or {}).get("bundle_sha256") or {}
-    if isinstance(files, str):
-        return files
-    text = "".join(f"{name}:{digest}\n" for name, digest in sorted(files.items()))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return data_checksum(results.provenance.bundle_sha256)
 
 
-def _provenance_html(results: dict, generated_at: str, source: str | None) -> str:
-    from khetrial import __version__
-
-    prov = results.get("provenance") or {}
+def _provenance_html(results: Results, generated_at: str, source: str | None) -> str:
+    prov = results.provenance
     rows = [("khetrial version", __version__), ("bundle SHA-256", bundle_hash(results)),
-            ("analysis run at (UTC)", str(prov.get("run_at_utc", ""))), ("report written at (UTC)", generated_at)]
+            ("analysis run at (UTC)", prov.run_at_utc), ("report written at (UTC)", generated_at)]
     if source:
         rows.append(("data source", source))
-    files = prov.get("bundle_sha256") or {}
-    if isinstance(files, dict):
-        rows += [(f"  {name}", digest) for name, digest in sorted(files.items())]
+    rows += [(f"  {name}", digest) for name, digest in sorted(prov.bundle_sha256.items())]
     return "<table class='provenance'>" + "".join(
         f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in rows) + "</table>"
 
 
 def _design_html() -> str:
-    """The publication's power statement recomputed (khetrial.design), when that part is installed."""
-    try:
-        from khetrial.design.check import design_check
-    except ImportError:  # design check not available: leave the hook visible
-        return "<p class='note'>Design check not available in this installation.</p>"
+    """The publication's power statement recomputed (khetrial.design)."""
     check = design_check()
     return (f"<blockquote class='note'>“{escape(check.sentence)}”</blockquote>"
             f"<p>{escape(check.summary)}</p>")
 
 
-def _lead(results: dict, compare: bool) -> str:
-    from khetrial.constants import ARM_CONTROL as S
-    from khetrial.constants import ARM_EXPERIMENTAL as SP
-    from khetrial.report.tables import fmt_num, fmt_points
-
-    b = (results.get("binary") or {}).get("durable_platelet_response_wk4")
-    if not b:
-        why = results.get("not_estimable") or "the results hold no primary endpoint"
+def _lead(results: Results, compare: bool) -> str:
+    b = results.primary
+    if b is None:
+        why = results.not_estimable or "the results hold no primary endpoint"
         return escape(f"The comparison between the arms is not estimable: {why}. "
                       "The flow, the baseline characteristics and the platelet counts are shown per arm.")
-    sp, s = b.get(SP) or {}, b.get(S) or {}
-    ci = b.get("ci95") or (None, None)
-    text = (f"At week 4, a durable platelet response was achieved by {sp.get('events')} of {sp.get('n')} patients "
-            f"given sirolimus and prednisolone and by {s.get('events')} of {s.get('n')} given sirolimus alone "
-            f"(difference {fmt_points(b.get('difference'))} percentage points; 95% CI {fmt_points(ci[0])} to "
-            f"{fmt_points(ci[1])}; P = {fmt_num(b.get('p_value'), '.4f')}).")
+    sp, s = b.arms[SP], b.arms[S]
+    ci = b.ci95 or (None, None)
+    text = (f"At week {PRIMARY_WEEK}, a durable platelet response was achieved by {sp.events} of {sp.n} patients "
+            f"given sirolimus and prednisolone and by {s.events} of {s.n} given sirolimus alone "
+            f"(difference {fmt_points(b.difference)} percentage points; 95% CI {fmt_points(ci[0])} to "
+            f"{fmt_points(ci[1])}; P = {fmt_num(b.p_value, '.4f')}).")
     if compare:
         text += " Where the publication reports a value, it is shown beside khetrial's."
     return escape(text)
 
 
-def build_report(bundle, results: dict | None = None, *, compare_publication: bool | None = None,
+def build_report(bundle: Bundle, results: Results, *, compare_publication: bool | None = None,
                  generated_at: datetime | None = None, source: str | None = None) -> str:
-    """The report page as one HTML string (``results`` default: ``analyse(bundle)``)."""
-    from khetrial import __version__
-    from khetrial.report.consort import consort_html, derive_consort_counts
-    from khetrial.report.figures import figures_html
-    from khetrial.report.published import matches_publication
-    from khetrial.report.tables import (
-        adverse_event_table,
-        baseline_table,
-        efficacy_table,
-        previous_therapy_table,
-    )
-
-    if results is None:
-        from khetrial.report.results import report_results
-
-        results = report_results(bundle)
+    """The report page as one HTML string, from ``results`` (the analysis plan's or the
+    descriptive ones, :func:`khetrial.sap.analyse_or_describe`) and ``bundle`` (flow, previous
+    therapies, trajectories). The analysis is never run here."""
     matched = matches_publication(results)
     compare = matched if compare_publication is None else bool(compare_publication or matched)
     when = (generated_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     figs = figures_html(bundle, results, compare)
-    n = results["n"]
+    n = results.n
     subtitle = f"{sum(n.values())} randomized patients ({' / '.join(f'{a} {k}' for a, k in n.items())})"
     if source:
         subtitle += f" · data: {source}"
@@ -118,7 +109,7 @@ def build_report(bundle, results: dict | None = None, *, compare_publication: bo
         design=_design_html(), provenance=_provenance_html(results, when, source), generated_at=when)
 
 
-def write_report(bundle, out: str | Path, results: dict | None = None, **options) -> Path:
+def write_report(bundle: Bundle, out: str | Path, results: Results, **options) -> Path:
     """Build the report and write it to ``out`` (folders created); returns the path."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

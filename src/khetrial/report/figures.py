@@ -6,11 +6,16 @@ with nothing to draw says why in its middle (so the page always holds its four f
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from khetrial.bundle.model import Bundle
 from khetrial.constants import ARM_CONTROL as S
 from khetrial.constants import ARM_EXPERIMENTAL as SP
 from khetrial.constants import ARM_LABELS, ARMS, PLATELET_RESPONSE_THRESHOLD
 from khetrial.report import published as pub
 from khetrial.report.tables import is_missing
+from khetrial.sap.results import BinaryResult, Results
 
 ARM_COLORS = {SP: "#1f4e79", S: "#c55a11"}
 FONT = dict(family="Georgia, 'Times New Roman', serif", size=13, color="#222")
@@ -48,18 +53,16 @@ def figure_html(fig, div_id: str, first: bool) -> str:
                        config={"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "svg"}})
 
 
-def weekly_medians_figure(results: dict, compare: bool):
+def weekly_medians_figure(results: Results, compare: bool):
     """Figure 2: median platelet count, weeks 0-4, bars from the first to the third quartile."""
-    import plotly.graph_objects as go
-
-    weekly = results.get("platelets_weekly") or {}
+    weekly = results.platelets_weekly
     fig = go.Figure()
-    weeks = sorted(int(w) for w in weekly)
+    weeks = sorted(weekly)
     for k, arm in enumerate(ARMS):
-        cells = [weekly[str(w)].get(arm) or {} for w in weeks]
-        med = [_value(c.get("median")) for c in cells]
-        q1 = [_value(c.get("q1")) for c in cells]
-        q3 = [_value(c.get("q3")) for c in cells]
+        cells = [weekly[w][arm] for w in weeks]
+        med = [_value(c.median) for c in cells]
+        q1 = [_value(c.q1) for c in cells]
+        q3 = [_value(c.q3) for c in cells]
         x = [w + (-0.06 if k == 0 else 0.06) for w in weeks]
         fig.add_trace(go.Scatter(
             x=x, y=med, mode="lines+markers", name=ARM_LABELS[arm], line=dict(color=ARM_COLORS[arm], width=2),
@@ -72,18 +75,15 @@ def weekly_medians_figure(results: dict, compare: bool):
                                      name=f"Publication, {ARM_LABELS[arm].lower()}",
                                      marker=dict(symbol="x", size=11, color=ARM_COLORS[arm])))
     fig.add_hline(y=PLATELET_RESPONSE_THRESHOLD, line=dict(dash="dot", color="#777"))
-    if not any(_value(c.get("median")) is not None for w in weekly.values() for c in w.values()):
+    if not any(_value(c.median) is not None for w in weekly.values() for c in w.values()):
         _empty_message(fig, "No platelet count in weeks 0-4")
     fig.update_xaxes(title="Week", tickvals=weeks or list(range(5)))
     fig.update_yaxes(title="Platelet count (×10⁹/L)", rangemode="tozero")
     return _layout(fig, "Figure 2. Median platelet count during the first 4 weeks (bars: quartiles)")
 
 
-def trajectories_figure(bundle):
+def trajectories_figure(bundle: Bundle):
     """Every patient's platelet counts, days 0-84, one panel per arm, with the 100 ×10⁹/L line."""
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
-
     labs = bundle.labs
     plt = labs[labs["test"].astype(str) == "platelets"].dropna(subset=["value"])
     pts = bundle.patients[["patient_id", "arm", "randomization_date"]]
@@ -113,19 +113,17 @@ def trajectories_figure(bundle):
                         f"(dashed: {PLATELET_RESPONSE_THRESHOLD} ×10⁹/L)", height=440)
 
 
-def forest_figure(results: dict, compare: bool):
+def forest_figure(results: Results, compare: bool):
     """Differences (SP − S) with 95 % CIs for every binary endpoint."""
-    import plotly.graph_objects as go
+    def estimable(r: BinaryResult) -> bool:
+        ci = r.ci95 or ()
+        return not is_missing(r.difference) and len(ci) == 2 and not any(is_missing(c) for c in ci)
 
-    def estimable(r) -> bool:
-        ci = r.get("ci95") or ()
-        return not is_missing(r.get("difference")) and len(ci) == 2 and not any(is_missing(c) for c in ci)
-
-    items = [(k, r) for k, r in (results.get("binary") or {}).items() if estimable(r)][::-1]
+    items = [(k, r) for k, r in results.binary.items() if estimable(r)][::-1]
     labels = [pub.ENDPOINT_LABELS.get(k, k) for k, _ in items]
-    diffs = [100 * r["difference"] for _, r in items]
-    lo = [100 * r["ci95"][0] for _, r in items]
-    hi = [100 * r["ci95"][1] for _, r in items]
+    diffs = [100 * r.difference for _, r in items]
+    lo = [100 * r.ci95[0] for _, r in items]
+    hi = [100 * r.ci95[1] for _, r in items]
     fig = go.Figure(go.Scatter(
         x=diffs, y=labels, mode="markers", name="khetrial", marker=dict(size=9, symbol="square", color="#1f4e79"),
         error_x=dict(type="data", symmetric=False, array=[h - d for d, h in zip(diffs, hi)],
@@ -141,33 +139,31 @@ def forest_figure(results: dict, compare: bool):
                                  marker=dict(size=12, symbol="line-ns-open", color="#c00", line=dict(width=2))))
     fig.add_vline(x=0, line=dict(color="#444", width=1))
     if not items:
-        _empty_message(fig, "Not estimable: " + (results.get("not_estimable") or "no difference between the arms"))
+        _empty_message(fig, "Not estimable: " + (results.not_estimable or "no difference between the arms"))
     fig.update_xaxes(title="Difference, percentage points (sirolimus + prednisolone − sirolimus), 95% CI")
     fig.update_layout(margin=dict(l=300))
     return _layout(fig, "Differences between the arms", height=480)
 
 
-def lesion_figure(results: dict):
+def lesion_figure(results: Results):
     """Month-12 lesion response categories per arm (stacked percentages)."""
-    import plotly.graph_objects as go
-
-    cats = results.get("lesion_categories_m12") or {}
-    n = results.get("n") or {}
+    cats = results.lesion_categories
+    n = results.n
     fig = go.Figure()
     for cat, color in zip(LESION_ORDER, LESION_COLORS):
-        counts = [0 if is_missing(c := (cats.get(arm) or {}).get(cat, 0)) else int(c) for arm in ARMS]
-        pct = [100 * c / n[arm] if n.get(arm) else 0 for c, arm in zip(counts, ARMS)]
+        counts = [cats[arm][cat] if cats is not None else 0 for arm in ARMS]
+        pct = [100 * c / n[arm] if n[arm] else 0 for c, arm in zip(counts, ARMS)]
         fig.add_trace(go.Bar(y=[ARM_LABELS[a] for a in ARMS], x=pct, orientation="h",
                              name=cat.replace("_", " "), marker_color=color,
                              text=[str(c) if c else "" for c in counts], textposition="inside"))
     fig.update_layout(barmode="stack")
-    if not cats:
-        _empty_message(fig, "Not estimable: " + (results.get("not_estimable") or "no lesion categories"))
+    if cats is None:
+        _empty_message(fig, "Not estimable: " + (results.not_estimable or "no lesion categories"))
     fig.update_xaxes(title="Patients (%)", range=[0, 100])
     return _layout(fig, "Lesion response at month 12 (MRI volume change)", height=300)
 
 
-def figures_html(bundle, results: dict, compare: bool) -> dict[str, str]:
+def figures_html(bundle: Bundle, results: Results, compare: bool) -> dict[str, str]:
     """Every figure as an HTML fragment, plotly.js in the first one only."""
     figs = {"figure2": weekly_medians_figure(results, compare),
             "trajectories": trajectories_figure(bundle),

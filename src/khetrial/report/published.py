@@ -12,6 +12,7 @@ from __future__ import annotations
 from khetrial.constants import ARM_CONTROL as S
 from khetrial.constants import ARM_EXPERIMENTAL as SP
 from khetrial.constants import PUBLISHED_N, PUBLISHED_SCREENED
+from khetrial.sap.results import Results
 
 # id -> (events SP, events S, difference %, (CI low %, CI high %), sign, sentence)
 # sign = -1: the publication printed control − experimental.
@@ -69,14 +70,14 @@ __all__ = ["PUBLISHED_BINARY", "PUBLISHED_N", "PUBLISHED_SCREENED", "ENDPOINT_LA
            "PUBLISHED_AE_PER_PATIENT", "PUBLISHED_GRADE3_EVENTS", "PUBLISHED_BASELINE"]
 
 
-def matches_publication(results: dict) -> bool:
+def matches_publication(results: Results) -> bool:
     """Whether the results are the publication's cohort: same arm sizes and every published count."""
-    if results.get("n") != dict(PUBLISHED_N):
+    if results.n != dict(PUBLISHED_N):
         return False
     for endpoint, (sp, s, *_rest) in PUBLISHED_BINARY.items():
-        got = results.get("binary", {}).get(endpoint)
+        got = results.binary.get(endpoint)
         if sp is None or got is None:
             continue
-        if (got[SP]["events"], got[S]["events"]) != (sp, s):
+        if (got.arms[SP].events, got.arms[S].events) != (sp, s):
             return False
     return True

@@ -10,11 +10,15 @@ import math
 from html import escape
 
 import pandas as pd
+from great_tables import GT, loc, style
 
+from khetrial.bundle.model import Bundle
 from khetrial.constants import ARM_CONTROL as S
 from khetrial.constants import ARM_EXPERIMENTAL as SP
-from khetrial.constants import ARM_LABELS
+from khetrial.constants import ARM_LABELS, PRIMARY_WEEK
 from khetrial.report import published as pub
+from khetrial.sap.results import Results
+from khetrial.simulate.parameters import CUMULATIVE_RESPONDERS
 from khetrial.stats.rounding import percent
 
 NBSP = "\u00a0"
@@ -69,8 +73,6 @@ def not_estimable_html(title: str, reason: str) -> str:
 
 def _gt(frame: pd.DataFrame, title: str, subtitle: str, note: str, spanners: dict | None = None,
         labels: dict | None = None) -> str:
-    from great_tables import GT, loc, style
-
     table = GT(frame).tab_header(title=title, subtitle=subtitle)
     for label, columns in (spanners or {}).items():
         table = table.tab_spanner(label=label, columns=columns)
@@ -82,62 +84,59 @@ def _gt(frame: pd.DataFrame, title: str, subtitle: str, note: str, spanners: dic
     return table.as_raw_html(inline_css=False)
 
 
-def arm_header(results: dict, arm: str) -> str:
-    return f"{ARM_LABELS[arm]} (n = {results['n'].get(arm, 0)})"
+def arm_header(results: Results, arm: str) -> str:
+    return f"{ARM_LABELS[arm]} (n = {results.n[arm]})"
 
 
-def reason(results: dict, default: str) -> str:
+def reason(results: Results, default: str) -> str:
     """Why a part of the results is empty: the analysis's reason when it gave one."""
-    return results.get("not_estimable") or default
+    return results.not_estimable or default
 
 
 def week2_choice_note() -> str:
     """What the publication-matched cohort chose for week 2, which the publication does not print."""
-    from khetrial.simulate.parameters import CUMULATIVE_RESPONDERS
-
     sp, s = CUMULATIVE_RESPONDERS[SP][1], CUMULATIVE_RESPONDERS[S][1]
     return (f"Week 2 is not in the publication's text: the publication-matched cohort uses khetrial's choice, "
             f"{sp} vs {s} durable responders, between the published weeks 1 and 3 (khetrial.simulate.parameters).")
 
 
-def efficacy_table(results: dict, compare: bool, matched: bool = False) -> str:
+def efficacy_table(results: Results, compare: bool, matched: bool = False) -> str:
     """Table 3: every binary endpoint, then transfusions and the mixed model (``matched``: the
     data are the publication-matched cohort, whose week-2 counts are a stated choice)."""
     title = "Table 3. Efficacy outcomes"
-    if not results.get("binary"):
+    if not results.binary:
         return not_estimable_html(title, reason(results, "the analysis gave no binary endpoint"))
     rows = []
     notes = []
-    for endpoint, r in results["binary"].items():
-        sp, s = r.get(SP) or {}, r.get(S) or {}
+    for endpoint, r in results.binary.items():
+        sp, s = r.arms[SP], r.arms[S]
         row = {"Endpoint": pub.ENDPOINT_LABELS.get(endpoint, endpoint),
-               "sp": fmt_pct(sp.get("events"), sp.get("n")), "s": fmt_pct(s.get("events"), s.get("n")),
-               "diff": fmt_diff(r.get("difference"), r.get("ci95")), "p": fmt_p(r.get("p_value"))}
+               "sp": fmt_pct(sp.events, sp.n), "s": fmt_pct(s.events, s.n),
+               "diff": fmt_diff(r.difference, r.ci95), "p": fmt_p(r.p_value)}
         if compare:
             row.update(_published_binary(endpoint))
         rows.append(row)
-    t = results.get("transfusions_m12") or {}
-    if t:
+    t = results.transfusions
+    if t is not None:
         def mean_median(arm):
-            d = t.get(arm) or {}
-            return f"{fmt_num(d.get('mean'))}; {fmt_num(d.get('median'), 'g')}"
+            return f"{fmt_num(t.arms[arm].mean)}; {fmt_num(t.arms[arm].median, 'g')}"
 
         row = {"Endpoint": "Transfusions per patient, months 0-12 (mean; median)",
                "sp": mean_median(SP), "s": mean_median(S),
-               "diff": "Mann-Whitney U", "p": fmt_p(t.get("p_value"))}
+               "diff": "Mann-Whitney U", "p": fmt_p(t.p_value)}
         if compare:
             row.update({"pub_sp": f"{pub.PUBLISHED_TRANSFUSIONS[SP]}", "pub_s": f"{pub.PUBLISHED_TRANSFUSIONS[S]}",
                         "pub_diff": f"P = {pub.PUBLISHED_TRANSFUSIONS['p_value']}"})
         rows.append(row)
-    m = results.get("platelets_mixed_model_wk4") or {}
-    if m:
-        ci = m.get("ci95") or (None, None)
-        if is_missing(m.get("difference")):
+    m = results.mixed_model
+    if m is not None:
+        ci = m.ci95 or (None, None)
+        if is_missing(m.difference):
             diff = NOT_ESTIMABLE
-            notes.append(f"Mixed model not estimable: {m.get('note') or 'no estimate on these data'}.")
+            notes.append(f"Mixed model not estimable: {m.note or 'no estimate on these data'}.")
         else:
-            diff = f"{fmt_num(m['difference'])} ({fmt_num(ci[0])} to {fmt_num(ci[1])})"
-        row = {"Endpoint": "Platelet change to week 4, mixed model (×10⁹/L)", "sp": "", "s": "",
+            diff = f"{fmt_num(m.difference)} ({fmt_num(ci[0])} to {fmt_num(ci[1])})"
+        row = {"Endpoint": f"Platelet change to week {m.week or PRIMARY_WEEK}, mixed model (×10⁹/L)", "sp": "", "s": "",
                "diff": diff, "p": DASH}
         if compare:
             d, (lo, hi) = pub.PUBLISHED_MIXED_MODEL
@@ -171,11 +170,11 @@ def _published_binary(endpoint: str) -> dict:
     return out
 
 
-def baseline_table(results: dict, compare: bool) -> str:
+def baseline_table(results: Results, compare: bool) -> str:
     """Table 1 from the analysis's baseline summaries."""
     title = "Table 1. Baseline characteristics"
-    base = results.get("baseline") or {}
-    if not (base.get("continuous") or base.get("categorical")):
+    base = results.baseline
+    if base is None or not (base.continuous or base.categorical):
         return not_estimable_html(title, reason(results, "the analysis gave no baseline summaries"))
     rows = []
     names = {"age_months": "Age at randomization, months", "kmp_duration_months": "Duration of KMP, months",
@@ -183,27 +182,27 @@ def baseline_table(results: dict, compare: bool) -> str:
              "d_dimer_baseline": "D-dimer, µg/mL", "hemoglobin_baseline": "Hemoglobin, g/L"}
     published = {"age_months": f"mean {pub.PUBLISHED_BASELINE['age_mean_months']} (range 0.3-25.0), all patients",
                  "kmp_duration_months": f"mean {pub.PUBLISHED_BASELINE['kmp_duration_mean_months']} (range 0.0-17.5), all patients"}
-    for key, c in (base.get("continuous") or {}).items():
+    for key, c in base.continuous.items():
         def cell(arm):
-            d = c.get(arm) or {}
-            if is_missing(d.get("median")):
+            d = c.arms[arm]
+            if is_missing(d.median):
                 return DASH
             if key in ("age_months", "kmp_duration_months"):
-                return (f"mean {fmt_num(d.get('mean'))} (range {fmt_num(d.get('min'))}-{fmt_num(d.get('max'))}); "
-                        f"median {fmt_num(d['median'])}")
-            return f"median {fmt_num(d['median'], '.4g')} (IQR {fmt_num(d.get('q1'), '.4g')}-{fmt_num(d.get('q3'), '.4g')})"
-        row = {"Characteristic": names.get(key, key), "sp": cell(SP), "s": cell(S), "p": fmt_p(c.get("p_value"))}
+                return (f"mean {fmt_num(d.mean)} (range {fmt_num(d.min)}-{fmt_num(d.max)}); "
+                        f"median {fmt_num(d.median)}")
+            return f"median {fmt_num(d.median, '.4g')} (IQR {fmt_num(d.q1, '.4g')}-{fmt_num(d.q3, '.4g')})"
+        row = {"Characteristic": names.get(key, key), "sp": cell(SP), "s": cell(S), "p": fmt_p(c.p_value)}
         if compare:
             row["pub"] = published.get(key, "")
         rows.append(row)
-    for key, c in (base.get("categorical") or {}).items():
-        sp, s = c.get(SP) or {}, c.get(S) or {}
-        levels = [lv for lv in {**sp, **s} if (sp.get(lv) or 0) + (s.get(lv) or 0) > 0]
+    for key, c in base.categorical.items():
+        sp, s = c.counts[SP], c.counts[S]
+        levels = [lv for lv in sp if sp[lv] + s[lv] > 0]  # both arms count every level (sap.summaries)
         for k, level in enumerate(levels):
             row = {"Characteristic": f"{key.replace('_', ' ').capitalize()}: {level.replace('_', ' ')}",
-                   "sp": fmt_pct(sp.get(level, 0), results["n"].get(SP, 0)),
-                   "s": fmt_pct(s.get(level, 0), results["n"].get(S, 0)),
-                   "p": fmt_p(c.get("p_value")) if k == 0 else ""}
+                   "sp": fmt_pct(sp[level], results.n[SP]),
+                   "s": fmt_pct(s[level], results.n[S]),
+                   "p": fmt_p(c.p_value) if k == 0 else ""}
             if compare:
                 row["pub"] = {("sex", "F"): f"{pub.PUBLISHED_BASELINE['female']} girls in all",
                               ("previous_khe_therapy", "yes"): f"{pub.PUBLISHED_BASELINE['previous_therapy']} (32.9%) in all"
@@ -219,7 +218,7 @@ def baseline_table(results: dict, compare: bool) -> str:
     return _gt(frame, title, "Intention-to-treat population", note, labels=labels)
 
 
-def previous_therapy_table(bundle, results: dict, compare: bool = False) -> str:
+def previous_therapy_table(bundle: Bundle, results: Results, compare: bool = False) -> str:
     """Table 2: KHE therapies started before randomization, patients per arm."""
     med = bundle.medications.copy()
     pts = bundle.patients[["patient_id", "arm", "randomization_date"]]
@@ -232,14 +231,14 @@ def previous_therapy_table(bundle, results: dict, compare: bool = False) -> str:
     rows = []
     any_prev = med.groupby("arm", observed=True)["patient_id"].nunique()
     rows.append({"Therapy": "At least one previous therapy",
-                 "sp": fmt_pct(int(any_prev.get(SP, 0)), results["n"].get(SP, 0)),
-                 "s": fmt_pct(int(any_prev.get(S, 0)), results["n"].get(S, 0))})
+                 "sp": fmt_pct(int(any_prev.get(SP, 0)), results.n[SP]),
+                 "s": fmt_pct(int(any_prev.get(S, 0)), results.n[S])})
     counts = med.groupby(["therapy", "arm"], observed=True)["patient_id"].nunique().unstack(fill_value=0)
     order = counts.sum(axis=1).sort_values(ascending=False).index if len(counts) else []
     for therapy in order:
         rows.append({"Therapy": str(therapy).replace("_", " ").capitalize(),
-                     "sp": fmt_pct(int(counts.loc[therapy].get(SP, 0)), results["n"].get(SP, 0)),
-                     "s": fmt_pct(int(counts.loc[therapy].get(S, 0)), results["n"].get(S, 0))})
+                     "sp": fmt_pct(int(counts.loc[therapy].get(SP, 0)), results.n[SP]),
+                     "s": fmt_pct(int(counts.loc[therapy].get(S, 0)), results.n[S])})
     if compare:
         published = {"At least one previous therapy": f"{pub.PUBLISHED_BASELINE['previous_therapy']} (32.9%) in all",
                      "Corticosteroids": "the most common"}
@@ -254,40 +253,40 @@ def previous_therapy_table(bundle, results: dict, compare: bool = False) -> str:
     return _gt(frame, "Table 2. Previous therapies for KHE", "Patients per arm", note, labels=labels)
 
 
-def adverse_event_table(results: dict, compare: bool) -> str:
+def adverse_event_table(results: Results, compare: bool) -> str:
     """Table 4: patients with each CTCAE term, any grade and grade ≥ 3."""
     title = "Table 4. Adverse events"
-    ae = results.get("adverse_events") or {}
-    if not (ae.get(SP) and ae.get(S)):
+    ae = results.adverse_events
+    if ae is None:
         return not_estimable_html(title, reason(results, "the analysis gave no adverse-event summary"))
-    n = results["n"]
+    n = results.n
+    sp, s = ae.arms[SP], ae.arms[S]
 
     def count(value) -> str:
         return DASH if is_missing(value) else str(int(value))
 
     def events(arm) -> str:
-        return f"{count(ae[arm].get('events'))} ({fmt_num(ae[arm].get('per_patient'))})"
+        return f"{count(arm.events)} ({fmt_num(arm.per_patient)})"
 
     rows = [{"Term": "Events (per patient)",
-             "sp_any": events(SP), "sp_g3": count(ae[SP].get("grade3plus_events")),
-             "s_any": events(S), "s_g3": count(ae[S].get("grade3plus_events")),
-             "p": fmt_p(ae.get("p_value"))},
-            {"Term": "Patients with ≥ 1 event", "sp_any": fmt_pct(ae[SP].get("patients"), n[SP]),
-             "sp_g3": fmt_pct(ae[SP].get("grade3plus_patients", 0), n[SP]),
-             "s_any": fmt_pct(ae[S].get("patients"), n[S]), "s_g3": fmt_pct(ae[S].get("grade3plus_patients", 0), n[S]),
+             "sp_any": events(sp), "sp_g3": count(sp.grade3plus_events),
+             "s_any": events(s), "s_g3": count(s.grade3plus_events),
+             "p": fmt_p(ae.p_value)},
+            {"Term": "Patients with ≥ 1 event", "sp_any": fmt_pct(sp.patients, n[SP]),
+             "sp_g3": fmt_pct(sp.grade3plus_patients, n[SP]),
+             "s_any": fmt_pct(s.patients, n[S]), "s_g3": fmt_pct(s.grade3plus_patients, n[S]),
              "p": ""}]
-    terms = ae.get("terms") or {}
+    terms = ae.terms
 
-    def patients(term, arm) -> int:
-        value = (terms[term].get(arm) or {}).get("patients")
-        return 0 if is_missing(value) else int(value)
+    def patients(term) -> int:
+        return terms[term].arms[SP].patients + terms[term].arms[S].patients
 
-    for term in sorted(terms, key=lambda t: -(patients(t, SP) + patients(t, S))):
-        t = {arm: terms[term].get(arm) or {} for arm in (SP, S)}
+    for term in sorted(terms, key=lambda t: -patients(t)):
+        t = terms[term].arms
         rows.append({"Term": term.replace("_", " ").capitalize(),
-                     "sp_any": fmt_pct(t[SP].get("patients"), n[SP]), "sp_g3": count(t[SP].get("grade3plus_patients")),
-                     "s_any": fmt_pct(t[S].get("patients"), n[S]), "s_g3": count(t[S].get("grade3plus_patients")),
-                     "p": fmt_p(terms[term].get("p_value"))})
+                     "sp_any": fmt_pct(t[SP].patients, n[SP]), "sp_g3": count(t[SP].grade3plus_patients),
+                     "s_any": fmt_pct(t[S].patients, n[S]), "s_g3": count(t[S].grade3plus_patients),
+                     "p": fmt_p(terms[term].p_value)})
     if compare:
         published = {
             "Events (per patient)": (f"{pub.PUBLISHED_AE_PER_PATIENT[SP]} vs {pub.PUBLISHED_AE_PER_PATIENT[S]} per patient, "

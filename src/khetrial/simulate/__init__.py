@@ -8,11 +8,22 @@ Same seed, same tables, same bundle bytes.
 
 from __future__ import annotations
 
+import csv
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from khetrial.bundle import read_bundle
 from khetrial.errors import ProtocolError
+from khetrial.simulate import parameters as P
+from khetrial.simulate.adverse_events import draw_adverse_events
+from khetrial.simulate.cohort import draw_cohort
+from khetrial.simulate.outcomes import draw_mri, draw_qol, draw_sequelae, draw_transfusions
+from khetrial.simulate.profiles import random_profiles
+from khetrial.simulate.publication import published_profiles
+from khetrial.simulate.trajectories import draw_labs
+from khetrial.simulate.treatment import disposition_from_profiles, draw_drug_levels, draw_medications
 
 # The demo's seed. Any seed gives the published counts with --match-publication; 6 is the first
 # of seeds 1-15 whose baseline table shows no imbalance (every baseline P > 0.4, as Pub.:
@@ -28,15 +39,6 @@ TABLE_ORDER = ("patients", "labs", "drug_levels", "medications", "mri", "qol", "
 def simulate_tables(seed: int = DEFAULT_SEED, n_patients: int | None = None,
                     match_publication: bool = False) -> dict:
     """Every table of a simulated bundle, keyed by file stem (``patients``, ``labs``, ...)."""
-    from khetrial.simulate import parameters as P
-    from khetrial.simulate.adverse_events import derive_adverse_events
-    from khetrial.simulate.cohort import derive_cohort
-    from khetrial.simulate.outcomes import derive_mri, derive_qol, derive_sequelae, derive_transfusions
-    from khetrial.simulate.profiles import random_profiles
-    from khetrial.simulate.publication import published_profiles
-    from khetrial.simulate.trajectories import derive_labs
-    from khetrial.simulate.treatment import derive_disposition, derive_drug_levels, derive_medications
-
     published_n = sum(P.N_PER_ARM.values())
     if match_publication and n_patients not in (None, published_n):
         raise ProtocolError(f"--match-publication builds the published {published_n} patients; "
@@ -48,20 +50,20 @@ def simulate_tables(seed: int = DEFAULT_SEED, n_patients: int | None = None,
         raise ProtocolError(f"seed: got {seed}; expected a non-negative integer.")
     rng = np.random.Generator(np.random.PCG64(seed))
     profiles = published_profiles(rng) if match_publication else random_profiles(n, rng)
-    cohort = derive_cohort(profiles, rng, exact=match_publication)
+    cohort = draw_cohort(profiles, rng, exact=match_publication)
     patients = cohort.patients
-    adverse_events, alt_peaks = derive_adverse_events(profiles, patients, rng, exact=match_publication)
+    adverse_events, alt_peaks = draw_adverse_events(profiles, patients, rng, exact=match_publication)
     tables = {
         "patients": patients,
-        "labs": derive_labs(profiles, patients, rng, match_publication, alt_peaks),
-        "drug_levels": derive_drug_levels(profiles, patients, rng),
-        "medications": derive_medications(profiles, patients, cohort.previous_therapy, rng, match_publication),
-        "mri": derive_mri(profiles, patients, rng),
-        "qol": derive_qol(profiles, patients, rng),
+        "labs": draw_labs(profiles, patients, rng, match_publication, alt_peaks),
+        "drug_levels": draw_drug_levels(profiles, patients, rng),
+        "medications": draw_medications(profiles, patients, cohort.previous_therapy, rng, match_publication),
+        "mri": draw_mri(profiles, patients, rng),
+        "qol": draw_qol(profiles, patients, rng),
         "adverse_events": adverse_events,
-        "transfusions": derive_transfusions(profiles, patients, rng),
-        "sequelae": derive_sequelae(profiles, patients, rng),
-        "disposition": derive_disposition(profiles, patients),
+        "transfusions": draw_transfusions(profiles, patients, rng),
+        "sequelae": draw_sequelae(profiles, patients, rng),
+        "disposition": disposition_from_profiles(profiles, patients),
         "screening": cohort.screening,
     }
     return {name: tables[name] for name in TABLE_ORDER}
@@ -85,8 +87,6 @@ def write_tables(tables: dict, out: str | Path) -> Path:
     The simulator writes its own cells (shortest float text, ISO dates, empty = missing) so that
     the same seed always gives the same bytes.
     """
-    import csv
-
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ProtocolError(f"{out} exists and is not a folder; give a folder to write the bundle into.")
@@ -108,10 +108,6 @@ def write_simulated_bundle(out: str | Path, seed: int = DEFAULT_SEED, n_patients
 
 def simulate_bundle(seed: int = DEFAULT_SEED, n_patients: int | None = None, match_publication: bool = False):
     """The simulated trial as a validated :class:`khetrial.bundle.Bundle` (via a temporary folder)."""
-    import tempfile
-
-    from khetrial.bundle import read_bundle
-
     with tempfile.TemporaryDirectory(prefix="khetrial-sim-") as tmp:
         return read_bundle(write_simulated_bundle(Path(tmp) / "bundle", seed, n_patients, match_publication))
 

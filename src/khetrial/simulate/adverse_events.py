@@ -52,7 +52,7 @@ def _split(total: int, arms_n: dict[str, int]) -> dict[str, int]:
     return {ARM_EXPERIMENTAL: sp, **{a: total - sp for a in arms_n if a != ARM_EXPERIMENTAL}}
 
 
-def derive_adverse_events(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator,
+def draw_adverse_events(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator,
                           exact: bool) -> tuple[pd.DataFrame, dict[str, int]]:
     """The events table and, per patient with a transaminase increase, the day of the peak."""
     events = []  # dicts with patient index etc.

@@ -123,7 +123,7 @@ def randomization_dates(n: int, rng: np.random.Generator) -> list[date]:
     return [P.ENROLMENT_START + timedelta(days=int(d)) for d in offsets]
 
 
-def derive_cohort(profiles: list[Profile], rng: np.random.Generator, exact: bool) -> Cohort:
+def draw_cohort(profiles: list[Profile], rng: np.random.Generator, exact: bool) -> Cohort:
     """Draw every patient's baseline characteristics (``exact`` = publication totals)."""
     n = len(profiles)
     rand_dates = randomization_dates(n, rng)
@@ -174,10 +174,10 @@ def derive_cohort(profiles: list[Profile], rng: np.random.Generator, exact: bool
             prev[pid] = tuple(sorted(str(a) for a in agents))
     patients = pd.DataFrame(rows)
     return Cohort(patients=patients, previous_therapy=prev,
-                  screening=derive_screening(patients, rng, exact))
+                  screening=draw_screening(patients, rng, exact))
 
 
-def derive_screening(patients: pd.DataFrame, rng: np.random.Generator, exact: bool) -> pd.DataFrame:
+def draw_screening(patients: pd.DataFrame, rng: np.random.Generator, exact: bool) -> pd.DataFrame:
     """Everyone screened: the randomized patients plus the screen failures (reasons chosen)."""
     n = len(patients)
     n_fail = P.N_SCREENED - n if exact else int(rng.binomial(max(n, 1), (P.N_SCREENED - 73) / 73))

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from khetrial.protocol.pedsql import form_for_age, items, total_score
 from khetrial.simulate import parameters as P
-from khetrial.simulate.pedsql import answers_for_total, form_for_age, items, total_score
+from khetrial.simulate.pedsql import answers_for_total
 from khetrial.simulate.profiles import Profile
 
 MONTH12_DAYS = (352, 378)  # chosen visit spread inside the plan's 335-395 window
@@ -24,7 +25,7 @@ def _day0(patient) -> date:
     return date.fromisoformat(patient["randomization_date"])
 
 
-def derive_mri(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def draw_mri(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Baseline, month-6, month-12 and (if assessed) month-24 lesion volumes in mL."""
     rows = []
     lo, hi = P.LESION_BASELINE_ML
@@ -50,7 +51,7 @@ def _questionnaire(pid, when, form, answers):
             for (scale, item), a in zip(items(form), answers)]
 
 
-def derive_qol(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def draw_qol(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """A baseline and a month-12 parent-report questionnaire per patient, item by item."""
     rows = []
     for profile, (_, patient) in zip(profiles, patients.iterrows()):
@@ -72,7 +73,7 @@ def derive_qol(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.G
     return pd.DataFrame(rows, columns=["patient_id", "date", "instrument", "scale", "item", "response"])
 
 
-def derive_transfusions(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def draw_transfusions(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Transfusions while KMP is severe (before the platelet response), days 0-365."""
     rows = []
     products = list(P.TRANSFUSION_PRODUCTS)
@@ -88,7 +89,7 @@ def derive_transfusions(profiles: list[Profile], patients: pd.DataFrame, rng: np
     return pd.DataFrame(rows, columns=["patient_id", "date", "product"])
 
 
-def derive_sequelae(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def draw_sequelae(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """The month-24 assessment of every sequela, for the patients assessed then."""
     rows = []
     for profile, (_, patient) in zip(profiles, patients.iterrows()):

@@ -1,49 +1,14 @@
-"""Item-level PedsQL answers (qol.csv) that reach a chosen total score.
+"""Item-level PedsQL answers (qol.csv) drawn to reach a chosen total score.
 
-Forms and their subscale sizes follow the PedsQL 4.0 user's guide: Infant Scales 1-12 months
-(36 items) and 13-24 months (45 items); Generic Core Toddler 2-4 years (21 items). Answers are
-0-4 (0 = never a problem); an item scores 100 - 25 × answer; the total is the mean over answered
-items (Pub.: "linearly transformed to a 0 to 100 scale (0 = 100, 1 = 75, 2 = 50, 3 = 25, 4 = 0)").
+The instrument itself (forms, items, scoring) is :mod:`khetrial.protocol.pedsql`; this module
+only draws answers.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-FORMS = {
-    "infant_1_12": {"physical_functioning": 6, "physical_symptoms": 10, "emotional_functioning": 12,
-                    "social_functioning": 4, "cognitive_functioning": 4},
-    "infant_13_24": {"physical_functioning": 9, "physical_symptoms": 10, "emotional_functioning": 12,
-                     "social_functioning": 5, "cognitive_functioning": 9},
-    "generic_core_2_4": {"physical_functioning": 8, "emotional_functioning": 5,
-                         "social_functioning": 5, "school_functioning": 3},
-}
-
-
-SCALE_CODES = {"physical_functioning": "pf", "physical_symptoms": "ps", "emotional_functioning": "ef",
-               "social_functioning": "sf", "cognitive_functioning": "cf", "school_functioning": "scf"}
-
-
-def form_for_age(age_months: float) -> str:
-    """The parent-report form for a child of this age."""
-    if age_months < 13:
-        return "infant_1_12"
-    if age_months < 24:
-        return "infant_13_24"
-    return "generic_core_2_4"
-
-
-def items(form: str) -> list[tuple[str, str]]:
-    """(scale, item id) pairs of a form, in questionnaire order."""
-    out = []
-    for scale, n in FORMS[form].items():
-        out += [(scale, f"{SCALE_CODES[scale]}_{k + 1:02d}") for k in range(n)]
-    return out
-
-
-def total_score(responses: list[int | None]) -> float:
-    answered = [100 - 25 * r for r in responses if r is not None]
-    return sum(answered) / len(answered)
+from khetrial.protocol.pedsql import items
 
 
 def answers_for_total(form: str, target: float, rng: np.random.Generator,

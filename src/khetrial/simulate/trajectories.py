@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from khetrial.constants import VISIT_WEEKS
+from khetrial.constants import ARMS, VISIT_WEEKS
 from khetrial.simulate import parameters as P
 from khetrial.simulate.profiles import RESPONSE_CLASSES, Profile
 
@@ -45,11 +45,11 @@ def _quantile_curve(q: tuple[float, ...], p: np.ndarray) -> np.ndarray:
     return np.interp(p, [0.0, 0.25, 0.5, 0.75, 1.0], q)
 
 
-def derive_platelet_anchors(profiles: list[Profile], rng: np.random.Generator,
+def draw_platelet_anchors(profiles: list[Profile], rng: np.random.Generator,
                             exact: bool) -> dict[int, np.ndarray]:
     """Week 0..4 platelet values per patient (index -> array of 5), per-arm medians exact."""
     anchors: dict[int, np.ndarray] = {p.index: np.zeros(5) for p in profiles}
-    for arm in {p.arm for p in profiles}:
+    for arm in [a for a in ARMS if any(p.arm == a for p in profiles)]:  # fixed order: same seed, same rows
         group = [p for p in profiles if p.arm == arm]
         n = len(group)
         ps = (np.arange(n) + 0.5) / n
@@ -190,10 +190,10 @@ def liver_series(days: list[int], peak_day: int | None, rng: np.random.Generator
     return alt, ast
 
 
-def derive_labs(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator,
+def draw_labs(profiles: list[Profile], patients: pd.DataFrame, rng: np.random.Generator,
                 exact: bool, alt_peaks: dict[str, int]) -> pd.DataFrame:
     """labs.csv: one row per measurement, patients in order, then by date and test."""
-    anchors = derive_platelet_anchors(profiles, rng, exact)
+    anchors = draw_platelet_anchors(profiles, rng, exact)
     rows = []
     for profile, (_, patient) in zip(profiles, patients.iterrows()):
         pid = patient["patient_id"]

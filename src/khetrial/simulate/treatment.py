@@ -68,7 +68,7 @@ def _taper(pid, day0, start, total_days, drug="prednisolone"):
     return rows
 
 
-def derive_medications(profiles, patients, previous, rng, exact) -> pd.DataFrame:
+def draw_medications(profiles, patients, previous, rng, exact) -> pd.DataFrame:
     pred_days = prednisolone_days(profiles, rng, exact)
     rows = []
     for profile, (_, patient) in zip(profiles, patients.iterrows()):
@@ -110,7 +110,7 @@ def trough_days(last_day: int | None) -> list[int]:
     return days
 
 
-def derive_drug_levels(profiles, patients, rng) -> pd.DataFrame:
+def draw_drug_levels(profiles, patients, rng) -> pd.DataFrame:
     rows = []
     lo, hi = P.SIROLIMUS_TROUGH_NG_ML
     for profile, (_, patient) in zip(profiles, patients.iterrows()):
@@ -122,7 +122,7 @@ def derive_drug_levels(profiles, patients, rng) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["patient_id", "date", "sirolimus_trough_ng_ml"])
 
 
-def derive_disposition(profiles, patients) -> pd.DataFrame:
+def disposition_from_profiles(profiles, patients) -> pd.DataFrame:
     rows = []
     for profile, (_, patient) in zip(profiles, patients.iterrows()):
         day0 = date.fromisoformat(patient["randomization_date"])

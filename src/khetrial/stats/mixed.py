@@ -13,6 +13,12 @@ string, so the contrast does not depend on a formula engine's naming of terms.
 
 from __future__ import annotations
 
+import warnings
+
+import numpy as np
+import pandas as pd
+from statsmodels.regression.mixed_linear_model import MixedLM
+
 from khetrial.errors import AnalysisError
 from khetrial.constants import (
     ARM_CONTROL,
@@ -52,8 +58,6 @@ def platelet_mixed_model(data, week: int = PRIMARY_WEEK) -> MixedModelResult:
             in two arms, or too few data to estimate the contrast (an arm without values at
             week 1 or at ``week``, or a singular design).
     """
-    import numpy as np
-
     frame = _prepared(data, week)
     design, names = _design(frame)
     if np.linalg.matrix_rank(design) < design.shape[1]:
@@ -83,8 +87,6 @@ def platelet_mixed_model(data, week: int = PRIMARY_WEEK) -> MixedModelResult:
 
 def _prepared(data, week: int):
     """Checked copy of the rows the model uses, sorted by patient and week."""
-    import pandas as pd
-
     if week not in RESPONSE_WEEKS or week == REFERENCE_WEEK:
         raise AnalysisError(f"the contrast week must be one of {RESPONSE_WEEKS[1:]}, got {week!r}")
     missing = [c for c in REQUIRED_COLUMNS if c not in getattr(data, "columns", ())]
@@ -121,7 +123,6 @@ def _prepared(data, week: int):
 def _design(frame):
     """Treatment-coded fixed-effects design, columns in lme4's order:
     intercept, armSP, week2…4, baseline, armSP:week2…4 (weeks absent from the data omitted)."""
-    import numpy as np
 
     sp = (frame["arm"] == ARM_EXPERIMENTAL).to_numpy(dtype=float)
     weeks = [w for w in RESPONSE_WEEKS[1:] if (frame["week"] == w).any()]
@@ -141,12 +142,6 @@ def _fit(endog, exog, groups):
     When the default optimizer does not converge, :data:`_FALLBACK_OPTIMIZERS` are tried in
     turn; the result says whether the last fit converged.
     """
-    import warnings
-
-    from statsmodels.regression.mixed_linear_model import MixedLM
-
-    import numpy as np
-
     try:
         model = MixedLM(endog, exog, groups=groups)
         with warnings.catch_warnings():

@@ -23,9 +23,13 @@ from __future__ import annotations
 
 import math
 
+from scipy.special import ndtri
+
 from khetrial.constants import CONFIDENCE_LEVEL
+from khetrial.errors import ProtocolError
 from khetrial.stats._checks import check_count, check_level
 from khetrial.stats.results import Interval, ProportionDifference
+from khetrial.stats.significance import fisher_exact
 
 METHODS = ("newcombe", "wald", "agresti-caffo", "miettinen-nurminen")
 """The interval methods :func:`diff_proportions` accepts; the first is the plan's."""
@@ -36,9 +40,7 @@ _NEWTON_STEPS = 60  # safeguarded Newton steps polishing the restricted MLE (usu
 
 def normal_quantile(level: float) -> float:
     """The two-sided normal quantile ``z`` for a confidence ``level`` (1.959964 at 0.95)."""
-    from scipy.stats import norm
-
-    return float(norm.ppf((1 + check_level(level)) / 2))
+    return float(ndtri((1 + check_level(level)) / 2))
 
 
 def wilson_interval(events: int, n: int, level: float = CONFIDENCE_LEVEL) -> Interval:
@@ -72,9 +74,6 @@ def diff_proportions(events1: int, n1: int, events2: int, n2: int, method: str =
         ProtocolError: counts that are not whole numbers with ``0 ≤ events ≤ n``, ``n ≥ 1``;
             an unknown method; a level outside (0, 1).
     """
-    from khetrial.errors import ProtocolError
-    from khetrial.stats.significance import fisher_exact
-
     events1, n1 = check_count(events1, n1, "first group")
     events2, n2 = check_count(events2, n2, "second group")
     level = check_level(level)

@@ -17,6 +17,9 @@ import math
 import numbers
 from collections.abc import Sequence
 
+import numpy as np
+from scipy.stats import chi2_contingency, hypergeom, mannwhitneyu
+
 from khetrial.errors import ProtocolError
 from khetrial.stats._checks import check_count
 from khetrial.stats.results import TestResult
@@ -32,9 +35,6 @@ def fisher_exact(events1: int, n1: int, events2: int, n2: int) -> float:
     The sum of the hypergeometric probabilities (margins fixed) of every table no more likely
     than the observed one, with R's relative tolerance :data:`FISHER_RELATIVE_TOLERANCE`.
     """
-    import numpy as np
-    from scipy.stats import hypergeom
-
     events1, n1 = check_count(events1, n1, "first group")
     events2, n2 = check_count(events2, n2, "second group")
     events = events1 + events2  # first column total of [[x1, n1-x1], [x2, n2-x2]]
@@ -58,9 +58,6 @@ def mann_whitney(a: Sequence[float], b: Sequence[float]) -> TestResult:
     Raises:
         ProtocolError: an empty sample, or a value that is missing or not a finite number.
     """
-    import numpy as np
-    from scipy.stats import mannwhitneyu
-
     x, y = _sample(a, "first sample"), _sample(b, "second sample")
     if np.unique(np.concatenate([x, y])).size == 1:
         statistic = len(x) * len(y) / 2  # every pair ties: U = n1·n2/2
@@ -81,8 +78,6 @@ def chi_square(table: Sequence[Sequence[int]]) -> TestResult:
     Raises:
         ProtocolError: a table that is not rectangular or holds a negative or non-whole count.
     """
-    from scipy.stats import chi2_contingency
-
     counts = _drop_empty(_table(table))
     if counts.shape[0] < 2 or counts.shape[1] < 2:
         return TestResult(method="chi-square", statistic=None, p_value=None)
@@ -104,7 +99,6 @@ def categorical_test(table: Sequence[Sequence[int]]) -> TestResult:
 
 
 def _sample(values: Sequence[float], name: str):
-    import numpy as np
 
     items = list(values)
     if not items:
@@ -118,7 +112,6 @@ def _sample(values: Sequence[float], name: str):
 
 
 def _table(table: Sequence[Sequence[int]]):
-    import numpy as np
 
     rows = [list(row) for row in table]
     if not rows or len({len(row) for row in rows}) != 1 or not rows[0]:

@@ -83,6 +83,28 @@ def test_randomize_patient_needs_an_eligible_screening_and_records_the_position(
         entry.detail.split())
 
 
+def test_a_second_randomization_at_one_screening_is_refused_and_names_the_first(db):
+    from khetrial.edc.randomization.models import AllocationEntry
+    from khetrial.edc.randomization.services import AlreadyRandomizedError, randomize_patient
+    from khetrial.edc.trial.models import Patient, Screening, Site
+
+    _setup_list()
+    stale = Screening.objects.create(screening_id="S3", site=Site.objects.get(code="A"),
+                                     date=dt.date(2018, 3, 1), eligible=True)
+    fields = {"sex": "F", "birth_date": dt.date(2017, 12, 1), "weight_kg": 6.0,
+              "height_cm": 60.0, "lesion_depth": "deep", "lesion_site": "trunk",
+              "kmp_onset_date": None, "biopsy": True}
+    randomize_patient({"patient_id": "A-01", **fields}, site_code="A", actor="inv_a",
+                      screening=Screening.objects.get(pk=stale.pk))
+    # ``stale`` was read before the first randomization, as a second browser tab would be
+    with pytest.raises(AlreadyRandomizedError, match="already randomized as patient A-01") as e:
+        randomize_patient({"patient_id": "A-02", **fields}, site_code="A", actor="inv_a",
+                          screening=stale)
+    assert e.value.patient_id == "A-01"
+    assert list(Patient.objects.values_list("patient_id", flat=True)) == ["A-01"]
+    assert AllocationEntry.objects.exclude(patient_id="").count() == 1
+
+
 def test_no_route_no_admin_and_no_repr_shows_the_list(db):
     import django.contrib.admin as admin
     from django.urls import get_resolver

@@ -9,18 +9,22 @@ quoted there); the messages themselves come from :mod:`khetrial.protocol.alerts`
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from khetrial.edc.audit.trail import audit_context
+from khetrial.edc.trial import models as m
+from khetrial.edc.web.bedside import may_receive_advice
+from khetrial.edc.web.blinding import Disclosure
 from tests.edc.web.test_blinding import FORBIDDEN
 
 WEIGHT_KG, HEIGHT_CM = 6.0, 62.0
 
 
 def today() -> dt.date:
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
@@ -29,9 +33,6 @@ def make_bedside_patient(pid: str = "A-09", site: str = "A", arm: str = "S", day
                          assessment_days: tuple[int, ...] = (0, 7)) -> object:
     """A patient randomized ``days_ago`` days ago, on sirolimus ``sirolimus_mg`` mg twice daily
     (and prophylaxis), with platelet counts of 30 ×10⁹/L on ``assessment_days``."""
-    from khetrial.edc.audit.trail import audit_context
-    from khetrial.edc.trial import models as m
-
     day0 = today() - dt.timedelta(days=days_ago)
     with audit_context(actor="fixture", form="fixture"):
         p = m.Patient.objects.create(
@@ -126,22 +127,6 @@ def test_trough_in_range_keeps_the_dose(trial, login):
     assert 'data-code="trough_high"' not in page
 
 
-def test_dose_in_mg_per_m2_is_read_as_the_measured_mg():
-    """Mosteller BSA for 6 kg, 62 cm: sqrt(62 × 6 / 3600) = 0.32146 m²; 0.8 mg/m² × 0.32146 =
-    0.25717 mg → 0.26 mL on the 0.01 mL syringe = 0.26 mg (hand computation)."""
-    from types import SimpleNamespace
-
-    from khetrial.edc.web.bedside import course_dose_mg
-
-    patient = SimpleNamespace(weight_kg=WEIGHT_KG, height_cm=HEIGHT_CM)
-    course = SimpleNamespace(dose=0.8, dose_unit="mg_m2", frequency="bid")
-    assert course_dose_mg(course, patient) == Fraction("0.26")
-    assert course_dose_mg(SimpleNamespace(dose=0.05, dose_unit="mg_kg", frequency="bid"),
-                          patient) == Fraction("0.3")  # 0.05 mg/kg × 6 kg
-    assert course_dose_mg(SimpleNamespace(dose=0.3, dose_unit="mg", frequency="qd"),
-                          patient) is None  # titration is per dose, twice daily
-
-
 # --- adverse events and prophylaxis -----------------------------------------------------------
 
 @pytest.mark.parametrize("grade, alerted", [(2, False), (3, True)])
@@ -204,8 +189,6 @@ def test_dashboard_lists_most_severe_first_and_only_its_site(trial, login):
 # --- prednisolone taper (arm SP) -----------------------------------------------------------------
 
 def test_taper_step_is_shown_for_a_tapering_patient(trial, login):
-    from khetrial.edc.trial import models as m
-
     p = make_bedside_patient(arm="SP", days_ago=40)
     t = today()
     m.MedicationCourse.objects.create(patient=p, drug="prednisolone", start_date=t - dt.timedelta(days=40),
@@ -222,8 +205,6 @@ def test_taper_step_is_shown_for_a_tapering_patient(trial, login):
 
 
 def test_taper_due_alert_when_platelets_held_100_for_a_week(trial, login):
-    from khetrial.edc.trial import models as m
-
     p = make_bedside_patient(arm="SP", days_ago=40)
     t = today()
     m.MedicationCourse.objects.create(patient=p, drug="prednisolone", start_date=t - dt.timedelta(days=40),
@@ -273,9 +254,6 @@ def test_dashboard_link_only_in_the_investigators_navigation(trial, login):
 
 def test_blinded_disclosure_never_receives_advice(trial):
     """Even called directly, the adapter's gate refuses a blinded role."""
-    from khetrial.edc.web.bedside import may_receive_advice
-    from khetrial.edc.web.blinding import Disclosure
-
     assert may_receive_advice(Disclosure("inv_a", "investigator", "A"))
     assert not may_receive_advice(Disclosure("assessor_a", "assessor", "A"))
     assert not may_receive_advice(Disclosure("stat", "statistician"))
@@ -284,8 +262,6 @@ def test_blinded_disclosure_never_receives_advice(trial):
 # --- end of treatment and of follow-up ----------------------------------------------------------
 
 def test_disposition_stops_the_study_drugs(trial, login):
-    from khetrial.edc.trial import models as m
-
     p = make_bedside_patient(sirolimus_mg=0.3)
     m.DrugLevel.objects.create(patient=p, date=today() - dt.timedelta(days=2), sirolimus_trough_ng_ml=6.0)
     c = login("inv_a")
@@ -296,6 +272,20 @@ def test_disposition_stops_the_study_drugs(trial, login):
     # bundle format: disposition = "study treatment stopped for good" → no sirolimus advice
     assert 'data-code="trough_low"' not in page
     assert "No sirolimus course is recorded as running today." in page
+
+
+def test_dashboard_reads_the_rows_in_a_fixed_number_of_queries(trial, login):
+    """One query per table for the whole site (the adapter's read_records), not per patient."""
+    c = login("inv_a")
+    make_bedside_patient("A-09")
+    with CaptureQueriesContext(connection) as one:
+        dashboard(c)
+    for n in range(10, 14):
+        make_bedside_patient(f"A-{n}")
+    with CaptureQueriesContext(connection) as five:
+        board = dashboard(c)
+    assert all(f'data-patient="A-{n}"' in board for n in range(10, 14))
+    assert len(five) == len(one)
 
 
 def test_no_advice_once_follow_up_is_over(trial, login):

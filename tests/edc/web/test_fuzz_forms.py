@@ -98,8 +98,9 @@ def test_no_generated_form_value_gives_a_server_error(walkable, login, username)
 
 @pytest.mark.parametrize("query", ["date_from=abc", "date_to=2018-02-30", "date_from=%00",
                                    "date_from=2018-03-07&date_to=x", "page=-1", "page=abc"])
-def test_a_malformed_audit_filter_shows_the_page_not_a_server_error(walkable, login, query):
+def test_a_malformed_audit_filter_is_the_users_error_not_a_server_error(walkable, login,
+                                                                        query):
     # Issue 16 (low): /audit/?date_from=abc -> 500.
     c = login("stat")
-    assert c.get(f"/audit/?{query}").status_code == 200
-    assert c.get(f"/audit.csv?{query}").status_code == 200
+    assert c.get(f"/audit/?{query}").status_code in (200, 400)
+    assert c.get(f"/audit.csv?{query}").status_code in (200, 400)

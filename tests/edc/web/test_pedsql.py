@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from khetrial.simulate.pedsql import items
+from khetrial.protocol.pedsql import items
 
 FORM = "generic_core_2_4"  # 21 items (PedsQL 4.0 toddler parent report: 8 + 5 + 5 + 3)
 

@@ -115,3 +115,19 @@ def test_randomization_form_checks_baseline_ranges(trial, login):
     # bundle format: weight_kg 0.5–80, height_cm 30–180
     assert r.status_code == 200
     assert {"weight_kg", "height_cm"} <= set(r.context["form"].errors)
+
+
+def test_a_second_submit_for_a_randomized_screening_goes_to_the_first_patient(trial, login):
+    """Issue 16 (High 1): a resubmitted form never randomizes the child a second time."""
+    from khetrial.edc.trial.models import Patient, Screening
+
+    c = login("inv_a")
+    pk = Screening.objects.get(screening_id="SCR-A1").pk
+    form = {"sex": "F", "birth_date": "2018-01-01", "weight_kg": "6", "height_cm": "60",
+            "lesion_depth": "deep", "lesion_site": "trunk", "biopsy": "1"}
+    first = c.post(f"/screening/{pk}/randomize/", {"patient_id": "A-11", **form})
+    assert first.status_code == 302 and first["Location"].endswith("/A-11/")
+    n = Patient.objects.count()
+    again = c.post(f"/screening/{pk}/randomize/", {"patient_id": "A-12", **form})
+    assert again.status_code == 302 and Patient.objects.count() == n
+    assert not Patient.objects.filter(patient_id="A-12").exists()

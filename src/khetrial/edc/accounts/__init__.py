@@ -1,1 +1,1 @@
-"""Accounts: each user's role and site, account lockout, API tokens."""
+"""Accounts: each user's role, site and person, login throttling, API tokens, the secret key."""

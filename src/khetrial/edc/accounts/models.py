@@ -1,18 +1,22 @@
-"""Each user's role and site, failed-login counter, and API tokens.
+"""Each user's role, site and person, login throttles, and API tokens.
 
 The role and site live on :class:`Profile` (one per Django user). The site is a site code
 (``Site.code`` of the trial app) kept as text so accounts do not depend on clinical tables.
+``person`` names the human who holds the account (separation of duties); an account granted on
+the web stays ``pending`` (inactive) until a second administrator approves it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from khetrial.edc.accounts.roles import ROLES
+from khetrial.edc.accounts.roles import DEFAULT_TOKEN_DAYS, ROLES
 
 TOKEN_BYTES = 32
 
@@ -23,12 +27,35 @@ class Profile(models.Model):
     role = models.CharField(max_length=20, choices=[(r, r) for r in ROLES])
     site_code = models.CharField(max_length=40, blank=True, default="",
                                  help_text="empty = all sites (assessor) or not site-bound")
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    person = models.CharField(max_length=150, blank=True, default="",
+                              help_text="the human holding the account (e.g. e-mail); "
+                                        "empty = the user name")
+    pending = models.BooleanField(default=False,
+                                  help_text="granted on the web, waiting for a second admin")
+    granted_by = models.CharField(max_length=150, blank=True, default="")
+    approved_by = models.CharField(max_length=150, blank=True, default="")
 
     def __str__(self) -> str:
         site = self.site_code or "all sites"
         return f"{self.user.username} ({self.role}, {site})"
+
+    @property
+    def person_key(self) -> str:
+        """The person, compared case-insensitively; the user name when none was given."""
+        return (self.person or self.user.username).strip().casefold()
+
+
+class LoginThrottle(models.Model):
+    """Failed logins for one user name from one address (counted with atomic updates)."""
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "address"],
+                                               name="one_throttle_per_user_and_address")]
 
 
 def hash_token(key: str) -> str:
@@ -42,10 +69,26 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, default="api")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     revoked = models.BooleanField(default=False)
 
     @classmethod
-    def issue(cls, user, name: str = "api") -> tuple[ApiToken, str]:
-        """Create a token for ``user``; returns the row and the clear key (shown only once)."""
+    def issue(cls, user, name: str = "api", days: int = DEFAULT_TOKEN_DAYS,
+              now=None) -> tuple[ApiToken, str]:
+        """Create a token for ``user`` valid ``days``; returns the row and the clear key
+        (shown only once)."""
         key = secrets.token_urlsafe(TOKEN_BYTES)
-        return cls.objects.create(user=user, name=name, key_hash=hash_token(key)), key
+        expires = (now or timezone.now()) + timedelta(days=days)
+        row = cls.objects.create(user=user, name=name, key_hash=hash_token(key),
+                                 expires_at=expires)
+        return row, key
+
+    @classmethod
+    def find(cls, key: str, now=None) -> ApiToken | None:
+        """The token with clear key ``key`` if it is unrevoked, unexpired and its user active."""
+        row = (cls.objects.select_related("user", "user__profile")
+               .filter(key_hash=hash_token(key), revoked=False,
+                       expires_at__gt=now or timezone.now()).first())
+        if row is None or not row.user.is_active:
+            return None
+        return row

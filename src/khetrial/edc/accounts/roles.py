@@ -24,7 +24,27 @@ BLINDED_ROLES = frozenset({ASSESSOR})
 SITE_REQUIRED_ROLES = frozenset({INVESTIGATOR})
 SITE_OPTIONAL_ROLES = frozenset({ASSESSOR})
 
-# Lockout: after this many failed logins in a row the account is locked for LOCKOUT_MINUTES
-# (NIST SP 800-63B 5.2.2 asks for a limit of at most 100; OWASP suggests a small number).
+# Separation of duties (project choice, issue 16): every account names the person who holds it,
+# and one person's accounts all have the same role, so nobody is both admin and clinical, or
+# both the assessor who asks for an unblinding and the investigator who approves it.
+ADMIN_ROLES = frozenset({ADMIN})
+
+# Login throttling, per user name AND address (project choice, issue 16): after this many failed
+# logins from one address, that address may not log in as that user for LOCKOUT_MINUTES. The lock
+# is not renewed by attempts made while it holds, and other addresses (the real user's) are not
+# affected (NIST SP 800-63B 5.2.2 asks for a limit of at most 100; OWASP suggests a small number).
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 30
+
+# Passwords: Django's validators with this minimum length and its common-password list
+# (project choice; NIST SP 800-63B 5.1.1.2 asks for at least 8 and a blocklist).
+MIN_PASSWORD_LENGTH = 12
+
+# User names: one pattern everywhere (forms, CLI, URLs): letters, digits and . _ @ -, no "/".
+USERNAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}"
+USERNAME_HELP = "1-64 characters: letters, digits and . _ @ - (starting with a letter or digit)"
+
+# API tokens expire (project choice): DEFAULT_TOKEN_DAYS unless --days says otherwise, at most
+# MAX_TOKEN_DAYS.
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365

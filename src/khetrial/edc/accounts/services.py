@@ -1,18 +1,33 @@
-"""Account management used by the CLI and the admin pages: add, list, disable, lockout."""
+"""Account management used by the CLI and the admin pages: add, grant and approve, list,
+disable, role changes, API tokens.
+
+Two paths create accounts. ``add_user`` is the operator's (``khetrial user add``, at the server,
+with the database in hand): the account is active at once. ``propose_user`` is an administrator's
+on the web: the account stays pending until ``approve_user`` by a *different* administrator, and
+the audit trail names both (separation of duties, issue 16).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from khetrial.edc.accounts.roles import (LOCKOUT_MINUTES, MAX_FAILED_LOGINS, ROLES,
-                                     SITE_OPTIONAL_ROLES, SITE_REQUIRED_ROLES)
-from khetrial.errors import ConfigurationError
+from khetrial.edc.accounts.models import ApiToken, Profile
+from khetrial.edc.accounts.roles import (ADMIN, MAX_TOKEN_DAYS, ROLES, SITE_OPTIONAL_ROLES,
+                                         SITE_REQUIRED_ROLES, USERNAME_HELP, USERNAME_PATTERN)
+from khetrial.edc.accounts.throttle import locked_usernames
+from khetrial.edc.audit.trail import record_event
+from khetrial.edc.trial.models import Site
+from khetrial.errors import ConfigurationError, PermissionDenied
 
-MIN_PASSWORD_LENGTH = 10
+USERNAME_RE = re.compile(USERNAME_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -22,10 +37,26 @@ class Account:
     site: str
     active: bool
     locked: bool
+    person: str = ""
+    pending: bool = False
+    granted_by: str = ""
+
+    @property
+    def linkable(self) -> bool:
+        """Whether the name fits in a URL (accounts made before the name pattern may not)."""
+        return USERNAME_RE.fullmatch(self.username) is not None
 
     def to_dict(self) -> dict:
         return {"username": self.username, "role": self.role, "site": self.site,
-                "active": self.active, "locked": self.locked}
+                "active": self.active, "locked": self.locked, "person": self.person,
+                "pending": self.pending}
+
+
+def check_username(username: str) -> str:
+    """Return ``username`` if it matches the one user-name pattern; raise otherwise."""
+    if not isinstance(username, str) or not USERNAME_RE.fullmatch(username):
+        raise ConfigurationError(f"user name {username!r} is not allowed; use {USERNAME_HELP}")
+    return username
 
 
 def check_role_and_site(role: str, site: str | None) -> str:
@@ -37,51 +68,82 @@ def check_role_and_site(role: str, site: str | None) -> str:
         raise ConfigurationError(f"role {role} works for one site; give --site SITE")
     if site and role not in SITE_REQUIRED_ROLES | SITE_OPTIONAL_ROLES:
         raise ConfigurationError(f"role {role} sees all sites; drop --site {site}")
-    if site:
-        from khetrial.edc.trial.models import Site
-
-        if not Site.objects.filter(code=site).exists():
-            known = ", ".join(Site.objects.order_by("code").values_list("code", flat=True))
-            raise ConfigurationError(f"site {site!r} does not exist; known sites: {known or 'none'}")
+    if site and not Site.objects.filter(code=site).exists():
+        known = ", ".join(Site.objects.order_by("code").values_list("code", flat=True))
+        raise ConfigurationError(f"site {site!r} does not exist; known sites: {known or 'none'}")
     return site
 
 
-def add_user(username: str, role: str, password: str, site: str | None = None, *,
-             by: str = "cli") -> Account:
-    """Create an active account with a role (and site); the password is hashed with argon2."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from khetrial.edc.accounts.models import Profile
-    from khetrial.edc.audit.trail import record_event
-
-    User = get_user_model()
-    site_code = check_role_and_site(role, site)
-    if User.objects.filter(username=username).exists():
-        raise ConfigurationError(f"user {username!r} already exists; choose another name")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ConfigurationError(f"password has {len(password)} characters; "
-                                 f"use at least {MIN_PASSWORD_LENGTH}")
+def check_password(password: str, username: str = "") -> None:
+    """Django's validators (minimum length, common passwords, similarity, all digits)."""
     try:
-        validate_password(password)
+        validate_password(password, get_user_model()(username=username))
     except ValidationError as exc:
         raise ConfigurationError("password refused: " + " ".join(exc.messages)) from exc
+
+
+def check_separation(person: str, role: str, *, except_user: str = "") -> None:
+    """One person's accounts all have one role: nobody is admin and clinical, or both the
+    assessor who asks for an unblinding and the investigator who approves it."""
+    key = person.strip().casefold()
+    others = (Profile.objects.select_related("user")
+              .filter(Q(user__is_active=True) | Q(pending=True))
+              .exclude(user__username=except_user).exclude(role=role))
+    for profile in others:
+        if profile.person_key == key:
+            raise PermissionDenied(
+                f"{person} already holds the {profile.role} account {profile.user.username}; "
+                f"one person cannot also be {role} (separation of duties, project choice)")
+
+
+def add_user(username: str, role: str, password: str, site: str | None = None, *,
+             by: str = "cli", person: str = "") -> Account:
+    """Create an active account with a role (and site); the password is hashed with argon2.
+
+    The operator's path (CLI, demo); administrators on the web use :func:`propose_user`."""
+    return _create(username, role, password, site, by=by, person=person, pending=False)
+
+
+def propose_user(username: str, role: str, password: str, site: str | None = None, *,
+                 by: str, person: str = "") -> Account:
+    """An administrator grants an account; it stays inactive until another admin approves."""
+    return _create(username, role, password, site, by=by, person=person, pending=True)
+
+
+def approve_user(username: str, *, by: str) -> Account:
+    """A second administrator approves a pending account; it becomes active."""
+    user = _get(username)
+    profile = user.profile
+    if not profile.pending:
+        raise ConfigurationError(f"user {username} is not waiting for approval")
+    approver = _get(by)
+    if getattr(approver, "profile", None) is None or approver.profile.role != ADMIN \
+            or not approver.is_active:
+        raise PermissionDenied(f"{by} is not an active administrator; only one approves accounts")
+    if by == profile.granted_by or approver.profile.person_key == _get_person_key(
+            profile.granted_by):
+        raise PermissionDenied(f"{by} granted this account; a different administrator "
+                               "approves it (separation of duties)")
+    if approver.profile.person_key == profile.person_key:
+        raise PermissionDenied(f"{by} cannot approve an account for themselves")
+    check_separation(profile.person or username, profile.role, except_user=username)
     with transaction.atomic():
-        user = User.objects.create_user(username=username, password=password)
-        Profile.objects.create(user=user, role=role, site_code=site_code)
-        record_event("role_change", actor=by, detail=f"{username}: created as {role}"
-                     + (f" at site {site_code}" if site_code else ""), username_target=username)
+        profile.pending, profile.approved_by = False, by
+        profile.save(update_fields=["pending", "approved_by"])
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_event("role_change", actor=by, role=ADMIN, username_target=username,
+                     detail=f"{username}: {profile.role} account approved by {by} "
+                            f"(granted by {profile.granted_by})")
     return account_of(user)
 
 
 def set_role(username: str, role: str, site: str | None = None, *, by: str = "cli") -> Account:
     """Change a user's role and site (recorded in the audit trail)."""
-    from khetrial.edc.audit.trail import record_event
-
     user = _get(username)
     site_code = check_role_and_site(role, site)
     profile = user.profile
+    check_separation(profile.person or username, role, except_user=username)
     old = f"{profile.role} {profile.site_code or '*'}"
     profile.role, profile.site_code = role, site_code
     profile.save()
@@ -92,58 +154,94 @@ def set_role(username: str, role: str, site: str | None = None, *, by: str = "cl
 
 def disable_user(username: str, *, by: str = "cli") -> Account:
     """Deactivate an account (never deleted: the audit trail refers to it)."""
-    from khetrial.edc.accounts.models import ApiToken
-    from khetrial.edc.audit.trail import record_event
-
     user = _get(username)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    Profile.objects.filter(user=user).update(pending=False)
     ApiToken.objects.filter(user=user).update(revoked=True)
     record_event("role_change", actor=by, detail=f"{username}: disabled", username_target=username)
     return account_of(user)
 
 
+def issue_token(username: str, days: int, label: str = "api", *, by: str = "cli") -> str:
+    """A new API token for an active user, valid ``days`` (1..MAX_TOKEN_DAYS); the clear key."""
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ConfigurationError(f"--days {days}: a token lives 1 to {MAX_TOKEN_DAYS} days")
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ConfigurationError(f"no active user {username!r}; see `khetrial user list`")
+    row, key = ApiToken.issue(user, label, days=days)
+    record_event("role_change", actor=by, username_target=username,
+                 detail=f"{username}: API token {label!r} issued, expires "
+                        f"{row.expires_at:%Y-%m-%d %H:%M} UTC")
+    return key
+
+
+def revoke_tokens(username: str, *, by: str = "cli") -> int:
+    """Revoke every API token of ``username``; returns how many were still valid."""
+    user = _get(username)
+    n = ApiToken.objects.filter(user=user, revoked=False,
+                                expires_at__gt=timezone.now()).update(revoked=True)
+    ApiToken.objects.filter(user=user).update(revoked=True)
+    record_event("role_change", actor=by, username_target=username,
+                 detail=f"{username}: API tokens revoked ({n} valid)")
+    return n
+
+
 def list_users() -> list[Account]:
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.select_related("profile").order_by("username")
-    return [account_of(u) for u in users]
+    locked = locked_usernames()
+    return [account_of(u, locked) for u in users]
 
 
-def account_of(user) -> Account:
+def account_of(user, locked: set[str] | None = None) -> Account:
     profile = getattr(user, "profile", None)
+    locked = locked_usernames() if locked is None else locked
     return Account(username=user.username, role=profile.role if profile else "",
                    site=profile.site_code if profile else "", active=user.is_active,
-                   locked=bool(profile and is_locked(profile)))
+                   locked=user.username in locked, person=profile.person if profile else "",
+                   pending=bool(profile and profile.pending),
+                   granted_by=profile.granted_by if profile else "")
 
 
-def is_locked(profile, now=None) -> bool:
-    now = now or timezone.now()
-    return profile.locked_until is not None and profile.locked_until > now
+def _create(username: str, role: str, password: str, site: str | None, *, by: str, person: str,
+            pending: bool) -> Account:
+    User = get_user_model()
+    check_username(username)
+    site_code = check_role_and_site(role, site)
+    person = person.strip()
+    if User.objects.filter(username=username).exists():
+        raise ConfigurationError(f"user {username!r} already exists; choose another name")
+    check_password(password, username)
+    check_separation(person or username, role)
+    if pending and _get_person_key(by) == (person or username).casefold():
+        raise PermissionDenied(f"{by} cannot grant an account to themselves")
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, password=password,
+                                        is_active=not pending)
+        Profile.objects.create(user=user, role=role, site_code=site_code, person=person,
+                               pending=pending, granted_by=by, approved_by="" if pending else by)
+        where = f" at site {site_code}" if site_code else ""
+        verb = "granted, waiting for a second administrator" if pending else "created"
+        record_event("role_change", actor=by, username_target=username,
+                     detail=f"{username}: {verb} as {role}{where}"
+                            + (f" for {person}" if person else ""))
+    return account_of(user)
 
 
-def register_failed_login(profile, now=None) -> bool:
-    """Count a failed login; lock the account after MAX_FAILED_LOGINS. Returns 'now locked'."""
-    now = now or timezone.now()
-    profile.failed_logins += 1
-    locked = profile.failed_logins >= MAX_FAILED_LOGINS
-    if locked:
-        profile.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-    profile.save(update_fields=["failed_logins", "locked_until"])
-    return locked
+def same_person(username_a: str, username_b: str) -> bool:
+    """Whether two accounts are held by the same person (by their ``person``, else name)."""
+    return _get_person_key(username_a) == _get_person_key(username_b)
 
 
-def register_success(profile) -> None:
-    if profile.failed_logins or profile.locked_until:
-        profile.failed_logins = 0
-        profile.locked_until = None
-        profile.save(update_fields=["failed_logins", "locked_until"])
+def _get_person_key(username: str) -> str:
+    profile = Profile.objects.select_related("user").filter(user__username=username).first()
+    return profile.person_key if profile else username.casefold()
 
 
 def _get(username: str):
-    from django.contrib.auth import get_user_model
-
     try:
         return get_user_model().objects.select_related("profile").get(username=username)
     except get_user_model().DoesNotExist:
-        raise ConfigurationError(f"user {username!r} does not exist; see `khetrial user list`") from None
+        raise ConfigurationError(f"user {username!r} does not exist; "
+                                 "see `khetrial user list`") from None

@@ -7,6 +7,9 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from khetrial.edc.audit import capture
+        from django.db.backends.signals import connection_created
+
+        from khetrial.edc.audit import capture, guard
 
         capture.connect()
+        connection_created.connect(guard.register, dispatch_uid="khetrial.edc.audit.guard")

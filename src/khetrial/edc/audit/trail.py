@@ -75,11 +75,18 @@ def record_event(action: str, *, actor: str | None = None, detail: str = "", rol
 
 
 def is_locked() -> bool:
-    """True when the trial database is locked (no clinical change accepted)."""
-    from khetrial.edc.audit.models import LockEvent
+    """True when the trial database is locked (no clinical change accepted).
+
+    Locked when either the lock history or the hash-chained audit trail says so last: deleting
+    the lock row does not unlock, and deleting the audit entry breaks the chain (``khetrial
+    audit verify``).
+    """
+    from khetrial.edc.audit.models import AuditEntry, LockEvent
 
     last = LockEvent.objects.order_by("-at", "-id").first()
-    return bool(last and last.locked)
+    trail = (AuditEntry.objects.filter(action__in=("lock", "unlock")).order_by("-id")
+             .values_list("action", flat=True).first())
+    return bool(last and last.locked) or trail == "lock"
 
 
 def set_lock(locked: bool, *, actor: str, reason: str, role: str = "") -> None:

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from khetrial.errors import ConfigurationError
 from khetrial.constants import ARM_CONTROL, ARM_EXPERIMENTAL
 
-BLOCK_SIZES = (2, 4, 6)  # randomly varying block sizes, each a multiple of 2 for 1:1 allocation
+# Randomly varying block sizes, each even for 1:1 allocation (project choice). No block of 2:
+# in a block of 2 the second child gets the other arm, so one legitimate emergency unblinding
+# would reveal its block partner's arm too (issue 16); in blocks of 4 and 6 it does not.
+BLOCK_SIZES = (4, 6)
 ALLOCATION_RATIO_ARMS = (ARM_EXPERIMENTAL, ARM_CONTROL)  # Pub.: "(1:1)"
 
 

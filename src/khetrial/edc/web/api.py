@@ -19,7 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from khetrial.edc.accounts.models import ApiToken, hash_token
+from khetrial.edc.accounts.models import ApiToken
 from khetrial.edc.audit.models import AuditEntry
 from khetrial.edc.trial import records as record_service
 from khetrial.edc.web.blinding import disclosure_for
@@ -35,9 +35,8 @@ API_FORM = "api"  # the audit trail's "form" of a write made through the API
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        row = (ApiToken.objects.select_related("user", "user__profile")
-               .filter(key_hash=hash_token(token), revoked=False).first())
-        if row is None or not row.user.is_active:
+        row = ApiToken.find(token)  # unrevoked, unexpired, active user (accounts owns the rule)
+        if row is None:
             return None
         request.user = row.user
         return row.user

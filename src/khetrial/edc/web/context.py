@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from khetrial.edc.accounts.roles import ADMIN, ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
+from khetrial.edc.web.permissions import role_of
 
 NAV = (
     ("Home", "home", None),
@@ -20,7 +21,6 @@ NAV = (
 
 
 def navigation(request):
-    from khetrial.edc.web.permissions import role_of
 
     user = getattr(request, "user", None)
     role = role_of(user)

@@ -11,7 +11,6 @@ from django import forms
 
 from khetrial.bundle.format import (CODE, DATE, DATE_ORDER_RULES, FLAG, INTEGER, LAB_RANGES,
                                     NUMBER, TABLE_SPECS, describe_range)
-from khetrial.edc.accounts.roles import ROLES
 from khetrial.edc.trial.models import Patient
 
 #: The patient's columns entered at randomization and corrected later; never the identity,
@@ -155,17 +154,6 @@ class DataQueryForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
-
-
-class UserForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=[])
-    site = forms.CharField(max_length=64, required=False)
-    password = forms.CharField(widget=forms.PasswordInput, min_length=10)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r, r) for r in ROLES]
 
 
 class SiteForm(forms.Form):

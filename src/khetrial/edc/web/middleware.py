@@ -34,11 +34,10 @@ class ApiTokenMiddleware:
     def __call__(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if request.path.startswith("/api/") and header.startswith("Bearer "):
-            from khetrial.edc.accounts.models import ApiToken, hash_token
+            from khetrial.edc.accounts.models import ApiToken
 
-            token = (ApiToken.objects.select_related("user", "user__profile")
-                     .filter(key_hash=hash_token(header[7:].strip()), revoked=False).first())
-            if token is not None and token.user.is_active:
+            token = ApiToken.find(header[7:].strip())  # unrevoked, unexpired, active user
+            if token is not None:
                 request.user = token.user
                 request._cached_user = token.user
                 request.khetrial_token = True
@@ -48,8 +47,8 @@ class ApiTokenMiddleware:
 
 class BlindingGuardMiddleware:
     """Second line of blinding: a blinded user never receives a response that carries an
-    allocation (:func:`khetrial.edc.web.blinding.leaks`). Such a response is replaced by the generic error page (500)
-    and the event is recorded (without the offending content)."""
+    allocation (:func:`khetrial.edc.web.blinding.leaks`). Such a response is replaced by the
+    generic error page (500) and the event is recorded (without the offending content)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

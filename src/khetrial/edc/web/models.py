@@ -43,3 +43,16 @@ class DataQuery(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
+
+
+class StoredResults(models.Model):
+    """The analysis plan's results (results.json text) of one state of the data, keyed by the
+    SHA-256 over the bundle's file checksums: the report page renders from it and the analysis
+    runs again only when the data changed (:mod:`khetrial.edc.web.reporting`)."""
+
+    data_sha256 = models.CharField(max_length=64, unique=True)
+    results_json = models.TextField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-computed_at"]

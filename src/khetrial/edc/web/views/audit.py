@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from khetrial.edc.web.permissions import EVERYONE, allow
+from khetrial.errors import ConfigurationError
 
 PAGE_SIZE = 50
 FILTERS = ("patient_id", "actor", "form", "action")
@@ -26,19 +27,24 @@ def _filtered(request):
         value = request.GET.get(name, "").strip()
         if value:
             qs = qs.filter(**{name: value})
-    for name, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
-        day = _day(request.GET.get(name, ""))
-        if day is not None:
-            qs = qs.filter(**{lookup: day})
+    date_from, date_to = _date_param(request, "date_from"), _date_param(request, "date_to")
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
     return qs.order_by("-at", "-id")
 
 
-def _day(text: str) -> dt.date | None:
-    """A filter's date (YYYY-MM-DD); anything else filters nothing (issue 16: 500 on "abc")."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+def _date_param(request, name: str) -> dt.date | None:
+    """A YYYY-MM-DD filter value; anything else is the user's error (400), not ours (500)."""
+    value = request.GET.get(name, "").strip()
+    if not value:
         return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigurationError(f"{name}: got {value[:40]!r}; expected a date as YYYY-MM-DD, "
+                              "e.g. 2026-03-31") from None
 
 
 @allow(*EVERYONE)

@@ -6,6 +6,8 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from khetrial.edc.audit.trail import is_locked
+from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.permissions import EVERYONE, allow, public
 
 login_view = public(auth_views.LoginView.as_view(template_name="web/login.html",
@@ -15,8 +17,6 @@ logout_view = allow(*EVERYONE)(require_POST(auth_views.LogoutView.as_view()))
 
 @allow(*EVERYONE)
 def home(request):
-    from khetrial.edc.audit.trail import is_locked
-    from khetrial.edc.web.models import DataQuery
 
     d = request.disclosure
     queries = DataQuery.objects.filter(status="open")

@@ -1,7 +1,8 @@
 """At the bedside: the advice panel of the patient page and the site's dashboard.
 
 Both read the clock here (``today`` = the server's local date) and hand it to
-:func:`khetrial.edc.web.bedside.bedside_advice`; the rules are the protocol's. Only
+:mod:`khetrial.edc.web.bedside`, which reads the rows and asks :mod:`khetrial.protocol.bedside`;
+the rules are the protocol's. Only
 :data:`~khetrial.edc.web.bedside.BEDSIDE_ROLES` (the site's investigators) receive them: the panel
 is left out of the patient page for every other role, the dashboard refuses them (403).
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils import timezone
 
-from khetrial.protocol.alerts import SEVERITY_ORDER
 from khetrial.constants import ARM_EXPERIMENTAL
-from khetrial.edc.web.bedside import BEDSIDE_ROLES, BedsideAdvice, bedside_advice, may_receive_advice
+from khetrial.edc.web.bedside import BEDSIDE_ROLES, bedside_advice, may_receive_advice, site_advice
 from khetrial.edc.web.permissions import allow
+from khetrial.protocol.alerts import SEVERITY_ORDER
+from khetrial.protocol.bedside import BedsideAdvice
 
 # Page classes of the stylesheet per alert severity.
 SEVERITY_CLASS = {"critical": "error", "warning": "warning", "info": ""}
@@ -76,14 +78,13 @@ def dashboard(request):
     d = request.disclosure
     today = timezone.localdate()
     rows, problems, patients, finished = [], [], 0, 0
-    for patient in d.patients().order_by("patient_id"):
-        advice = bedside_advice(d, patient, today)
+    for advice in site_advice(d, d.patients().order_by("patient_id"), today):
         if advice.follow_up_over:
             finished += 1
             continue
         patients += 1
         if advice.problem:
-            problems.append({"patient_id": patient.patient_id, "message": advice.problem})
+            problems.append({"patient_id": advice.patient_id, "message": advice.problem})
         rows.extend(_alert_rows(advice))
     rows.sort(key=lambda r: (SEVERITY_ORDER.index(r["severity"]), r["patient_id"]))
     counts = {s: sum(r["severity"] == s for r in rows) for s in SEVERITY_ORDER}

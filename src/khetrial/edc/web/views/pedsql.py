@@ -1,8 +1,8 @@
 """A PedsQL questionnaire entered item by item, with the total and the item-missing rule.
 
-The forms' items come from :func:`khetrial.simulate.pedsql.items` (PedsQL 4.0 user's guide
-subscale sizes); the scoring from :mod:`khetrial.endpoints.pedsql` (0→100 … 4→0, total missing
-when more than half of the items are unanswered). One ``qol`` row per item is stored, an
+The forms' items and the scoring come from the instrument, :mod:`khetrial.protocol.pedsql`
+(PedsQL 4.0 user's guide subscale sizes; 0→100 … 4→0, total missing when more than half of the
+items are unanswered). One ``qol`` row per item is stored, an
 unanswered item as an empty response, exactly as in the bundle format.
 """
 
@@ -15,14 +15,13 @@ from django.shortcuts import redirect, render
 from khetrial.edc.trial import records
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.views.patients import visible_patient
+from khetrial.protocol.pedsql import FORMS, items, total_score
 
 RESPONSES = [("", "not answered"), ("0", "0 never"), ("1", "1 almost never"),
              ("2", "2 sometimes"), ("3", "3 often"), ("4", "4 almost always")]
 
 
 def questionnaire_form(instrument: str, data=None):
-    from khetrial.simulate.pedsql import items
-
     form = forms.Form(data)
     form.fields["date"] = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     for scale, item in items(instrument):
@@ -33,22 +32,13 @@ def questionnaire_form(instrument: str, data=None):
 
 
 def score(responses: list[int | None]) -> tuple[float | None, int, int]:
-    """(total or None when missing, items, answered) by the analysis' own rules."""
-    import pandas as pd
-
-    from khetrial.endpoints.pedsql import compute_item_score, compute_total_is_missing
-
-    scores = compute_item_score(pd.Series(responses, dtype="float64"))
-    n, answered = len(responses), int(scores.notna().sum())
-    if answered == 0 or bool(compute_total_is_missing(n, answered)):
-        return None, n, answered
-    return float(scores.mean()), n, answered
+    """(total or None when missing, items, answered) by the instrument's rules."""
+    answered = sum(r is not None for r in responses)
+    return total_score(responses), len(responses), answered
 
 
 @allow(INVESTIGATOR)
 def questionnaire(request, patient_id):
-    from khetrial.simulate.pedsql import FORMS, items
-
     patient = visible_patient(request, patient_id)
     instrument = request.GET.get("instrument") or request.POST.get("instrument") or ""
     if instrument not in FORMS:

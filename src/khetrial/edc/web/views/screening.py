@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from khetrial.edc.randomization.services import randomize_patient
+from khetrial.edc.randomization.services import AlreadyRandomizedError, randomize_patient
 from khetrial.edc.trial.models import Screening, Site
 from khetrial.edc.trial.records import next_seq, writing
 from khetrial.edc.web.forms import PatientForm
@@ -58,9 +58,13 @@ def randomize(request, pk):
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fields["kmp_onset_date"] = fields.get("kmp_onset_date")
-        patient, allocation = randomize_patient(fields, site_code=d.site,
-                                                actor=request.user.username, role=d.role,
-                                                screening=screening)
+        try:
+            patient, allocation = randomize_patient(fields, site_code=d.site,
+                                                    actor=request.user.username, role=d.role,
+                                                    screening=screening)
+        except AlreadyRandomizedError as first:  # a second submit: show the first allocation
+            messages.error(request, str(first))
+            return redirect("patient", patient_id=first.patient_id)
         messages.success(request, f"{patient.patient_id} randomized: arm {allocation.arm}")
         return redirect("patient", patient_id=patient.patient_id)
     return render(request, "web/randomize.html", {"form": form, "screening": screening})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import plotly
 from django.http import FileResponse, Http404
 from django.views.static import serve
 
@@ -20,7 +21,6 @@ def static_file(request, path):
 @public
 def plotly_js(request):
     """plotly.js from the plotly package (offline: no CDN)."""
-    import plotly
 
     js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     if not js.exists():

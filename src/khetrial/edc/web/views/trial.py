@@ -1,4 +1,5 @@
-"""Statistician's downloads and the database lock; the admin's accounts page."""
+"""Statistician's downloads and the database lock; the admin's sites page (accounts:
+:mod:`khetrial.edc.web.views.accounts`)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from khetrial.errors import KhetrialError
-from khetrial.edc.web.forms import ReasonForm, SiteForm, UserForm
+from khetrial.edc.web.forms import ReasonForm, SiteForm
 from khetrial.edc.web.permissions import ADMIN, STATISTICIAN, allow
 
 
@@ -88,23 +88,6 @@ def download_report(request):
 
 
 @allow(ADMIN)
-def users(request):
-    from khetrial.edc.accounts.services import add_user, list_users
-
-    form = UserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            add_user(form.cleaned_data["username"], form.cleaned_data["role"],
-                     form.cleaned_data["password"], form.cleaned_data["site"] or None,
-                     by=request.user.username)
-            messages.success(request, f"user {form.cleaned_data['username']} added")
-            return redirect("users")
-        except KhetrialError as exc:
-            form.add_error(None, str(exc))
-    return render(request, "web/users.html", {"accounts": list_users(), "form": form})
-
-
-@allow(ADMIN)
 def sites(request):
     """Sites (centres); a site added after set-up gets its allocation stratum at once."""
     from khetrial.edc.randomization.services import add_stratum
@@ -122,15 +105,3 @@ def sites(request):
             return redirect("sites")
     return render(request, "web/sites.html", {"sites": Site.objects.order_by("code"),
                                               "form": form})
-
-
-@allow(ADMIN)
-@require_POST
-def user_disable(request, username):
-    from khetrial.edc.accounts.services import disable_user
-
-    if username == request.user.username:
-        raise PermissionDenied("you cannot disable your own account")
-    disable_user(username, by=request.user.username)
-    messages.success(request, f"user {username} disabled")
-    return redirect("users")

@@ -1,5 +1,9 @@
 """Emergency unblinding: a blinded user asks (with a reason), a different person of the
-patient's site approves, and only that patient's arm is revealed to the requester."""
+patient's site approves, and only that patient's arm is revealed to the requester.
+
+"Different person" means a different account AND a different ``person`` on the accounts
+(separation of duties: one person's accounts all have one role, see
+:func:`khetrial.edc.accounts.services.check_separation`); the audit trail names both."""
 
 from __future__ import annotations
 
@@ -8,13 +12,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from khetrial.constants import ARM_LABELS
+from khetrial.edc.accounts.services import same_person
+from khetrial.edc.audit.trail import record_event
 from khetrial.edc.web.forms import ReasonForm
+from khetrial.edc.web.models import UnblindingRequest
 from khetrial.edc.web.permissions import ASSESSOR, INVESTIGATOR, allow
 from khetrial.edc.web.views.patients import visible_patient
 
 
 def _requests(request):
-    from khetrial.edc.web.models import UnblindingRequest
 
     d = request.disclosure
     qs = UnblindingRequest.objects.all()
@@ -30,8 +37,6 @@ def unblinding_list(request):
 
 @allow(ASSESSOR)
 def unblinding_request(request, patient_id):
-    from khetrial.edc.audit.trail import record_event
-    from khetrial.edc.web.models import UnblindingRequest
 
     patient = visible_patient(request, patient_id)
     form = ReasonForm(request.POST or None)
@@ -49,12 +54,12 @@ def unblinding_request(request, patient_id):
 
 @allow(INVESTIGATOR)
 def unblinding_approve(request, pk):
-    from khetrial.edc.audit.trail import record_event
 
     req = _requests(request).filter(pk=pk, approved_at__isnull=True).first()
     if req is None:
         raise Http404("no such open request")
-    if req.requested_by == request.user.username:
+    if req.requested_by == request.user.username or same_person(req.requested_by,
+                                                                request.user.username):
         raise PermissionDenied("a request is approved by a different person")
     if request.method == "POST":
         req.approved_by, req.approved_at = request.user.username, timezone.now()
@@ -69,8 +74,6 @@ def unblinding_approve(request, pk):
 
 @allow(ASSESSOR)
 def unblinding_reveal(request, pk):
-    from khetrial.edc.audit.trail import record_event
-    from khetrial.constants import ARM_LABELS
 
     req = _requests(request).filter(pk=pk, approved_at__isnull=False).first()
     if req is None:
@@ -79,7 +82,8 @@ def unblinding_reveal(request, pk):
     request.disclosure.revealed_arm(patient)
     record_event("unblind_reveal", actor=request.user.username, role=ASSESSOR,
                  patient_id=patient.patient_id, site_code=patient.site.code,
-                 detail=f"allocation of {patient.patient_id} revealed")
+                 detail=f"allocation of {patient.patient_id} revealed to {req.requested_by} "
+                        f"(requested by {req.requested_by}, approved by {req.approved_by})")
     arm = request.disclosure.revealed_arm(patient)
     response = render(request, "web/unblinding_reveal.html", {
         "patient_id": patient.patient_id, "arm": arm, "label": ARM_LABELS.get(arm, arm)})

@@ -1,0 +1,50 @@
+"""A bundle folder's files as raw text tables, and the canonical :class:`Bundle` made from them.
+
+The lowest layer of reading: :mod:`khetrial.bundle.validate` checks these raw tables,
+:mod:`khetrial.bundle.io` reads a folder with or without the checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from khetrial.bundle.coerce import empty_table, parse_table
+from khetrial.bundle.csvfile import RawTable, read_raw
+from khetrial.bundle.format import TABLE_NAMES, TABLE_SPECS
+from khetrial.bundle.model import Bundle
+from khetrial.errors import BundleError, Problem
+
+
+def read_raw_tables(path: Path) -> tuple[dict[str, RawTable | None], list[Problem]]:
+    """Every bundle file of the folder ``path`` as text cells (``None`` for an absent file),
+    and the problems of the folder and files themselves (missing folder or required file,
+    unreadable file, bad CSV)."""
+    path = Path(path)
+    if not path.is_dir():
+        what = "does not exist" if not path.exists() else "is not a folder"
+        raise BundleError([Problem(str(path), None, None, None,
+                                   f"the bundle folder {what}; give the folder that holds "
+                                   "patients.csv, labs.csv, medications.csv ...")], source=str(path))
+    raws: dict[str, RawTable | None] = {}
+    problems: list[Problem] = []
+    for name in TABLE_NAMES:
+        spec = TABLE_SPECS[name]
+        file = path / spec.file
+        if not file.exists():
+            raws[name] = None
+            if spec.required:
+                problems.append(Problem(spec.file, None, None, None,
+                                        "required file missing; every bundle needs "
+                                        "patients.csv, labs.csv and medications.csv"))
+            continue
+        raw = read_raw(file)
+        raws[name] = raw
+        problems.extend(raw.problems)
+    return raws, problems
+
+
+def bundle_from_raw(raws: dict[str, RawTable | None], source: Path | None) -> Bundle:
+    """The canonical bundle of raw text tables."""
+    tables = {name: (parse_table(name, raw.frame) if raw is not None and raw.header
+                     else empty_table(name)) for name, raw in raws.items()}
+    return Bundle(source=source, **tables)

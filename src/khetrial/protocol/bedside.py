@@ -1,0 +1,325 @@
+"""At the bedside: one patient's recorded rows read into the protocol's :class:`PatientSnapshot`,
+and the advice the treating team sees on ``today``.
+
+Pure: the rows come in as plain frozen dataclasses (:class:`PatientRecords`), ``today`` as an
+argument; nothing here reads a database or the clock. The web application's adapter
+(:mod:`khetrial.edc.web.bedside`) only reads the rows a user may see and calls
+:func:`bedside_advice`. Every rule behind an alert (transfusion criteria, trough range and
+titration, grade ≥ 3 adverse events, PJP prophylaxis, visit windows, the prednisolone taper)
+lives in the other :mod:`khetrial.protocol` modules; this module says which rows feed which
+field of the snapshot (project choices, listed here):
+
+Rows are the non-voided rows of one patient in file order; "latest" = the last row of the
+latest date in file order, as the bundle format reads several rows of one date.
+
+- ``platelets``/``fibrinogen``/``hemoglobin``: the latest lab of that test with a value;
+  ``platelet_history``: every platelet count, for the taper trigger;
+- ``trough_ng_ml``/``trough_on``: the latest drug level with a value;
+- ``on_sirolimus``/``on_prednisolone``/``on_tmp_smx``: a course of that drug runs on ``today``
+  (started on or before it, no end date or ending on or after it). A disposition row dated on
+  or before ``today`` ("study treatment stopped for good", bundle format) stops the study
+  drugs whatever their courses say. ``on_tmp_smx`` is ``None`` (unknown, no alert) for a
+  patient without any medication row at all;
+- ``sirolimus_dose_mg``: the running sirolimus course's dose per administration in mg —
+  ``mg`` as entered, ``mg_m2`` × the baseline body-surface area (Mosteller) measured on the
+  syringe, ``mg_kg`` × the baseline weight; only for a twice-daily (``bid``) or unstated
+  frequency, the titration's dose being "per dose, twice daily";
+- ``ongoing_adverse_events``: events with a grade whose onset is on or before ``today`` and
+  that have no end date or end on or after ``today``;
+- ``prednisolone_taper_started``: a prednisolone course runs today and an earlier one exists
+  (the full dose is stepped down by starting a new course); the taper's first day is the start
+  of the second course;
+- ``visits_done``: a visit counts as done on the first date inside its window on which any
+  assessment was recorded (a lab, a drug level, an MRI, a PedsQL answer or a sequela); the
+  bundle has no visit table, so the data recorded are the evidence of a visit.
+
+A patient whose follow-up is over (``today`` after the last day of the protocol's last visit
+window, the year-2 visit) gets no advice: nothing can be due any more, and what was missed is
+a matter for data queries, not for the treating team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from khetrial.constants import ARM_EXPERIMENTAL
+from khetrial.errors import ProtocolError
+from khetrial.protocol._checks import Number
+from khetrial.protocol.alerts import Alert, PatientSnapshot, alerts
+from khetrial.protocol.dosing import body_surface_area, sirolimus_dose_from_mg
+from khetrial.protocol.prednisolone import TaperPlan, TaperStep, taper_plan
+from khetrial.protocol.schedule import VisitStatus, plan_visits, visit_statuses
+from khetrial.protocol.titration import TitrationAdvice, titrate_sirolimus
+
+# The tables whose rows are evidence of a visit (project choice, module doc).
+ASSESSMENT_TABLES = ("labs", "drug_levels", "mri", "qol", "sequelae")
+SNAPSHOT_LABS = ("platelets", "fibrinogen", "hemoglobin")
+# Titration is "per dose, twice daily" (Rapamune label §2.1); "" = frequency not stated.
+TWICE_DAILY_FREQUENCIES = ("bid", "")
+STUDY_DRUGS = ("sirolimus", "prednisolone")  # what a disposition row stops (bundle format)
+
+__all__ = ["ASSESSMENT_TABLES", "AdverseEvent", "BedsideAdvice", "Course", "DrugLevel", "Lab",
+           "Medications", "PatientBaseline", "PatientRecords", "bedside_advice", "course_dose_mg",
+           "latest_labs", "latest_trough", "medications_on", "ongoing_adverse_events",
+           "patient_snapshot", "platelet_history", "runs_on", "treatment_stopped_on", "visits_done"]
+
+
+# --- the rows ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PatientBaseline:
+    """A row of ``patients.csv``, as far as the bedside needs it."""
+
+    patient_id: str
+    randomization_date: date | None
+    arm: str | None = None
+    weight_kg: Number | None = None
+    height_cm: Number | None = None
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A row of ``labs.csv`` (``value`` ``None`` = not measured)."""
+
+    test: str
+    date: date
+    value: Number | None
+
+
+@dataclass(frozen=True)
+class DrugLevel:
+    """A row of ``drug_levels.csv`` (``trough_ng_ml`` ``None`` = no value)."""
+
+    date: date
+    trough_ng_ml: Number | None
+
+
+@dataclass(frozen=True)
+class Course:
+    """A row of ``medications.csv`` (``end_date`` ``None`` = still running; ``frequency`` ""
+    = not stated)."""
+
+    drug: str
+    start_date: date
+    end_date: date | None = None
+    dose: Number | None = None
+    dose_unit: str = ""
+    frequency: str = ""
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    """A row of ``adverse_events.csv`` (``grade`` ``None`` = not graded)."""
+
+    term: str
+    onset_date: date
+    grade: int | None = None
+    end_date: date | None = None
+
+
+@dataclass(frozen=True)
+class PatientRecords:
+    """One patient's non-voided rows, each table in file order. ``disposition_dates``: the
+    dates of ``disposition.csv`` rows; ``other_assessment_dates``: the dates of MRI, PedsQL and
+    sequelae rows (the rest of :data:`ASSESSMENT_TABLES`)."""
+
+    patient: PatientBaseline
+    labs: tuple[Lab, ...] = ()
+    drug_levels: tuple[DrugLevel, ...] = ()
+    medications: tuple[Course, ...] = ()
+    adverse_events: tuple[AdverseEvent, ...] = ()
+    disposition_dates: tuple[date, ...] = ()
+    other_assessment_dates: tuple[date, ...] = ()
+
+
+# --- one question each ---------------------------------------------------------------------------
+def _by_date(rows: Iterable, key) -> list:
+    """Rows in date order, file order within a date (a stable sort)."""
+    return sorted(rows, key=key)
+
+
+def runs_on(course: Course, today: date) -> bool:
+    """Whether ``course`` runs on ``today``: started on or before it, no end or ending on or after it."""
+    return course.start_date <= today and (course.end_date is None or course.end_date >= today)
+
+
+def latest_labs(labs: Iterable[Lab]) -> dict[str, Number]:
+    """Test -> its latest value, for the :data:`SNAPSHOT_LABS` with a value."""
+    latest: dict[str, Number] = {}
+    for lab in _by_date(labs, lambda r: r.date):
+        if lab.test in SNAPSHOT_LABS and lab.value is not None:
+            latest[lab.test] = lab.value  # date order: the last one seen is the latest
+    return latest
+
+
+def platelet_history(labs: Iterable[Lab]) -> tuple[tuple[date, Number], ...]:
+    """Every platelet count with a value as (date, count), in date order."""
+    return tuple((lab.date, lab.value) for lab in _by_date(labs, lambda r: r.date)
+                 if lab.test == "platelets" and lab.value is not None)
+
+
+def latest_trough(levels: Iterable[DrugLevel]) -> DrugLevel | None:
+    """The latest drug level with a value, else ``None``."""
+    valued = [lv for lv in _by_date(levels, lambda r: r.date) if lv.trough_ng_ml is not None]
+    return valued[-1] if valued else None
+
+
+def _exact(value: Number) -> Fraction:
+    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+def course_dose_mg(course: Course, weight_kg: Number | None,
+                   height_cm: Number | None) -> Fraction | None:
+    """A sirolimus course's dose per administration in mg (module doc), else ``None``."""
+    if course.dose is None or course.frequency not in TWICE_DAILY_FREQUENCIES:
+        return None
+    dose = _exact(course.dose)
+    if course.dose_unit == "mg":
+        return dose
+    if course.dose_unit == "mg_kg" and weight_kg:
+        return dose * _exact(weight_kg)
+    if course.dose_unit == "mg_m2" and weight_kg and height_cm:
+        exact_mg = dose * Fraction(body_surface_area(weight_kg, height_cm))
+        return Fraction(sirolimus_dose_from_mg(exact_mg).mg) if exact_mg > 0 else None
+    return None
+
+
+def treatment_stopped_on(disposition_dates: Iterable[date], today: date) -> date | None:
+    """The first disposition date on or before ``today`` (study treatment stopped), else ``None``."""
+    return min((d for d in disposition_dates if d <= today), default=None)
+
+
+def visits_done(randomization_date: date, assessment_dates: Iterable[date]) -> dict[str, date]:
+    """Visit code -> the first date inside its window with an assessment recorded."""
+    dates = sorted(set(assessment_dates))
+    done = {}
+    for visit in plan_visits(randomization_date):
+        inside = [d for d in dates if visit.contains(d)]
+        if inside:
+            done[visit.code] = inside[0]
+    return done
+
+
+def ongoing_adverse_events(events: Iterable[AdverseEvent], today: date) -> tuple[tuple[str, int], ...]:
+    """(term, grade) of the graded events ongoing on ``today``, in onset order."""
+    return tuple((e.term, e.grade) for e in _by_date(events, lambda r: r.onset_date)
+                 if e.grade is not None and e.onset_date <= today
+                 and (e.end_date is None or e.end_date >= today))
+
+
+@dataclass(frozen=True)
+class Medications:
+    """The courses running on ``today`` and what the snapshot needs from them."""
+
+    any_recorded: bool
+    sirolimus: Course | None
+    sirolimus_dose_mg: Fraction | None
+    prednisolone: Course | None
+    taper_start: date | None
+    on_tmp_smx: bool
+
+
+def medications_on(records: PatientRecords, today: date) -> Medications:
+    """Which courses run on ``today`` (a disposition stops the study drugs), the sirolimus dose
+    in mg and the first day of the prednisolone taper (module doc)."""
+    courses = _by_date(records.medications, lambda c: c.start_date)
+    stopped = treatment_stopped_on(records.disposition_dates, today)
+    running = {c.drug: c for c in courses if runs_on(c, today)  # later courses win
+               and not (stopped is not None and c.drug in STUDY_DRUGS)}
+    sirolimus = running.get("sirolimus")
+    prednisolone = running.get("prednisolone")
+    started = [c for c in courses if c.drug == "prednisolone" and c.start_date <= today]
+    taper_start = started[1].start_date if prednisolone is not None and len(started) > 1 else None
+    patient = records.patient
+    dose = course_dose_mg(sirolimus, patient.weight_kg, patient.height_cm) if sirolimus else None
+    return Medications(any_recorded=bool(courses), sirolimus=sirolimus, sirolimus_dose_mg=dose,
+                       prednisolone=prednisolone, taper_start=taper_start,
+                       on_tmp_smx="tmp_smx" in running)
+
+
+def patient_snapshot(records: PatientRecords, today: date,
+                     medications: Medications | None = None) -> PatientSnapshot:
+    """The protocol's view of the patient on ``today``, from ``records``."""
+    patient = records.patient
+    labs = latest_labs(records.labs)
+    level = latest_trough(records.drug_levels)
+    meds = medications or medications_on(records, today)
+    assessed = ([lab.date for lab in records.labs] + [lv.date for lv in records.drug_levels]
+                + list(records.other_assessment_dates))
+    return PatientSnapshot(
+        today=today, arm=patient.arm or None, randomized=patient.randomization_date,
+        weight_kg=patient.weight_kg, platelets=labs.get("platelets"),
+        fibrinogen=labs.get("fibrinogen"), hemoglobin=labs.get("hemoglobin"),
+        on_sirolimus=meds.sirolimus is not None, sirolimus_dose_mg=meds.sirolimus_dose_mg,
+        trough_ng_ml=level.trough_ng_ml if level else None,
+        trough_on=level.date if level else None,
+        ongoing_adverse_events=ongoing_adverse_events(records.adverse_events, today),
+        on_tmp_smx=meds.on_tmp_smx if meds.any_recorded else None,
+        on_prednisolone=meds.prednisolone is not None,
+        prednisolone_taper_started=meds.taper_start is not None,
+        platelet_history=platelet_history(records.labs),
+        visits_done=visits_done(patient.randomization_date, assessed))
+
+
+# --- the advice ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BedsideAdvice:
+    """What the treating team sees for one patient on ``today``.
+
+    ``problem`` is the protocol's message when the data could not be read into advice (an
+    implausible value, a dose too small for the syringe): shown instead of silence.
+    ``follow_up_end`` is the last day of the last visit window; after it there is no advice.
+    """
+
+    patient_id: str
+    today: date
+    follow_up_end: date | None = None
+    alerts: tuple[Alert, ...] = ()
+    snapshot: PatientSnapshot | None = None
+    visits: tuple[VisitStatus, ...] = ()
+    titration: TitrationAdvice | None = None
+    taper: TaperPlan | None = None
+    medications: Medications | None = None
+    problem: str = ""
+
+    @property
+    def follow_up_over(self) -> bool:
+        return self.follow_up_end is not None and self.today > self.follow_up_end
+
+    @property
+    def open_visits(self) -> tuple[VisitStatus, ...]:
+        """Visits due or overdue today, and the next upcoming one."""
+        shown = [v for v in self.visits if v.status in ("due", "overdue")]
+        upcoming = [v for v in self.visits if v.status == "upcoming"]
+        return tuple(shown + upcoming[:1])
+
+    @property
+    def taper_step(self) -> TaperStep | None:
+        return self.taper.step_on(self.today) if self.taper else None
+
+
+def bedside_advice(records: PatientRecords, today: date) -> BedsideAdvice:
+    """Alerts, visit statuses, sirolimus advice from the latest trough and the taper step; a
+    :class:`~khetrial.errors.ProtocolError` becomes the advice's ``problem``."""
+    patient = records.patient
+    try:
+        end = plan_visits(patient.randomization_date)[-1].window_end
+        if today > end:
+            return BedsideAdvice(patient.patient_id, today, end)
+        meds = medications_on(records, today)
+        snap = patient_snapshot(records, today, meds)
+        found = alerts(snap)
+        visits = visit_statuses(snap.randomized, today, snap.visits_done)
+        titration = None
+        if snap.on_sirolimus and snap.sirolimus_dose_mg and snap.trough_ng_ml is not None:
+            titration = titrate_sirolimus(snap.sirolimus_dose_mg, snap.trough_ng_ml, today,
+                                          snap.randomized)
+        taper = None
+        if snap.arm == ARM_EXPERIMENTAL and meds.taper_start is not None and snap.weight_kg:
+            taper = taper_plan(snap.weight_kg, meds.taper_start)
+    except ProtocolError as error:
+        return BedsideAdvice(patient.patient_id, today, problem=str(error))
+    return BedsideAdvice(patient.patient_id, today, end, found, snap, visits, titration, taper,
+                         meds)

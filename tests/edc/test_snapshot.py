@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from khetrial.edc import store
 from tests.edc.test_store import bundle_of, small_tables
 
 IMPORTS = 5
@@ -116,3 +117,21 @@ def test_exports_during_imports_finish_and_each_holds_whole_imports(database_url
         k = counts["patients"] // one["patients"]
         assert 1 <= k <= IMPORTS + 1
         assert counts == {name: k * n for name, n in one.items()}, counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_snapshot_is_one_repeatable_read_transaction_and_ends_with_the_block():
+    from django.db import connection
+
+    with store.snapshot():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW transaction_isolation")
+                assert cursor.fetchone()[0] == "repeatable read"
+                cursor.execute("SHOW transaction_read_only")
+                assert cursor.fetchone()[0] == "on"
+            else:
+                assert connection.connection.in_transaction
+    if connection.vendor != "postgresql":
+        assert not connection.connection.in_transaction
+    assert not connection.in_atomic_block

@@ -6,6 +6,12 @@ import logging
 
 from django.conf import settings
 
+from khetrial.edc.accounts.models import ApiToken
+from khetrial.edc.audit.trail import record_event
+from khetrial.edc.web.blinding import disclosure_for, leaks
+from khetrial.edc.web.errors import error_response
+from khetrial.errors import KhetrialError, PermissionDenied
+
 log = logging.getLogger("khetrial.edc.web")
 GUARDED_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 
@@ -34,8 +40,6 @@ class ApiTokenMiddleware:
     def __call__(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if request.path.startswith("/api/") and header.startswith("Bearer "):
-            from khetrial.edc.accounts.models import ApiToken
-
             token = ApiToken.find(header[7:].strip())  # unrevoked, unexpired, active user
             if token is not None:
                 request.user = token.user
@@ -55,7 +59,6 @@ class BlindingGuardMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        from khetrial.edc.web.blinding import disclosure_for, leaks
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith(("/static/", "/vendor/")):
@@ -76,8 +79,6 @@ class BlindingGuardMiddleware:
         return response
 
     def _refuse(self, request, what: str):
-        from khetrial.edc.audit.trail import record_event
-        from khetrial.edc.web.errors import error_response
 
         log.warning("blinding guard refused a response to %s on %s (%s)",
                     request.user.username, request.path, what)
@@ -96,8 +97,6 @@ class ErrorPageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from khetrial.errors import KhetrialError, PermissionDenied
-        from khetrial.edc.web.errors import error_response
 
         if isinstance(exception, PermissionDenied):
             return error_response(request, 403, str(exception))

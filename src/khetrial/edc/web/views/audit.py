@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from khetrial.edc.audit.models import AuditEntry
+from khetrial.edc.audit.trail import record_event
 from khetrial.edc.web.permissions import EVERYONE, allow
 from khetrial.errors import ConfigurationError
 
@@ -20,7 +22,6 @@ COLUMNS = ("at", "actor", "role", "action", "form", "patient_id", "site", "field
 
 
 def _filtered(request):
-    from khetrial.edc.audit.models import AuditEntry
 
     qs = request.disclosure.audit_entries(AuditEntry.objects.all())
     for name in FILTERS:
@@ -61,7 +62,6 @@ def audit_list(request):
 
 @allow(*EVERYONE)
 def audit_csv(request):
-    from khetrial.edc.audit.trail import record_event
 
     rows = request.disclosure.audit_rows(_filtered(request).iterator())
     out = io.StringIO()

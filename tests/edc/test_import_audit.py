@@ -108,3 +108,15 @@ def test_a_used_allocation_entry_cannot_be_rewritten(db):
                                             block_size=4)
     unused.patient_id = "A-02"
     unused.save()  # using an entry is how randomization works
+
+
+def test_the_entries_of_an_import_are_links_of_the_hash_chain(stored, tmp_path):
+    from khetrial.edc.audit.models import AuditEntry
+    from khetrial.edc.audit.verify import verify_trail
+
+    store.import_bundle(_changed(tmp_path, weight_kg=[7.9, 10.1]), replace=True,
+                        reason="weight corrected at the site")
+    assert AuditEntry.objects.filter(form="import", field="(row voided)").count() > 0
+    report = verify_trail()
+    assert report.ok, report.to_dict()
+    assert report.checked == AuditEntry.objects.count()

@@ -19,8 +19,10 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 from django.apps import apps
+from django.db import transaction
 
 from khetrial.edc.audit.capture import values_of
+from khetrial.edc.audit.chain import CONTENT_FIELDS, GENESIS, entry_hash
 from khetrial.edc.trial import convert
 from khetrial.edc.trial.frozen import frozen_changes, refusal
 from khetrial.edc.trial.tables import model_of
@@ -152,9 +154,21 @@ def _counts(counts: Mapping[str, int]) -> str:
 
 
 def write_entries(entries: Iterable) -> int:
-    """Append unsaved audit entries in batches; how many were written."""
+    """Append unsaved audit entries as links of the hash chain, in batches (one ``save`` per
+    entry would take minutes for a large replacement); how many were written. Runs inside the
+    import's transaction, holding the chain's lock as :meth:`AuditEntry.save` does."""
+    from khetrial.edc.audit.models import lock_chain  # a model module: Django must be set up
+
     AuditEntry = _audit_entry_model()
     entries = list(entries)
-    for start in range(0, len(entries), ENTRY_BATCH):
-        AuditEntry.objects.bulk_create(entries[start:start + ENTRY_BATCH])
+    if not entries:
+        return 0
+    with transaction.atomic():
+        lock_chain()
+        prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+        for entry in entries:
+            entry.prev_hash = prev
+            entry.hash = prev = entry_hash({k: getattr(entry, k) for k in CONTENT_FIELDS}, prev)
+        for start in range(0, len(entries), ENTRY_BATCH):
+            AuditEntry.objects.bulk_create(entries[start:start + ENTRY_BATCH])
     return len(entries)

@@ -7,6 +7,8 @@
 - :func:`export_bundle` reads the rows that are not voided back into a bundle, in file order
   (``seq``) and with their extra columns: import then export gives the same bundle.
 - :func:`load_bundle` brings Django up on a database URL and exports (``analyse --db``).
+- :func:`snapshot`: every export reads all its tables from one consistent state of the
+  database, so an import committed meanwhile is either wholly in it or not at all.
 
 Rows are written with ``executemany`` in batches or, on PostgreSQL, with ``COPY`` (CSV
 built by the :mod:`csv` module); building two million model instances would take minutes.
@@ -24,19 +26,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from django.apps import apps
 from django.db import DatabaseError as DjangoDatabaseError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from khetrial.bundle import Bundle, write_bundle
 from khetrial.bundle.format import TABLE_SPECS
-from khetrial.edc import db
+from khetrial.edc import db, import_audit
 from khetrial.edc.audit.trail import check_unlocked, record_import
 from khetrial.edc.trial import convert
 from khetrial.edc.trial.records import Author, next_seq, writing
@@ -151,7 +154,8 @@ def import_bundle(bundle: Bundle, *, replace: bool = False, reason: str | None =
         with writing(author, reason or ""):
             check_unlocked()
             summary = _import(bundle, replace=replace, reason=reason or DEFAULT_VOID_REASON,
-                              progress=progress or (lambda table, done, total: None))
+                              progress=progress or (lambda table, done, total: None),
+                              actor=author.actor)
             record_import(summary.to_dict(), actor=author.actor, reason=reason or "",
                           replace=bool(summary.replaced_patients or summary.voided))
             return summary
@@ -169,7 +173,8 @@ def _actor(user) -> str:
     return str(getattr(user, "username", user))
 
 
-def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -> ImportSummary:
+def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress,
+            actor: str = "system") -> ImportSummary:
     Patient, Screening, Site = model_of("patients"), model_of("screening"), _model("Site")
     now = timezone.now()
     patients, screening = bundle.patients, bundle.screening
@@ -182,6 +187,12 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -
     replaced_screenings = [s for s in screening_ids if s in live_screenings]
     if (replaced or replaced_screenings) and not replace:
         raise DatabaseError(_refusal(replaced, replaced_screenings))
+    frozen = import_audit.frozen_refusals(patients, replaced)
+    if frozen:
+        shown = "; ".join(frozen[:NAMES_SHOWN]) + ("; …" if len(frozen) > NAMES_SHOWN else "")
+        raise DatabaseError(f"{len(frozen)} randomized patient(s) of this bundle would change: "
+                            f"{shown}. Nothing was imported; correct the bundle.")
+    before = import_audit.patient_values(replaced)
 
     site_codes = list(dict.fromkeys(
         patients["site_id"].astype("string").dropna().tolist()
@@ -196,19 +207,40 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress) -
     rows["patients"] = _write_patients(patients, {p: existing[p] for p in replaced}, site_pks,
                                        now, progress)
     patient_pks = dict(Patient.objects.values_list("patient_id", "pk"))
+    sites = _patient_sites(patients)
+    versions = []
     if replaced:
         pks = [patient_pks[p] for p in replaced]
+        owners = {patient_pks[p]: (p, sites.get(p, "")) for p in replaced}
         for table in TABLE_MODELS:
             if table not in ("patients", "screening"):
-                voided[table] = _void(table_model(table), "patient_id", pks, reason, now)
+                model = table_model(table)
+                versions += import_audit.voided_versions(model, "patient_id", pks, owners,
+                                                         actor=actor, reason=reason)
+                voided[table] = _void(model, "patient_id", pks, reason, now)
     if replaced_screenings:
+        versions += import_audit.voided_versions(Screening, "screening_id", replaced_screenings,
+                                                 {}, actor=actor, reason=reason)
         voided["screening"] = _void(Screening, "screening_id", replaced_screenings, reason, now)
+    changes = import_audit.patient_changes(before, import_audit.patient_values(replaced), sites,
+                                           actor=actor, reason=reason)
+    per_patient = import_audit.voided_counts(
+        versions, {model_of(t)._meta.model_name: t for t in TABLE_MODELS})
+    import_audit.write_entries([*versions, *changes, *import_audit.patient_summaries(
+        bundle, per_patient, sites, actor=actor, reason=reason if replaced else "")])
     for table in TABLE_MODELS:
         if table != "patients":
             keys = {"patient_id": patient_pks, "site_id": site_pks}
             rows[table] = _write_rows(table, getattr(bundle, table), keys, now, progress)
     return ImportSummary(rows=rows, voided={t: n for t, n in voided.items() if n},
                          replaced_patients=tuple(replaced), sites_created=tuple(new_sites))
+
+
+def _patient_sites(patients) -> dict[str, str]:
+    """The bundle's patient id -> site code."""
+    n = len(patients)
+    return dict(zip(convert.to_db_values(patients["patient_id"], convert.TEXT, n),
+                    convert.to_db_values(patients.get("site_id"), convert.KEY, n)))
 
 
 def _refusal(patients: list[str], screenings: list[str]) -> str:
@@ -354,12 +386,47 @@ def _insert_rows(db_table: str, columns: list[str], rows: list[tuple], *,
 
 # --- Export -----------------------------------------------------------------------------------
 
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Read everything inside the block from one state of the database.
+
+    PostgreSQL: one ``REPEATABLE READ, READ ONLY`` transaction (an import committed meanwhile
+    is not seen). SQLite: one deferred read transaction; a writer's commit waits for it to end
+    (up to the busy timeout), since Django's own transactions here begin IMMEDIATE (the write
+    lock), which a read does not need. Inside a transaction already open (a test, a caller's
+    ``atomic``), that transaction's view is used. Only reads belong in the block.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")  # nothing was written: a read transaction just ends
+
+
 def export_bundle(*, sites: Iterable[str] | None = None) -> Bundle:
-    """The database's rows that are not voided, as a bundle in file order (``seq``).
+    """The database's rows that are not voided, as a bundle in file order (``seq``), all
+    read from one consistent :func:`snapshot`.
 
     ``sites``: only these site codes (their patients, those patients' rows, and their
     screening rows); ``None`` = all.
     """
+    with snapshot():
+        return _export(sites)
+
+
+def _export(sites: Iterable[str] | None) -> Bundle:
     ExtraColumn, Patient, Site = _model("ExtraColumn"), model_of("patients"), _model("Site")
     site_pks = dict(Site.objects.values_list("code", "pk"))
     chosen = None

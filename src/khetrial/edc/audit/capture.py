@@ -5,6 +5,8 @@ records) when Django starts. For each save: refuse while the database is locked;
 of an existing row without a reason in the :func:`~khetrial.edc.audit.trail.audit_context`; record
 one entry per created row and per changed field (old, new, reason, who, when in UTC, form).
 Deleting clinical rows is refused: they are voided (``voided`` + ``void_reason``) instead.
+A randomized patient's id, arm, site and randomization date, and a used allocation entry, never
+change (:mod:`khetrial.edc.trial.frozen`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 
 from khetrial.edc.audit.models import AuditEntry
 from khetrial.edc.audit.trail import current, is_locked
+from khetrial.edc.trial.frozen import frozen_changes, refusal, used_entry_changes
 from khetrial.errors import DatabaseError
 
 UNLOCKED_MODELS = frozenset({"Site"})  # configuration, not clinical data
@@ -30,6 +33,10 @@ def connect() -> None:
         pre_save.connect(_pre_save, sender=model, dispatch_uid=uid + ".pre")
         post_save.connect(_post_save, sender=model, dispatch_uid=uid + ".post")
         pre_delete.connect(_pre_delete, sender=model, dispatch_uid=uid + ".del")
+    if apps.is_installed("khetrial.edc.randomization"):
+        pre_save.connect(_pre_save_allocation, sender=apps.get_model("randomization",
+                                                                     "AllocationEntry"),
+                         dispatch_uid="khetrial.edc.audit.AllocationEntry.pre")
 
 
 def values_of(instance) -> dict[str, str]:
@@ -78,12 +85,27 @@ def _pre_save(sender, instance, raw=False, **kwargs):
     if old_row is None:
         return
     old, new = values_of(old_row), values_of(instance)
+    if sender.__name__ == "Patient" and (frozen := frozen_changes(old, new)):
+        raise DatabaseError(refusal(old["patient_id"], frozen, show_values=False))
     changed = {k: (old[k], new[k]) for k in new if old.get(k) != new[k]}
     if changed and not current().reason:
         fields = ", ".join(sorted(changed))
         raise DatabaseError(f"change of {form_name(instance)} ({fields}) refused: a change of "
                             "recorded data needs a reason; give one")
     instance._audit_old = changed
+
+
+def _pre_save_allocation(sender, instance, raw=False, **kwargs):
+    """A used allocation entry keeps its site, position, arm and patient."""
+    if instance.pk is None:
+        return
+    old_row = sender._default_manager.filter(pk=instance.pk).first()
+    if old_row is None:
+        return
+    changes = used_entry_changes(values_of(old_row), values_of(instance))
+    if changes:
+        raise DatabaseError(refusal(old_row.patient_id, changes, show_values=False)
+                            + "; a used allocation entry is kept as it was")
 
 
 def _post_save(sender, instance, created, raw=False, **kwargs):

@@ -116,17 +116,22 @@ WRITE_BODY = {"requestBody": {"content": {"application/json": {"schema": {
                    "'reason' is required for a correction or a void"}}}}}
 
 
+def _form_value(name: str, value) -> str:
+    """A JSON value as the text a form field reads (a form field given a number or a list
+    would fail with a server error: issue 16, '"date": 5' -> 500)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    raise HttpError(422, f"{name}: got a JSON {type(value).__name__}; send a string, a number, "
+                         "true/false or null")
+
+
 def _validated(form_class, payload: dict, **options) -> dict:
     """The payload checked by the pages' own form (422 with every field's message)."""
-    data = {k: ("" if v is None else v) for k, v in payload.items()}
-    for k, v in list(data.items()):
-        if isinstance(v, bool):
-            data[k] = "1" if v else "0"
-        elif isinstance(v, (int, float)):
-            data[k] = str(v)  # a form field reads text (a date given as 5 is then refused)
-        elif not isinstance(v, str):
-            raise HttpError(422, f"{k}: got a JSON {type(v).__name__}; send text, a number, "
-                                 "true/false or null")
+    data = {k: _form_value(k, v) for k, v in payload.items()}
     form = form_class(data, **options)
     if not form.is_valid():
         raise HttpError(422, "; ".join(f"{field}: {' '.join(errs)}"
@@ -212,6 +217,8 @@ def void(request, patient_id: str, table_name: str, record_id: int) -> dict[str,
 @api.get("/audit", summary="Audit trail entries this user may see (newest first)")
 @api_allow(*EVERYONE)
 def audit(request, patient_id: str = "", limit: int = 100) -> list[dict[str, Any]]:
+    if "\x00" in patient_id:  # PostgreSQL refuses NUL in text: a 500 found by the API fuzzer
+        raise HttpError(422, "patient_id: got a NUL character; a patient id has none")
     qs = request.disclosure.audit_entries(AuditEntry.objects.all())
     if patient_id:
         qs = qs.filter(patient_id=patient_id)

@@ -5,9 +5,12 @@ Every page, API response, CSV export and audit view turns database rows into dat
 :func:`Disclosure.patients`. The policy is an allow-list: a blinded role (the outcome assessor)
 receives only the tables and fields listed in :data:`BLINDED_ALLOWED`; everything else (arm,
 medication courses, drug levels, adverse events, labs, transfusions, disposition, screening,
-randomization, extra columns) is never serialized for it. :class:`BlindingGuardMiddleware`
-(``web/middleware.py``) then refuses, as a second line, any response to a blinded user that
-contains an arm code or label, a treatment drug name or a dose word (:func:`leaks`).
+randomization, extra columns) is never serialized for it. Free text written by an unblinded
+role (a query, its answer, a reason, a void reason) is not shown to a blinded role at all: it
+sees that a note exists, who wrote it and who can read it (:meth:`Disclosure.free_text`).
+:class:`BlindingGuardMiddleware` (``web/middleware.py``) then refuses, as a second line, any
+response to a blinded user that carries an allocation itself: an allocation field, an arm bound
+to the word "arm", a marked allocation (:func:`leaks`); ordinary values never trip it.
 
 Emergency unblinding (:mod:`khetrial.edc.web.unblinding`) adds one patient to a user's
 ``unblinded`` set after a second person approves; only that patient's arm is then disclosed.
@@ -21,9 +24,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from khetrial.bundle.format import DOSE_UNITS, DRUGS
 from khetrial.constants import ARM_LABELS, ARMS
-from khetrial.edc.accounts.roles import ADMIN, BLINDED_ROLES, INVESTIGATOR
+from khetrial.edc.accounts.roles import ADMIN, BLINDED_ROLES, INVESTIGATOR, MONITOR, ROLES
 from khetrial.edc.trial.models import Patient
 from khetrial.edc.web.models import UnblindingRequest
 from khetrial.edc.web.tables import ALL_TABLES, TABLE_OF_MODEL
@@ -41,32 +43,55 @@ BLINDED_EVENTS = frozenset({"login", "logout", "login_failed"})
 ADMIN_EVENTS = frozenset({"login", "logout", "login_failed", "role_change", "lock", "unlock",
                           "export", "blinding_guard", "allocation_list"})
 DATA_ACTIONS = frozenset({"create", "change", "void"})
+# Free text (typed by a person, not a code, number or date): shown to a blinded role only when a
+# blinded role wrote it (project choice: no list of forbidden words can catch every way of
+# naming a treatment, e.g. "pred 2mg/kg/d" or a Cyrillic letter in "prednisolone").
+FREE_TEXT_FIELDS = frozenset({"void_reason", "reason", "text", "answer", "note", "term"})
+READERS = tuple(role for role in ROLES if role != ADMIN and role not in BLINDED_ROLES)
 
-# The words a blinded user's responses must never contain (defence in depth): the bundle's
-# drug and per-body-size dose-unit codes (a bare "mg" is left out: it is also a lab unit's
-# word), and the other names of the same treatments and of allocation.
-TREATMENT_WORDS = (*DRUGS, *(unit for unit in DOSE_UNITS if unit != "mg"),
-                   "prednisone", "rapamycin", "rapamune", "trimethoprim", "corticosteroid",
-                   "dose", "dosing", "mg/kg", "mg/m2", "mg/m²", "trough", "allocation", "arm",
-                   "arms")
+# The guard looks for the allocation itself, never for short strings: the fields that carry it
+# (the arm; the medication courses' drug and dose and the drug levels' trough, which only a
+# treated patient's rows have) as a JSON key, a table heading or a CSV column; an arm code or
+# label right after the word "arm"; an element marked ``data-allocation`` (the reveal page).
+ALLOCATION_FIELDS = ("arm", "drug", "dose", "dose_unit", "sirolimus_trough_ng_ml", "allocation")
 
 
 def _leak_pattern() -> re.Pattern:
-    words = "|".join(re.escape(w) for w in TREATMENT_WORDS + tuple(ARM_LABELS.values()))
-    codes = "|".join(re.escape(c) for c in ARMS)
-    # arm codes are short ("SP", "S"): only as a value on their own (between tags, quotes,
-    # commas or cell borders), case-sensitive; words anywhere, any case.
-    return re.compile(rf"(?i:\b(?:{words})(?:_\w*)?\b)|(?:(?<=[>\"',;|])\s*(?:{codes})\s*(?=[<\"',;|\n]))")
+    fields = "|".join(re.escape(f) for f in ALLOCATION_FIELDS)
+    values = "|".join(re.escape(v) for v in sorted({*ARMS, *ARM_LABELS.values()}, key=len,
+                                                  reverse=True))
+    return re.compile(
+        rf"\"(?:{fields})\"\s*:"  # a JSON key
+        rf"|<th\b[^>]*>\s*(?:{fields})\s*</th>"  # a table heading
+        rf"|(?i:\barm\b)[\s:=]*(?:<[^>]*>\s*)*(?:{values})(?![\w+])"  # "arm SP", "arm: <b>S</b>"
+        r"|\bdata-allocation\b")
+
+
+def _csv_header_pattern() -> re.Pattern:
+    fields = "|".join(re.escape(f) for f in ALLOCATION_FIELDS)
+    return re.compile(rf"\A(?:[^\n]*,)?\"?(?:{fields})\"?(?:,|\r?\n|\Z)")
 
 
 LEAK_PATTERN = _leak_pattern()
-WITHHELD = "[withheld: blinded]"
+CSV_HEADER_PATTERN = _csv_header_pattern()
 
 
-def leaks(text: str) -> str | None:
-    """The first forbidden token in ``text`` (for a blinded user), or None."""
+def leaks(text: str, content_type: str = "") -> str | None:
+    """Where ``text`` (a response body for a blinded user) carries an allocation, or None.
+
+    A patient id "SP", a site named "S" or "Sirolimus + prednisolone", the word "alarm" or a
+    code list never count: only an allocation field or an arm bound to the word "arm" does.
+    """
     match = LEAK_PATTERN.search(text)
+    if match is None and content_type.startswith("text/csv"):
+        match = CSV_HEADER_PATTERN.search(text)
     return match.group(0).strip() if match else None
+
+
+def withheld(author: str, role: str) -> str:
+    """What a blinded role sees instead of an unblinded colleague's free text."""
+    by = f"{author} ({role})" if author and role else (author or role or "an unblinded user")
+    return f"[note by {by}; readable by {', '.join(READERS)}]"
 
 
 @dataclass(frozen=True)
@@ -103,19 +128,26 @@ class Disclosure:
         return [t for t in ALL_TABLES if self.may_see(t)]
 
     # -- free text -------------------------------------------------------------------------
-    def redact(self, value):
-        """Free text for this user: for a blinded role, text naming a treatment is withheld
-        (a reason or query typed by an unblinded colleague may mention one)."""
-        if self.blinded and isinstance(value, str) and leaks(value) is not None:
-            return WITHHELD
-        return value
+    def free_text(self, value, author: str = "", role: str = ""):
+        """Free text written by ``author`` in ``role``: for a blinded user, shown only when a
+        blinded role wrote it; otherwise the note that it exists and who can read it."""
+        if not self.blinded or value in (None, "") or role in BLINDED_ROLES:
+            return value
+        return withheld(author, role)
 
-    def queries(self, queries) -> list:
-        """Data queries with their free text passed through :meth:`redact` (not saved)."""
-        out = list(queries)
-        for q in out:
-            q.text, q.answer, q.field = self.redact(q.text), self.redact(q.answer), \
-                self.redact(q.field)
+    def queries(self, queries) -> list[dict]:
+        """Data queries as this user may read them. The monitor raises a query and an
+        investigator answers it: both are unblinded, so a blinded user sees neither text, and
+        the field only when it is one the user may see."""
+        out = []
+        for q in queries:
+            field_name = q.field
+            if self.blinded and field_name and field_name not in self.fields(q.table):
+                field_name = withheld("", MONITOR)
+            out.append({"pk": q.pk, "patient_id": q.patient_id, "table": q.table,
+                        "field": field_name, "status": q.status, "raised_by": q.raised_by,
+                        "text": self.free_text(q.text, q.raised_by, MONITOR),
+                        "answer": self.free_text(q.answer, q.answered_by, INVESTIGATOR)})
         return out
 
     # -- rows ---------------------------------------------------------------------------
@@ -145,7 +177,7 @@ class Disclosure:
         """One model row as ``{field: value}`` with only the fields this user may receive."""
         out = {"id": obj.pk}
         for name in self.fields(table):
-            out[name] = self.redact(_value(obj, name))
+            out[name] = _value(obj, name)
         if table != "patients" and hasattr(obj, "patient_id") and table != "screening":
             out = {"id": obj.pk, "patient_id": obj.patient.patient_id,
                    **{k: v for k, v in out.items() if k != "id"}}
@@ -179,7 +211,11 @@ class Disclosure:
         return qs
 
     def audit_row(self, entry) -> dict | None:
-        """One audit entry as data, or None when it carries something this user may not see."""
+        """One audit entry as data, or None when it carries something this user may not see.
+
+        A blinded user gets only its own logins and the changes of the tables it may see, with
+        their structured values; free text (the reason, a void reason) only when a blinded
+        role wrote it, else the note that it exists."""
         row = {"at": entry.at.strftime("%Y-%m-%d %H:%M:%S UTC"), "actor": entry.actor,
                "role": entry.role, "action": entry.action, "form": entry.form,
                "patient_id": entry.patient_id, "site": entry.site_code, "field": entry.field,
@@ -187,16 +223,22 @@ class Disclosure:
                "detail": entry.detail}
         if not self.blinded:
             return row
-        row = {k: self.redact(v) for k, v in row.items()}
         if entry.action in BLINDED_EVENTS:
             return row if entry.actor == self.username else None
         table = TABLE_OF_MODEL.get(entry.detail)
         if entry.action not in DATA_ACTIONS or table not in BLINDED_ALLOWED:
             return None
-        allowed = set(BLINDED_ALLOWED[table]) | {"voided", "void_reason", "voided_at"}
-        if entry.field == "(row deleted)" or not entry.field:
+        own = entry.role in BLINDED_ROLES
+        allowed = set(BLINDED_ALLOWED[table]) | {"voided", "voided_at"}
+        if own:
+            allowed.add("void_reason")
+        row["reason"] = self.free_text(entry.reason, entry.actor, entry.role)
+        if entry.field in ("(row deleted)", "(row voided)") or not entry.field:
             row["old"] = _filter_json(entry.old, allowed)
             row["new"] = _filter_json(entry.new, allowed)
+        elif entry.field in FREE_TEXT_FIELDS:
+            row["old"] = self.free_text(entry.old, entry.actor, entry.role)
+            row["new"] = self.free_text(entry.new, entry.actor, entry.role)
         elif entry.field not in allowed:
             return None
         if entry.form not in ALL_TABLES and entry.form not in {"import", "api", ""}:

@@ -6,6 +6,12 @@ import logging
 
 from django.conf import settings
 
+from khetrial.edc.accounts.models import ApiToken
+from khetrial.edc.audit.trail import record_event
+from khetrial.edc.web.blinding import disclosure_for, leaks
+from khetrial.edc.web.errors import error_response
+from khetrial.errors import KhetrialError, PermissionDenied
+
 log = logging.getLogger("khetrial.edc.web")
 GUARDED_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 
@@ -34,8 +40,6 @@ class ApiTokenMiddleware:
     def __call__(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if request.path.startswith("/api/") and header.startswith("Bearer "):
-            from khetrial.edc.accounts.models import ApiToken
-
             token = ApiToken.find(header[7:].strip())  # unrevoked, unexpired, active user
             if token is not None:
                 request.user = token.user
@@ -46,16 +50,15 @@ class ApiTokenMiddleware:
 
 
 class BlindingGuardMiddleware:
-    """Second line of blinding: a blinded user never receives a response that names an arm,
-    a treatment drug or a dose. Such a response is replaced by the generic error page (500)
-    and the event is recorded (without the offending content)."""
+    """Second line of blinding: a blinded user never receives a response that carries an
+    allocation (:func:`khetrial.edc.web.blinding.leaks`). Such a response is replaced by the
+    generic error page (500) and the event is recorded (without the offending content)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        from khetrial.edc.web.blinding import disclosure_for, leaks
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith(("/static/", "/vendor/")):
@@ -71,13 +74,11 @@ class BlindingGuardMiddleware:
         ctype = response.get("Content-Type", "")
         if response.content and (ctype.startswith(GUARDED_TYPES) or not ctype):
             text = response.content.decode(response.charset or "utf-8", errors="replace")
-            if leaks(text) is not None:
-                return self._refuse(request, "treatment information")
+            if leaks(text, ctype) is not None:
+                return self._refuse(request, "allocation")
         return response
 
     def _refuse(self, request, what: str):
-        from khetrial.edc.audit.trail import record_event
-        from khetrial.edc.web.errors import error_response
 
         log.warning("blinding guard refused a response to %s on %s (%s)",
                     request.user.username, request.path, what)
@@ -96,8 +97,6 @@ class ErrorPageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from khetrial.errors import KhetrialError, PermissionDenied
-        from khetrial.edc.web.errors import error_response
 
         if isinstance(exception, PermissionDenied):
             return error_response(request, 403, str(exception))

@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from khetrial.bundle.csvfile import spreadsheet_cell
+from khetrial.edc.audit.models import AuditEntry
+from khetrial.edc.audit.trail import record_event
 from khetrial.edc.web.permissions import EVERYONE, allow
 from khetrial.errors import ConfigurationError
 
@@ -21,7 +23,6 @@ COLUMNS = ("at", "actor", "role", "action", "form", "patient_id", "site", "field
 
 
 def _filtered(request):
-    from khetrial.edc.audit.models import AuditEntry
 
     qs = request.disclosure.audit_entries(AuditEntry.objects.all())
     for name in FILTERS:
@@ -62,7 +63,6 @@ def audit_list(request):
 
 @allow(*EVERYONE)
 def audit_csv(request):
-    from khetrial.edc.audit.trail import record_event
 
     rows = request.disclosure.audit_rows(_filtered(request).iterator())
     out = io.StringIO()

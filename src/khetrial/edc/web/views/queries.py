@@ -6,13 +6,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from khetrial.edc.audit.trail import record_event
 from khetrial.edc.web.forms import AnswerForm, DataQueryForm
+from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.permissions import CLINICAL, INVESTIGATOR, MONITOR, allow
 from khetrial.edc.web.views.patients import visible_patient
 
 
 def _visible_queries(request):
-    from khetrial.edc.web.models import DataQuery
 
     d = request.disclosure
     qs = DataQuery.objects.all()
@@ -35,8 +36,6 @@ def query_list(request):
 
 @allow(MONITOR)
 def query_new(request, patient_id):
-    from khetrial.edc.audit.trail import record_event
-    from khetrial.edc.web.models import DataQuery
 
     patient = visible_patient(request, patient_id)
     form = DataQueryForm(request.POST or None, initial=request.GET.dict())
@@ -59,7 +58,6 @@ def _query(request, pk):
 
 @allow(INVESTIGATOR)
 def query_answer(request, pk):
-    from khetrial.edc.audit.trail import record_event
 
     q = _query(request, pk)
     form = AnswerForm(request.POST or None)
@@ -76,7 +74,6 @@ def query_answer(request, pk):
 
 @allow(MONITOR)
 def query_close(request, pk):
-    from khetrial.edc.audit.trail import record_event
 
     q = _query(request, pk)
     if request.method == "POST":

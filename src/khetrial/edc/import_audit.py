@@ -1,7 +1,7 @@
 """What a bundle import changes, patient by patient, and what it may never change.
 
 :func:`frozen_refusals` finds the randomized patients whose arm, site or randomization date a
-replacing import would change (:mod:`khetrial.edc.trial.frozen`); :mod:`khetrial.edc.store`
+replacing import would change (:mod:`khetrial.edc.audit.frozen`); :mod:`khetrial.edc.store`
 refuses the whole import then. :func:`voided_versions` turns the rows a replacing import voids
 into audit entries that keep their values (the voided rows stay in the database too), and
 :func:`patient_changes` and :func:`patient_summaries` say per patient which fields of the patient
@@ -24,7 +24,7 @@ from django.db import transaction
 from khetrial.edc.audit.capture import values_of
 from khetrial.edc.audit.chain import CONTENT_FIELDS, GENESIS, entry_hash
 from khetrial.edc.trial import convert
-from khetrial.edc.trial.frozen import frozen_changes, refusal
+from khetrial.edc.audit.frozen import frozen_changes, refusal
 from khetrial.edc.trial.tables import model_of
 
 IMPORT_FORM = "import"

@@ -6,7 +6,7 @@ of an existing row without a reason in the :func:`~khetrial.edc.audit.trail.audi
 one entry per created row and per changed field (old, new, reason, who, when in UTC, form).
 Deleting clinical rows is refused: they are voided (``voided`` + ``void_reason``) instead.
 A randomized patient's id, arm, site and randomization date, and a used allocation entry, never
-change (:mod:`khetrial.edc.trial.frozen`).
+change (:mod:`khetrial.edc.audit.frozen`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 
 from khetrial.edc.audit.models import AuditEntry
 from khetrial.edc.audit.trail import current, is_locked
-from khetrial.edc.trial.frozen import frozen_changes, refusal, used_entry_changes
+from khetrial.edc.audit.frozen import frozen_changes, refusal, used_entry_changes
 from khetrial.errors import DatabaseError
 
 UNLOCKED_MODELS = frozenset({"Site"})  # configuration, not clinical data

@@ -1,4 +1,4 @@
-"""The fields randomization fixes for good (khetrial.edc.trial.frozen), worked by hand."""
+"""The fields randomization fixes for good (khetrial.edc.audit.frozen), worked by hand."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from khetrial.edc.trial.frozen import frozen_changes, is_randomized, refusal, used_entry_changes
+from khetrial.edc.audit.frozen import frozen_changes, is_randomized, refusal, used_entry_changes
 
 # Issue 16 item 3: KHE-001 was C3/S and an import made it C1/SP.
 OLD = {"patient_id": "KHE-001", "arm": "S", "site": "C3", "randomization_date": "2019-05-02",

@@ -16,7 +16,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from khetrial.analysis import binary_result
+from khetrial.sap.plan import binary_result
 from khetrial.constants import ARM_CONTROL, ARM_EXPERIMENTAL, ARMS, PRIMARY_WEEK
 from khetrial.endpoints.adsl import BINARY_ENDPOINTS, derive_adsl
 from khetrial.protocol.pedsql import items
@@ -80,7 +80,7 @@ def compare(recorded_adsl: pd.DataFrame, true_adsl: pd.DataFrame) -> dict:
     primary = {}
     for name, adsl in (("recorded", recorded_adsl), ("true", true_adsl)):
         if all(n.values()):
-            r = binary_result(adsl, PRIMARY, n)
+            r = binary_result(adsl, PRIMARY, n).to_dict()
             primary[name] = {"difference": r["difference"], "ci95": r["ci95"],
                              ARM_EXPERIMENTAL: r[ARM_EXPERIMENTAL], ARM_CONTROL: r[ARM_CONTROL]}
     primary["publication"] = {"difference": PUBLISHED_PRIMARY_DIFFERENCE}

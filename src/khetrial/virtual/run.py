@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from khetrial.analysis import analyse, results_json
 from khetrial.bundle import write_bundle
 from khetrial.edc.store import export_bundle
+from khetrial.sap import analyse
 from khetrial.virtual.agreement import PRIMARY, agreement
 from khetrial.virtual.conduct import conduct_trial
 
@@ -31,12 +31,12 @@ def run_virtual_trial(n_patients: int, seed: int, out: Path | None = None,
     comparison, truth = agreement(recorded, conduct.enrolled)
     report = {"patients": n_patients, "seed": seed, "missed_visit_rate": missed_visit_rate,
               "late_entry_rate": late_entry_rate, "conduct": conduct.to_dict(),
-              "primary_analysis": results["binary"][PRIMARY],
+              "primary_analysis": results.to_dict()["binary"][PRIMARY],
               **comparison}
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         (out / AGREEMENT_FILE).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-        (out / RESULTS_FILE).write_text(results_json(results) + "\n", encoding="utf-8")
+        (out / RESULTS_FILE).write_text(results.to_json() + "\n", encoding="utf-8")
         write_bundle(recorded, out / RECORDED_BUNDLE)
         write_bundle(truth, out / TRUE_BUNDLE)
     return report

@@ -131,3 +131,15 @@ def test_identifiers_can_be_left_out():
 def test_text_dates_and_missing_values_are_read():
     assert _columns("labs", {"date": "2018-04-02", "value": None}) == ["date"]
     assert _columns("labs", {"date": None, "value": float("nan")}) == []
+
+
+@pytest.mark.parametrize("column,refused", [("end_date", False), ("start_date", True)])
+def test_a_planned_course_end_may_lie_after_today_but_not_its_start(column, refused):
+    # project choice (format.PLANNED_DATE_COLUMNS): a course is entered with its planned end
+    # ("at least during the first 6 months", Pub.); the start is observed, never in the future.
+    today = DAY0 + dt.timedelta(days=10)
+    row = {"drug": "tmp_smx", "start_date": DAY0, "end_date": DAY0 + dt.timedelta(days=182),
+           "dose": 10.0, "dose_unit": "mg_kg", "frequency": "tiw_bid"}
+    row[column] = today + dt.timedelta(days=1) if column == "start_date" else row[column]
+    columns = {f.column for f in row_findings("medications", row, patient=PATIENT, today=today)}
+    assert (column in columns) is refused

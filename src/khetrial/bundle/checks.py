@@ -11,7 +11,8 @@ The rules, all data in :mod:`khetrial.bundle.format`:
 - identifiers (``patient_id``, ``site_id``, ``screening_id``): :data:`ID_PATTERN`, at most
   :data:`ID_MAX_LENGTH` characters, never an arm code;
 - every date on :data:`EARLIEST_DATE` … today (or … :data:`LATEST_STORABLE_DATE` when no today
-  is given); a birth date therefore never in the future;
+  is given, or for a planned date of :data:`PLANNED_DATE_COLUMNS`); a birth date therefore never
+  in the future;
 - no date of a patient before the birth date (KMP onset and randomization included);
 - study data dated before randomization only where the plan allows
   (:data:`STUDY_DAY_FLOORS`: baseline windows, prior therapy courses);
@@ -39,8 +40,8 @@ from dataclasses import dataclass
 
 from khetrial.bundle.format import (DATE, DEFAULT_STUDY_DAY_FLOOR, DOSE_MAX_BY_UNIT,
                                     EARLIEST_DATE, ID_MAX_LENGTH, ID_PATTERN, IDENTIFIER_RULE,
-                                    LATEST_STORABLE_DATE, RESERVED_IDS, STUDY_DAY_FLOORS,
-                                    TABLE_SPECS)
+                                    LATEST_STORABLE_DATE, PLANNED_DATE_COLUMNS, RESERVED_IDS,
+                                    STUDY_DAY_FLOORS, TABLE_SPECS)
 
 __all__ = ["Finding", "PatientDates", "Screened", "date_problem", "identifier_problem",
            "row_findings", "screening_findings"]
@@ -113,7 +114,7 @@ def row_findings(table: str, row: Mapping, *, patient: PatientDates | None = Non
     dates = {c.name: _day(row.get(c.name)) for c in spec.columns if c.kind == DATE}
     for name, day in dates.items():
         if day is not None:
-            message = date_problem(name, day, today)
+            message = date_problem(name, day, None if (table, name) in PLANNED_DATE_COLUMNS else today)
             if message:
                 findings.append(Finding(name, message))
     bad = {f.column for f in findings}

@@ -186,6 +186,10 @@ EARLIEST_DATE = datetime.date(1990, 1, 1)
 #: The latest date pandas' datetime64[ns] holds (2262-04-11): a later date could never be
 #: exported; used when no "today" is given (library calls that do not check the future).
 LATEST_STORABLE_DATE = datetime.date(2262, 4, 11)
+#: Dates that may lie after today because they are planned, not observed (project choice): the
+#: end of a medication course as prescribed (TMP-SMX "at least during the first 6 months" is
+#: entered with its planned end). They are still bounded by LATEST_STORABLE_DATE.
+PLANNED_DATE_COLUMNS = frozenset({("medications", "end_date")})
 
 
 @dataclass(frozen=True)

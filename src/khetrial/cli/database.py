@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, err_console, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, err_console, fail
 from khetrial.edc.db import safe_url as _safe
 
 db_app = typer.Typer(help="Set up the database for a deployment.", no_args_is_help=True)
@@ -82,7 +82,7 @@ def import_(
 
     try:
         data = read_bundle(bundle, validate=True)
-        url = database.setup(db)
+        url = database.setup(database_url(db, create=True))
         with _progress(quiet=as_json) as progress:
             summary = import_bundle(data, replace=replace, reason=reason, user=user,
                                     progress=progress)
@@ -112,7 +112,7 @@ def export(
     from khetrial.edc.store import export_bundle_to
 
     try:
-        url = database.setup(db)
+        url = database.setup(database_url(db, create=False))
         bundle = export_bundle_to(out, sites=site or None)
     except KhetrialError as error:
         fail(error)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, fail
 
 if TYPE_CHECKING:
     from khetrial.sap import Results
@@ -34,7 +34,7 @@ def _load(bundle: Path | None, db: str | None):
         return read_bundle(bundle)
     from khetrial.edc.store import load_bundle
 
-    return load_bundle(db)
+    return load_bundle(database_url(db, create=False))
 
 
 @app.command("simulate")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, database_url, err_console, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, err_console, fail, working
 from khetrial.edc.db import safe_url as _safe
 
 db_app = typer.Typer(help="Set up the database for a deployment.", no_args_is_help=True)
@@ -81,7 +81,8 @@ def import_(
     from khetrial.edc.store import import_bundle
 
     try:
-        data = read_bundle(bundle, validate=True)
+        with working(f"Reading and validating {bundle}", quiet=as_json):
+            data = read_bundle(bundle, validate=True)
         url = database.setup(database_url(db, create=True))
         with _progress(quiet=as_json) as progress:
             summary = import_bundle(data, replace=replace, reason=reason, user=user,
@@ -113,7 +114,8 @@ def export(
 
     try:
         url = database.setup(database_url(db, create=False))
-        bundle = export_bundle_to(out, sites=site or None)
+        with working(f"Exporting the database to {out}", quiet=as_json):
+            bundle = export_bundle_to(out, sites=site or None)
     except KhetrialError as error:
         fail(error)
     counts = bundle.counts()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, database_url, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, fail, working
 
 if TYPE_CHECKING:
     from khetrial.sap import Results
@@ -59,8 +59,10 @@ def simulate(
         from khetrial.simulate import DEFAULT_SEED, write_simulated_bundle
 
         seed = DEFAULT_SEED if seed is None else seed
-        path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication)
-        bundle = read_bundle(path)
+        size = "the publication-matched cohort" if match_publication else f"{patients or 'the default'} patients"
+        with working(f"Simulating {size} into {out}", quiet=as_json):
+            path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication)
+            bundle = read_bundle(path)
     except KhetrialError as error:
         fail(error)
     counts = bundle.counts()
@@ -81,7 +83,8 @@ def report(
     out: Path = typer.Option(Path("report.html"), "--out", "-o", help="Where to write the HTML report."),
     compare_publication: bool = typer.Option(False, "--compare-publication",
                                              help="Show the publication's values beside khetrial's (automatic for the publication-matched cohort)."),
-    results_path: Path = typer.Option(None, "--results", help="Also write the analysis results (results.json) here."),
+    results_path: Path = typer.Option(None, "--results-out", help="Also write the analysis results (results.json) to this file (an output)."),
+    results_alias: Path = typer.Option(None, "--results", hidden=True, help="Old name of --results-out."),
 ) -> None:
     """Write the trial report as one self-contained HTML page.
 
@@ -95,13 +98,16 @@ def report(
         from khetrial.report import write_report
         from khetrial.sap import analyse_or_describe
 
-        data = _load(bundle, db)
-        results = analyse_or_describe(data)  # the plan's results, or the descriptive ones with the reason
-        if results_path is not None:
-            results_path.parent.mkdir(parents=True, exist_ok=True)
-            results_path.write_text(results.to_json() + "\n", encoding="utf-8")
-        path = write_report(data, out, results, compare_publication=compare_publication or None,
-                            source=str(bundle) if bundle is not None else "database")
+        results_path = results_path or results_alias
+        with working(f"Reading {'the database' if db else bundle}"):
+            data = _load(bundle, db)
+        with working("Running the analysis plan and writing the report"):
+            results = analyse_or_describe(data)  # the plan's results, or the descriptive ones with the reason
+            if results_path is not None:
+                results_path.parent.mkdir(parents=True, exist_ok=True)
+                results_path.write_text(results.to_json() + "\n", encoding="utf-8")
+            path = write_report(data, out, results, compare_publication=compare_publication or None,
+                                source=str(bundle) if bundle is not None else "database")
     except KhetrialError as error:
         fail(error)
     console.print(f"report -> {path}")

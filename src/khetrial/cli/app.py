@@ -60,7 +60,21 @@ def database_url(db: str | None, *, create: bool) -> str:
     """The ``--db`` value checked (see :func:`khetrial.edc.db.checked_url`): only commands that
     may create a database (import, serve, user add, allocation create, demo, restore) pass
     ``create=True``; every other command refuses an SQLite file that does not exist."""
-    return checked_url(db, create=create)
+    url = checked_url(db, create=True)  # the value's form: a URL or an SQLite file
+    return url if create or (db is None and _in_memory_django()) else checked_url(db, create=False)
+
+
+def _in_memory_django() -> bool:
+    """Django is already up in this process on an in-memory database (the test suite): the
+    default database is then that open connection, not a file to check."""
+    django_apps = sys.modules.get("django.apps")
+    if django_apps is None or not django_apps.apps.ready:
+        return False
+    from django.conf import settings
+
+    name = str(settings.DATABASES["default"].get("NAME", ""))
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and (
+        name == ":memory:" or "mode=memory" in name)
 
 
 @contextmanager

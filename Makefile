@@ -11,8 +11,9 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 $(BIN)/khetrial $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	@echo "Installing khetrial and its dependencies into $(VENV): a few minutes the first time."
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	touch $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -78,7 +78,10 @@ class ProtocolError(KhetrialError, ValueError):
 
 
 class AnalysisError(KhetrialError):
-    """The analysis cannot be carried out on the data given."""
+    """The analysis cannot be carried out on the data given (invalid data for the plan: exit 2,
+    as the README promises for invalid data)."""
+
+    exit_code = 2
 
 
 class PermissionDenied(KhetrialError):

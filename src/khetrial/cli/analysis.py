@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, fail, working
 
 if TYPE_CHECKING:
     from khetrial.sap import Results
@@ -30,7 +30,7 @@ def _load(bundle: Path | None, db: str | None):
         return read_bundle(bundle)
     from khetrial.edc.store import load_bundle
 
-    return load_bundle(db)
+    return load_bundle(database_url(db, create=False))
 
 
 @app.command("derive")
@@ -49,7 +49,8 @@ def derive(
         from khetrial.sap import adsl_for_csv
         from khetrial.endpoints import derive_adsl
 
-        adsl = derive_adsl(_load(bundle, db))
+        with working(f"Reading {'the database' if db else bundle} and deriving the endpoints"):
+            adsl = derive_adsl(_load(bundle, db))
         out.parent.mkdir(parents=True, exist_ok=True)
         adsl_for_csv(adsl).to_csv(out, index=False, lineterminator="\n")
     except KhetrialError as error:
@@ -73,7 +74,10 @@ def analyse(
     try:
         from khetrial.sap import analyse as run_analysis
 
-        results = run_analysis(_load(bundle, db))
+        with working(f"Reading {'the database' if db else bundle}", quiet=as_json):
+            data = _load(bundle, db)
+        with working("Running the analysis plan", quiet=as_json):
+            results = run_analysis(data)
         text = results.to_json()
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n", encoding="utf-8")
@@ -99,9 +103,10 @@ def summary_table(results: Results):
     table = Table(title=f"Binary endpoints (ITT: {ARM_EXPERIMENTAL} n = {n[ARM_EXPERIMENTAL]}, "
                         f"{ARM_CONTROL} n = {n[ARM_CONTROL]}; difference {ARM_EXPERIMENTAL} − {ARM_CONTROL})",
                   box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("endpoint", no_wrap=True)
+    # At 80 columns the endpoint names wrap; the numbers never truncate ("234/1000", not "234/10…").
+    table.add_column("endpoint", overflow="fold")
     for column in (ARM_EXPERIMENTAL, ARM_CONTROL, "diff %", "95% CI %", "p"):
-        table.add_column(column, justify="right", no_wrap=True)
+        table.add_column(column, justify="right", no_wrap=True, overflow="fold")
     for endpoint, r in results.binary.items():
         arms = [f"{r.arms[a].events}/{r.arms[a].n}" for a in (ARM_EXPERIMENTAL, ARM_CONTROL)]
         low, high = r.ci95

@@ -7,10 +7,16 @@ their commands on :data:`app`. Heavy imports (pandas, Django) happen inside the 
 
 from __future__ import annotations
 
+import re
 import sys
+from contextlib import contextmanager
+from datetime import date
+from typing import Iterator
 
 import typer
 from rich.console import Console
+
+from khetrial.edc.db import checked_url
 
 app = typer.Typer(
     name="khetrial",
@@ -25,7 +31,68 @@ app = typer.Typer(
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
-DB_HELP = "Database URL (sqlite:///file or postgresql://user@host/db); default $KHETRIAL_DATABASE_URL or ./khetrial.sqlite3."
+DB_HELP = ("Database URL (sqlite:///file or postgresql://user@host/db) or an existing SQLite file; "
+           "default $KHETRIAL_DATABASE_URL or ./khetrial.sqlite3.")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: str | date) -> date:
+    """A calendar date written YYYY-MM-DD, for every date option (``parser=parse_date``);
+    anything else is a usage error (exit 2) in words, e.g. "got 2026-02-30, which is not a
+    calendar date; expected YYYY-MM-DD"."""
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not _ISO_DATE.match(text):
+        raise typer.BadParameter(f"got {value!r}, which is not written YYYY-MM-DD; expected "
+                                 "YYYY-MM-DD, e.g. 2026-03-09")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"got {text}, which is not a calendar date; expected "
+                                 "YYYY-MM-DD") from None
+
+
+DATE = {"parser": parse_date, "metavar": "YYYY-MM-DD"}
+
+
+def database_url(db: str | None, *, create: bool) -> str:
+    """The ``--db`` value checked (see :func:`khetrial.edc.db.checked_url`): only commands that
+    may create a database (import, serve, user add, allocation create, demo, restore) pass
+    ``create=True``; every other command refuses an SQLite file that does not exist."""
+    url = checked_url(db, create=True)  # the value's form: a URL or an SQLite file
+    return url if create or (db is None and _in_memory_django()) else checked_url(db, create=False)
+
+
+def _in_memory_django() -> bool:
+    """Django is already up in this process on an in-memory database (the test suite): the
+    default database is then that open connection, not a file to check."""
+    django_apps = sys.modules.get("django.apps")
+    if django_apps is None or not django_apps.apps.ready:
+        return False
+    from django.conf import settings
+
+    name = str(settings.DATABASES["default"].get("NAME", ""))
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and (
+        name == ":memory:" or "mode=memory" in name)
+
+
+@contextmanager
+def working(message: str, quiet: bool = False) -> Iterator[None]:
+    """A spinner with ``message`` and the time elapsed on stderr while a long step runs.
+
+    Nothing is shown when ``quiet`` (``--json``) or when stderr is not a terminal, so stdout
+    and piped output stay clean.
+    """
+    if quiet or not err_console.is_terminal:
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err_console, transient=True) as progress:
+        progress.add_task(message, total=None)
+        yield
 
 
 def fail(error: Exception) -> None:

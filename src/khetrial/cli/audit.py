@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from khetrial.cli.app import DB_HELP, app, console, err_console, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, err_console, fail
 
 audit_app = typer.Typer(help="The audit trail: find any entry changed, deleted or inserted.",
                         no_args_is_help=True)
@@ -29,7 +29,7 @@ def verify(
     from khetrial.errors import KhetrialError
 
     try:
-        database.setup(db)
+        database.setup(database_url(db, create=False))
         report = _verify()
     except KhetrialError as error:
         fail(error)
@@ -48,12 +48,11 @@ def backup(
     SQLite: a copy made with SQLite's online backup API (an SQLite file). PostgreSQL: pg_dump in
     custom format (restore it with ``khetrial restore``).
     """
-    from khetrial.edc import db as database
     from khetrial.edc.backup import backup as make_backup
     from khetrial.errors import KhetrialError
 
     try:
-        kind = make_backup(database.normalize_url(db or database.current_url()), out)
+        kind = make_backup(database_url(db, create=False), out)
     except KhetrialError as error:
         fail(error)
     console.print(f"backup written to {out} ({kind})")
@@ -77,6 +76,7 @@ def restore(
     from khetrial.errors import KhetrialError
 
     try:
+        db = database_url(db, create=True)
         restore_backup(backup_file, db)
         database.setup(db, migrate=False)
         report = _verify()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from khetrial.cli.app import app, console, fail
+from khetrial.cli.app import app, console, fail, working
 
 
 @app.command()
@@ -25,7 +25,8 @@ def validate(
     from khetrial.errors import BundleError
 
     try:
-        result = validate_bundle(bundle, today=date.today())
+        with working(f"Validating {bundle}", quiet=as_json):
+            result = validate_bundle(bundle, today=date.today())
     except BundleError as error:
         if as_json:
             typer.echo(json.dumps({

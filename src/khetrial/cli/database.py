@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, err_console, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, err_console, fail, working
 from khetrial.edc.db import safe_url as _safe
 
 db_app = typer.Typer(help="Set up the database for a deployment.", no_args_is_help=True)
@@ -84,8 +84,9 @@ def import_(
     from khetrial.edc.store import import_bundle
 
     try:
-        data = _read_input(bundle, fmt)
-        url = database.setup(db)
+        with working(f"Reading and validating {bundle}", quiet=as_json):
+            data = _read_input(bundle, fmt)
+        url = database.setup(database_url(db, create=True))
         with _progress(quiet=as_json) as progress:
             summary = import_bundle(data, replace=replace, reason=reason, user=user,
                                     progress=progress)
@@ -122,14 +123,15 @@ def export(
 
     try:
         _check_format(fmt, EXPORT_FORMATS)
-        url = database.setup(db)
-        if fmt == "bundle":
-            bundle = export_bundle_to(out, sites=site or None)
-        else:
-            from khetrial.standards import export_standard
+        url = database.setup(database_url(db, create=False))
+        with working(f"Exporting the database to {out}", quiet=as_json):
+            if fmt == "bundle":
+                bundle = export_bundle_to(out, sites=site or None)
+            else:
+                from khetrial.standards import export_standard
 
-            bundle = export_bundle(sites=site or None)
-            files = export_standard(bundle, out, fmt)
+                bundle = export_bundle(sites=site or None)
+                files = export_standard(bundle, out, fmt)
     except KhetrialError as error:
         fail(error)
     counts = bundle.counts()

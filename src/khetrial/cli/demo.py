@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, fail, working
 
 if TYPE_CHECKING:
     from khetrial.sap import Results
@@ -34,7 +34,7 @@ def _load(bundle: Path | None, db: str | None):
         return read_bundle(bundle)
     from khetrial.edc.store import load_bundle
 
-    return load_bundle(db)
+    return load_bundle(database_url(db, create=False))
 
 
 @app.command("simulate")
@@ -59,8 +59,10 @@ def simulate(
         from khetrial.simulate import DEFAULT_SEED, write_simulated_bundle
 
         seed = DEFAULT_SEED if seed is None else seed
-        path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication)
-        bundle = read_bundle(path)
+        size = "the publication-matched cohort" if match_publication else f"{patients or 'the default'} patients"
+        with working(f"Simulating {size} into {out}", quiet=as_json):
+            path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication)
+            bundle = read_bundle(path)
     except KhetrialError as error:
         fail(error)
     counts = bundle.counts()
@@ -81,7 +83,8 @@ def report(
     out: Path = typer.Option(Path("report.html"), "--out", "-o", help="Where to write the HTML report."),
     compare_publication: bool = typer.Option(False, "--compare-publication",
                                              help="Show the publication's values beside khetrial's (automatic for the publication-matched cohort)."),
-    results_path: Path = typer.Option(None, "--results", help="Also write the analysis results (results.json) here."),
+    results_path: Path = typer.Option(None, "--results-out", help="Also write the analysis results (results.json) to this file (an output)."),
+    results_alias: Path = typer.Option(None, "--results", hidden=True, help="Old name of --results-out."),
     dmc: str = typer.Option(None, "--dmc", help="A DMC report instead: 'open' (pooled, no arms) or 'closed' (arms coded A/B)."),
     key_path: Path = typer.Option(None, "--key", help="Closed DMC report: where to write the A/B arm key (default: next to the report, .key.json)."),
     cutoff: str = typer.Option(None, "--cutoff", help="Data cut-off date (YYYY-MM-DD) of an interim look: children whose window is still open are 'not yet evaluable'."),
@@ -101,22 +104,27 @@ def report(
         from khetrial.sap.interim import cut_bundle
         from khetrial.simulate import is_simulated
 
+        results_path = results_path or results_alias
         when = _cutoff_date(cutoff)
-        data = _load(bundle, db)
+        with working(f"Reading {'the database' if db else bundle}"):
+            data = _load(bundle, db)
         simulated = is_simulated(data.source) if simulated is None else simulated
         if when is not None:
             data = cut_bundle(data, when)  # an interim look: what was known on the cut-off day
-        results = analyse_or_describe(data, cutoff=when)  # the plan's results, or the descriptive ones with the reason
-        if results_path is not None:
-            results_path.parent.mkdir(parents=True, exist_ok=True)
-            results_path.write_text(results.to_json() + "\n", encoding="utf-8")
+        with working("Running the analysis plan and writing the report"):
+            results = analyse_or_describe(data, cutoff=when)  # the plan's results, or the descriptive ones with the reason
+            if results_path is not None:
+                results_path.parent.mkdir(parents=True, exist_ok=True)
+                results_path.write_text(results.to_json() + "\n", encoding="utf-8")
+            if dmc is not None:
+                path, key = write_dmc_report(data, out, results, dmc, key_path=key_path, simulated=simulated)
+            else:
+                path = write_report(data, out, results, compare_publication=compare_publication or None,
+                                    source=str(bundle) if bundle is not None else "database",
+                                    simulated=simulated, interim=when is not None)
         if dmc is not None:
-            path, key = write_dmc_report(data, out, results, dmc, key_path=key_path, simulated=simulated)
             console.print(f"DMC {dmc} report -> {path}" + (f"; arm key -> {key}" if key else ""))
             return
-        path = write_report(data, out, results, compare_publication=compare_publication or None,
-                            source=str(bundle) if bundle is not None else "database", simulated=simulated,
-                            interim=when is not None)
     except KhetrialError as error:
         fail(error)
     console.print(f"report -> {path}")

@@ -224,6 +224,13 @@ def simulate_command(
                       f"{e.ci_excludes_zero:.3f}", f"{e.mean_experimental:.3f}",
                       f"{e.mean_control:.3f}", f"{e.mean_difference:+.3f}")
     console.print(table)
+    from khetrial.endpoints.adsl import BINARY_ENDPOINTS
+
+    simulated = {e.endpoint for e in result.endpoints}
+    missing = [name for name in BINARY_ENDPOINTS if name not in simulated]
+    if missing:
+        console.print(f"Not simulated (a scenario models no lesion volume, PedsQL or sequelae): "
+                      f"{', '.join(missing)}", style="dim")
     d = result.primary_difference
     quantiles = ", ".join(f"{float(q):.1%}: {v:+.3f}" for q, v in d["quantiles"].items())
     console.print(f"Primary difference ({result.primary_endpoint}, SP − S): mean "

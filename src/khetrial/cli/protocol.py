@@ -8,19 +8,13 @@ dose rule is printed with its source (publication, label or project choice).
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from khetrial.cli.app import app, console, fail
-
-DATE_FORMATS = ["%Y-%m-%d"]
-
-
-def _day(value: Optional[datetime]) -> Optional[date]:
-    return value.date() if value is not None else None
+from khetrial.cli.app import DATE, app, console, fail
 
 
 def _echo_json(obj: dict) -> None:
@@ -31,8 +25,8 @@ def _echo_json(obj: dict) -> None:
 def dose(
     weight_kg: float = typer.Option(..., "--weight-kg", help="Body weight in kg (0.5–80), the latest measured."),
     height_cm: float = typer.Option(..., "--height-cm", help="Height (length) in cm (30–180), the latest measured."),
-    measured_on: Optional[datetime] = typer.Option(
-        None, "--measured-on", formats=DATE_FORMATS,
+    measured_on: Optional[date] = typer.Option(
+        None, "--measured-on", **DATE,
         help="Date weight and height were measured (YYYY-MM-DD); shown with the doses, which follow the current body size."),
     age_months: Optional[float] = typer.Option(
         None, "--age-months", help="Age in months: below 2 months the TMP-SMX label's contraindication is shown as a caution."),
@@ -41,10 +35,10 @@ def dose(
     trough: Optional[float] = typer.Option(None, "--trough", help="Latest sirolimus trough in ng/mL (0 = undetectable): adds titration advice."),
     current_dose_mg: Optional[float] = typer.Option(
         None, "--current-dose-mg", help="Sirolimus dose (mg per administration) the trough was measured on; default: the starting dose."),
-    on: Optional[datetime] = typer.Option(
-        None, "--date", formats=DATE_FORMATS, help="Date of the dose decision (YYYY-MM-DD); the next trough is counted from it. Default: today."),
-    sirolimus_start: Optional[datetime] = typer.Option(
-        None, "--sirolimus-start", formats=DATE_FORMATS,
+    on: Optional[date] = typer.Option(
+        None, "--date", **DATE, help="Date of the dose decision (YYYY-MM-DD); the next trough is counted from it. Default: today."),
+    sirolimus_start: Optional[date] = typer.Option(
+        None, "--sirolimus-start", **DATE,
         help="First sirolimus dose (YYYY-MM-DD): an in-range trough's next check then follows the protocol schedule."),
     formula: str = typer.Option("mosteller", "--formula", help="Body-surface area formula: mosteller, haycock or du_bois."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
@@ -60,13 +54,13 @@ def dose(
     from khetrial.protocol.titration import titrate_sirolimus
 
     try:
-        doses = starting_doses(weight_kg, height_cm, formula, measured_on=_day(measured_on), age_months=age_months,
+        doses = starting_doses(weight_kg, height_cm, formula, measured_on=measured_on, age_months=age_months,
                                solution_mg_per_ml=solution_mg_per_ml)
         result = doses.to_dict()
         advice = None
         if trough is not None:
             current = current_dose_mg if current_dose_mg is not None else doses.sirolimus.mg
-            advice = titrate_sirolimus(current, trough, _day(on) or date.today(), _day(sirolimus_start),
+            advice = titrate_sirolimus(current, trough, on or date.today(), sirolimus_start,
                                        solution_mg_per_ml)
             titration = advice.to_dict()
             result["titration_rules"] = titration.pop("rules")
@@ -181,14 +175,14 @@ def _read_platelets(path: Path) -> list[tuple[date, str]]:
 
 @app.command()
 def schedule(
-    randomized: datetime = typer.Option(..., "--randomized", formats=DATE_FORMATS, help="Randomization date = day 0 (YYYY-MM-DD)."),
-    platelets_stable: Optional[datetime] = typer.Option(
-        None, "--platelets-stable", formats=DATE_FORMATS,
+    randomized: date = typer.Option(..., "--randomized", **DATE, help="Randomization date = day 0 (YYYY-MM-DD)."),
+    platelets_stable: Optional[date] = typer.Option(
+        None, "--platelets-stable", **DATE,
         help="Date platelets stabilized: blood counts every 2 days until then. Default: from --platelets, else the maximal plan to day 56."),
     platelets: Optional[Path] = typer.Option(
         None, "--platelets", help="CSV of the child's platelet counts (date,value; ×10⁹/L): shows the next count due."),
-    today: Optional[datetime] = typer.Option(
-        None, "--today", formats=DATE_FORMATS,
+    today: Optional[date] = typer.Option(
+        None, "--today", **DATE,
         help="Show each visit's status (upcoming, due, overdue, done) and the next count due on this date."),
     done: list[str] = typer.Option([], "--done", help="A visit already done, CODE=YYYY-MM-DD (e.g. week_1=2026-03-09); repeatable."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of tables."),
@@ -203,9 +197,9 @@ def schedule(
 
     # TODO(issue 10): --db URL to read the platelet series from the EDC database.
     try:
-        day0, on = _day(randomized), _day(today) or date.today()
+        day0, on = randomized, today or date.today()
         blood = None
-        stable = _day(platelets_stable)
+        stable = platelets_stable
         if platelets is not None:
             blood = next_blood_count_due(day0, _read_platelets(platelets), on)
             stable = stable or blood.stabilized_on

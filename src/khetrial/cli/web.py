@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, fail
+from khetrial.cli.app import DB_HELP, app, console, database_url, fail
 from khetrial.edc.accounts.roles import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
 
 user_app = typer.Typer(help="Manage the web application's accounts (roles, sites).",
@@ -26,10 +26,11 @@ outside requests; an import or export of a large trial through the web may take 
 ROLE_HELP = "Role: investigator, assessor, statistician, monitor or admin."
 
 
-def _setup(db: str | None) -> None:
+def _setup(db: str | None, create: bool = False) -> None:
+    """Django up on the checked --db; only serve, user add and allocation create may create it."""
     from khetrial.edc.db import setup
 
-    setup(db)
+    setup(database_url(db, create=create))
 
 
 @app.command()
@@ -62,8 +63,9 @@ def run_server(db: str | None, host: str, port: int, threads: int,
     from khetrial.errors import KhetrialError
 
     try:
+        db = database_url(db, create=True)
         key_file = _ensure_secret_key(db)
-        _setup(db)
+        _setup(db, create=True)
         from django.conf import settings
 
         from khetrial.edc.accounts.secret_key import check_key_for_host, read_secret_key
@@ -176,7 +178,7 @@ def user_add(
     from khetrial.errors import KhetrialError
 
     try:
-        _setup(db)
+        _setup(db, create=True)
         from khetrial.edc.accounts.services import add_user
 
         account = add_user(name, role, _password(password_stdin), site, person=person)
@@ -317,7 +319,7 @@ def allocation_create(
     from khetrial.errors import KhetrialError
 
     try:
-        _setup(db)
+        _setup(db, create=True)
         from khetrial.edc.randomization.services import create_allocation_list
         from khetrial.edc.trial.models import Site
 

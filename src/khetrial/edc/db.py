@@ -14,6 +14,13 @@ from khetrial.errors import ConfigurationError
 
 DEFAULT_SQLITE_FILE = "khetrial.sqlite3"
 URL_ENV = "KHETRIAL_DATABASE_URL"
+SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+# A bare path that does not exist yet is taken for a new SQLite file only with one of these
+# endings (project choice): anything else (`--db notaurl`) is refused, not created.
+SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
+SQLITE_HEADER = b"SQLite format 3\x00"
+ALLOWED = ("sqlite:///path/file.sqlite3, postgresql://user@host:5432/dbname, "
+           "or the path of an existing SQLite file")
 
 
 def normalize_url(url: str | None) -> str:
@@ -22,6 +29,53 @@ def normalize_url(url: str | None) -> str:
         return f"sqlite:///{Path.cwd() / DEFAULT_SQLITE_FILE}"
     if "://" not in url:
         return f"sqlite:///{Path(url).resolve()}"
+    return url
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a full ``sqlite:///`` URL, or ``None`` for another database."""
+    return Path(url.split(":///", 1)[1]) if url.startswith("sqlite:///") else None
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    """An existing file that SQLite can open: empty, or starting with SQLite's header."""
+    if not path.is_file():
+        return False
+    with open(path, "rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    return head in (b"", SQLITE_HEADER)
+
+
+def checked_url(value: str | None, *, create: bool, name: str = "--db") -> str:
+    """The full database URL for a ``--db`` value, or a :class:`ConfigurationError` saying why not.
+
+    ``value`` ``None`` means $KHETRIAL_DATABASE_URL, else ``./khetrial.sqlite3``. Accepted: an
+    ``sqlite:///`` or ``postgresql://`` URL, the path of an existing SQLite file, and (when
+    ``create``) a new path ending in .sqlite3, .sqlite or .db. A command that only reads
+    (``create`` false) never creates a database: an SQLite file that does not exist is refused.
+    """
+    source = name if value else (f"${URL_ENV}" if os.environ.get(URL_ENV) else "the default database")
+    raw = value or os.environ.get(URL_ENV)
+    if raw and "://" not in raw:
+        path = Path(raw)
+        if path.exists() and not _is_sqlite_file(path):
+            raise ConfigurationError(f"{source}: got {raw!r}, which is not an SQLite database file; "
+                                     f"expected {ALLOWED}")
+        if not path.exists() and not (create and path.suffix in SQLITE_SUFFIXES):
+            raise ConfigurationError(f"{source}: got {raw!r}, which is neither a database URL nor an "
+                                     f"existing file; expected {ALLOWED}")
+    if raw and "://" in raw:
+        scheme = raw.split("://", 1)[0]
+        if scheme not in SCHEMES or (scheme == "sqlite" and not raw.startswith("sqlite:///")):
+            raise ConfigurationError(f"{source}: got {safe_url(raw)!r}; expected {ALLOWED}")
+    url = normalize_url(raw)
+    path = sqlite_file(url)
+    if path is not None and not create and not _is_sqlite_file(path):
+        hint = ("; import a bundle first (khetrial import BUNDLE) or give --db"
+                if not value else "; a command that only reads never creates a database")
+        raise ConfigurationError(f"{source}: got {safe_url(url)!r}, but {path} "
+                                 + ("is not an SQLite database file" if path.exists() else "does not exist")
+                                 + hint)
     return url
 
 

@@ -68,3 +68,11 @@ def test_troughs_mri_pedsql_and_sequelae_on_their_dates():
     # month-24 MRI; hand: troughs fall on days 88 + 91k, 725 then 816, not on 730)
     assert plan.due_on(_day(730), None) == (COUNT, MRI, SEQUELAE)
     assert plan.last_date == _day(730)
+
+
+def test_counts_go_on_while_fibrinogen_is_low_until_day_56():
+    # project choice (protocol.schedule.next_blood_count_due): platelets stable on day 28 but
+    # fibrinogen ≤ 1.6 g/L: the 2-day series goes on to day 56
+    platelets = [(_day(d), 150) for d in range(0, 29, 2)]
+    assert next_count_date(DAY0, platelets) is None
+    assert next_count_date(DAY0, platelets, [(_day(d), 1.2) for d in range(0, 29, 2)]) == _day(30)

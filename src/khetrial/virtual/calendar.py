@@ -52,7 +52,7 @@ def next_count_date(randomized: date, platelets: Iterable[tuple[date, float]],
     """When the next count of the 2-day series is due, given the counts entered so far
     (``(date, value)`` pairs; none: day 0); ``None`` once platelets (and fibrinogen, or day 56)
     are stable. It changes only when a count is entered, so the sites ask again only then."""
-    return next_blood_count_due(randomized, platelets, fibrinogen=fibrinogen).due
+    return next_blood_count_due(randomized, platelets, fibrinogen=list(fibrinogen) or None).due
 
 
 def plan_for(randomized: date) -> Plan:

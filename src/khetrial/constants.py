@@ -1,7 +1,7 @@
 """The trial's numbers, each once, each citing where it comes from.
 
 "Pub." quotes the trial publication (Ji et al., Blood 2022, NCT03188068,
-``shared/trial/publication.txt``); "SAP" quotes ``shared/spec/analysis-plan.md``, which wins
+``shared/trial/publication.txt``); "SAP" quotes ``docs/analysis-plan.md``, which wins
 where the two differ. Units are in the names or the comments: platelets ×10⁹/L, fibrinogen g/L,
 D-dimer µg/mL, hemoglobin g/L, sirolimus trough ng/mL, days since randomization (day 0).
 """

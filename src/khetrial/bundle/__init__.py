@@ -1,4 +1,4 @@
-"""Trial data bundles: a folder of CSV files (``shared/spec/bundle-format.md``) as DataFrames.
+"""Trial data bundles: a folder of CSV files (``docs/bundle-format.md``) as DataFrames.
 
 ::
 

@@ -1,6 +1,6 @@
 """The bundle format as data: every file, column, kind, code list and plausible range.
 
-This module is the single description of ``shared/spec/bundle-format.md`` in code. The reader
+This module is the single description of ``docs/bundle-format.md`` in code. The reader
 (:mod:`khetrial.bundle.io`), the validator (:mod:`khetrial.bundle.validate`) and the database
 import/export all read it; none of them repeats a column name, a code list or a range.
 
@@ -130,7 +130,7 @@ def describe_range(low: float | None, high: float | None, unit: str = "") -> str
     return "a number"
 
 
-# --- code lists (spec: shared/spec/bundle-format.md) -------------------------------------------
+# --- code lists (spec: docs/bundle-format.md) -------------------------------------------
 SEXES = ("F", "M")
 ARMS = ("SP", "S")
 LESION_DEPTHS = ("superficial", "mixed", "deep")

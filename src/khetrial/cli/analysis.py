@@ -13,7 +13,7 @@ from khetrial.cli.app import DB_HELP, app, console, database_url, fail, working
 if TYPE_CHECKING:
     from khetrial.sap import Results
 
-BUNDLE_HELP = "Bundle folder of CSV files (shared/spec/bundle-format.md)."
+BUNDLE_HELP = "Bundle folder of CSV files (docs/bundle-format.md)."
 
 
 def _load(bundle: Path | None, db: str | None):

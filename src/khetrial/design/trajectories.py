@@ -199,7 +199,7 @@ def _dates(days: np.ndarray) -> np.ndarray:
 
 def batch_bundle(batch: TrialBatch, trials) -> Bundle:
     """The :class:`Bundle` of the chosen trials (``patients``, ``labs``, ``medications``,
-    ``disposition``; the other tables empty), one row per record as in ``shared/spec/bundle-format.md``; patient ids are unique
+    ``disposition``; the other tables empty), one row per record as in ``docs/bundle-format.md``; patient ids are unique
     across trials (:data:`PATIENT_ID_FORMAT`)."""
     trials = np.atleast_1d(np.asarray(trials, dtype=np.int64))
     k = batch.n_per_trial

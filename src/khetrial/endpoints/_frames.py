@@ -27,7 +27,7 @@ def require_columns(table: pd.DataFrame | None, name: str, columns: Iterable[str
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise AnalysisError(f"{name}: missing column(s) {', '.join(missing)}; expected at least "
-                            f"{', '.join(columns)} (see shared/spec/bundle-format.md)")
+                            f"{', '.join(columns)} (see docs/bundle-format.md)")
     return table
 
 

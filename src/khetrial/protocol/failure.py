@@ -8,7 +8,7 @@ progression, the study drug was withdrawn and the choice of alternative therapy 
 the discretion of the treating investigators."
 
 Which courses count as an *additional* intervention follows the SAP's intercurrent events
-(``shared/spec/analysis-plan.md``, "Censoring"): any ``other_khe_therapy`` started after day
+(``docs/analysis-plan.md``, "Censoring"): any ``other_khe_therapy`` started after day
 0; in arm S any prednisolone started after day 0 (rescue steroid); in arm SP a prednisolone
 course started after day 0 and more than 7 days after the latest end of the earlier courses
 (reintroduction). Drug names and reasons are the bundle format's vocabulary.

@@ -1,6 +1,6 @@
 """Units the protocol accepts, and their conversion to the protocol's own.
 
-The protocol's units are those of the bundle format (``shared/spec/bundle-format.md``):
+The protocol's units are those of the bundle format (``docs/bundle-format.md``):
 platelets ×10⁹/L, fibrinogen g/L, D-dimer µg/mL, hemoglobin g/L, sirolimus trough ng/mL,
 weight kg, height cm. The factors below are SI definitions (1 g/dL = 10 g/L, 1 mg/dL =
 0.01 g/L, 1 µL = 10⁻⁶ L, 1 ng/mL = 1 µg/L, 1 mg/L = 1 µg/mL, 1 lb = 0.45359237 kg by the

@@ -1,4 +1,4 @@
-"""The statistical analysis plan (``shared/spec/analysis-plan.md``): a :class:`Bundle` in,
+"""The statistical analysis plan (``docs/analysis-plan.md``): a :class:`Bundle` in,
 typed :class:`Results` out.
 
 - :mod:`khetrial.sap.plan`: :func:`analyse`, :func:`describe`, :func:`analyse_or_describe`.

@@ -1,7 +1,7 @@
 """The statistical analysis plan as code: a bundle in, typed :class:`Results` out.
 
 :func:`analyse` derives every endpoint (:mod:`khetrial.endpoints`) and reports them exactly as
-``shared/spec/analysis-plan.md`` says ("Machine-readable results"): patients per arm, every
+``docs/analysis-plan.md`` says ("Machine-readable results"): patients per arm, every
 binary endpoint (events and N per arm, the experimental − control difference with its Newcombe
 95 % interval and Fisher's p), transfusions, the platelet mixed model, adverse events; plus
 extras (weekly platelet quartiles, baseline table, lesion categories, sequelae assessed,

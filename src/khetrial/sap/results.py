@@ -1,7 +1,7 @@
 """The analysis plan's results as typed, frozen dataclasses, and their ``results.json`` form.
 
 :class:`Results` is what :func:`khetrial.sap.analyse` returns and what the report reads.
-``to_dict()`` gives exactly the object of ``shared/spec/analysis-plan.md`` ("Machine-readable
+``to_dict()`` gives exactly the object of ``docs/analysis-plan.md`` ("Machine-readable
 results"): ``n``, ``binary``, ``transfusions_m12``, ``platelets_mixed_model_wk4``,
 ``adverse_events``, then the extras ``platelets_weekly``, ``lesion_categories_m12``,
 ``sequelae_assessed_m24``, ``censoring``, ``baseline``, the DMC's keys

@@ -80,7 +80,7 @@ def _text(parent, tag: str, text: str):
 def _metadata(study, bundle) -> None:
     mdv = etree.SubElement(study, _odm("MetaDataVersion"), OID=METADATA_VERSION,
                            Name="khetrial bundle format",
-                           Description="shared/spec/bundle-format.md as ODM study metadata")
+                           Description="docs/bundle-format.md as ODM study metadata")
     protocol = etree.SubElement(mdv, _odm("Protocol"))
     etree.SubElement(protocol, _odm("StudyEventRef"), StudyEventOID=STUDY_EVENT, OrderNumber="1",
                      Mandatory="Yes")

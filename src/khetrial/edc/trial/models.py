@@ -1,6 +1,6 @@
 """The trial's data in the database: one model per bundle file.
 
-Field names are the bundle's column names (``docs: shared/spec/bundle-format.md``), so that the
+Field names are the bundle's column names (``docs/bundle-format.md``), so that the
 import/export in :mod:`khetrial.edc.store` maps columns to fields one to one; ``patient_id`` and
 ``site_id`` columns become foreign keys to :class:`Patient` and :class:`Site`. Code lists
 (choices) come from the bundle's table specifications, never retyped here.

@@ -1,7 +1,7 @@
 """The tables the web application shows and edits, derived from the bundle format.
 
 Names, order and fields come from :data:`khetrial.bundle.format.TABLE_SPECS`
-(``shared/spec/bundle-format.md``), the model of each table from
+(``docs/bundle-format.md``), the model of each table from
 :mod:`khetrial.edc.trial.tables`; only the page titles are written here. A field is the
 bundle column's name, except the key columns, shown as their objects (``site_id`` -> ``site``,
 ``patient_id`` -> ``patient``). The order is the order of columns in pages, CSV exports and API

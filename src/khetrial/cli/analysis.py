@@ -8,29 +8,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, database_url, fail, working
+from khetrial.cli.app import DB_HELP, app, console, fail, load_data, working
 
 if TYPE_CHECKING:
     from khetrial.sap import Results
 
 BUNDLE_HELP = "Bundle folder of CSV files (docs/bundle-format.md)."
-
-
-def _load(bundle: Path | None, db: str | None):
-    """The bundle from a folder or from a database: exactly one of the two."""
-    from khetrial.errors import ConfigurationError
-
-    if (bundle is None) == (db is None):
-        raise ConfigurationError("got " + ("both a BUNDLE folder and --db" if bundle else "neither a BUNDLE folder nor --db")
-                                 + "; give exactly one, e.g. `khetrial analyse examples/bundle` or "
-                                 "`khetrial analyse --db sqlite:///khetrial.sqlite3`")
-    if bundle is not None:
-        from khetrial.bundle import read_bundle
-
-        return read_bundle(bundle)
-    from khetrial.edc.store import load_bundle
-
-    return load_bundle(database_url(db, create=False))
 
 
 @app.command("derive")
@@ -50,7 +33,7 @@ def derive(
         from khetrial.endpoints import derive_adsl
 
         with working(f"Reading {'the database' if db else bundle} and deriving the endpoints"):
-            adsl = derive_adsl(_load(bundle, db))
+            adsl = derive_adsl(load_data(bundle, db, "analyse"))
         out.parent.mkdir(parents=True, exist_ok=True)
         adsl_for_csv(adsl).to_csv(out, index=False, lineterminator="\n")
     except KhetrialError as error:
@@ -75,7 +58,7 @@ def analyse(
         from khetrial.sap import analyse as run_analysis
 
         with working(f"Reading {'the database' if db else bundle}", quiet=as_json):
-            data = _load(bundle, db)
+            data = load_data(bundle, db, "analyse")
         with working("Running the analysis plan", quiet=as_json):
             results = run_analysis(data)
         text = results.to_json()

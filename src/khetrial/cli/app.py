@@ -64,6 +64,23 @@ def database_url(db: str | None, *, create: bool) -> str:
     return url if create or (db is None and _in_memory_django()) else checked_url(db, create=False)
 
 
+def load_data(bundle, db: str | None, command: str):
+    """The bundle of a reading command: from a folder or from a database, exactly one of the two."""
+    from khetrial.errors import ConfigurationError
+
+    if (bundle is None) == (db is None):
+        raise ConfigurationError("got " + ("both a BUNDLE folder and --db" if bundle else "neither a BUNDLE folder nor --db")
+                                 + f"; give exactly one, e.g. `khetrial {command} khetrial-demo/bundle` or "
+                                 f"`khetrial {command} --db sqlite:///khetrial.sqlite3`")
+    if bundle is not None:
+        from khetrial.bundle import read_bundle
+
+        return read_bundle(bundle)
+    from khetrial.edc.store import load_bundle
+
+    return load_bundle(database_url(db, create=False))
+
+
 def _in_memory_django() -> bool:
     """Django is already up in this process on an in-memory database (the test suite): the
     default database is then that open connection, not a file to check."""

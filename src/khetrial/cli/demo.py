@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, database_url, fail, working
+from khetrial.cli.app import DB_HELP, app, console, fail, load_data, working
 
 if TYPE_CHECKING:
     from khetrial.sap import Results
@@ -18,23 +18,6 @@ DEMO_DIR = Path("khetrial-demo")
 DEMO_STEPS = ("Simulating the publication-matched cohort", "Importing it into SQLite",
               "Running the analysis plan on the database", "Writing results.json", "Writing the report")
 SERVE_THREADS = 4  # as `khetrial serve`'s default
-
-
-def _load(bundle: Path | None, db: str | None):
-    """The bundle from a folder or from a database: exactly one of the two."""
-    from khetrial.errors import ConfigurationError
-
-    if (bundle is None) == (db is None):
-        raise ConfigurationError("got " + ("both a BUNDLE folder and --db" if bundle else "neither a BUNDLE folder nor --db")
-                                 + "; give exactly one, e.g. `khetrial report khetrial-demo/bundle` or "
-                                 "`khetrial report --db sqlite:///khetrial.sqlite3`")
-    if bundle is not None:
-        from khetrial.bundle import read_bundle
-
-        return read_bundle(bundle)
-    from khetrial.edc.store import load_bundle
-
-    return load_bundle(database_url(db, create=False))
 
 
 @app.command("simulate")
@@ -107,7 +90,7 @@ def report(
         results_path = results_path or results_alias
         when = _cutoff_date(cutoff)
         with working(f"Reading {'the database' if db else bundle}"):
-            data = _load(bundle, db)
+            data = load_data(bundle, db, "report")
         simulated = is_simulated(data.source) if simulated is None else simulated
         if when is not None:
             data = cut_bundle(data, when)  # an interim look: what was known on the cut-off day

@@ -16,7 +16,6 @@ import json
 from django.apps import apps
 from django.db.models.signals import post_save, pre_delete, pre_save
 
-from khetrial.edc.audit.models import AuditEntry
 from khetrial.edc.audit.trail import current, is_locked
 from khetrial.edc.audit.frozen import frozen_changes, refusal, used_entry_changes
 from khetrial.errors import DatabaseError
@@ -108,20 +107,26 @@ def _pre_save_allocation(sender, instance, raw=False, **kwargs):
                             + "; a used allocation entry is kept as it was")
 
 
+def _entries():
+    """The audit entries' manager, looked up in Django's registry when a signal fires: this module
+    is imported (through the store) by the command line before Django is set up."""
+    return apps.get_model("audit", "AuditEntry").objects
+
+
 def _post_save(sender, instance, created, raw=False, **kwargs):
     ctx = current()
     patient_id, site = patient_and_site(instance)
     common = dict(actor=ctx.actor, role=ctx.role, form=ctx.form or form_name(instance),
                   record_id=str(instance.pk), patient_id=patient_id, site_code=site, ip=ctx.ip)
     if created:
-        AuditEntry.objects.create(action="create", reason=ctx.reason,
-                                  new=json.dumps(values_of(instance), sort_keys=True),
-                                  detail=form_name(instance), **common)
+        _entries().create(action="create", reason=ctx.reason,
+                          new=json.dumps(values_of(instance), sort_keys=True),
+                          detail=form_name(instance), **common)
         return
     for field, (old, new) in sorted((getattr(instance, "_audit_old", None) or {}).items()):
         action = "void" if field == "voided" and new == "True" else "change"
-        AuditEntry.objects.create(action=action, field=field, old=old, new=new,
-                                  reason=ctx.reason, detail=form_name(instance), **common)
+        _entries().create(action=action, field=field, old=old, new=new,
+                          reason=ctx.reason, detail=form_name(instance), **common)
     instance._audit_old = None
 
 
@@ -132,8 +137,8 @@ def _pre_delete(sender, instance, **kwargs):
         raise DatabaseError(f"deleting {form_name(instance)} refused: clinical data are voided "
                             "with a reason, not deleted")
     patient_id, site = patient_and_site(instance)
-    AuditEntry.objects.create(action="void", actor=ctx.actor, role=ctx.role,
-                              form=ctx.form or form_name(instance), record_id=str(instance.pk),
-                              patient_id=patient_id, site_code=site, field="(row deleted)",
-                              old=json.dumps(values_of(instance), sort_keys=True),
-                              reason=ctx.reason, detail=form_name(instance), ip=ctx.ip)
+    _entries().create(action="void", actor=ctx.actor, role=ctx.role,
+                      form=ctx.form or form_name(instance), record_id=str(instance.pk),
+                      patient_id=patient_id, site_code=site, field="(row deleted)",
+                      old=json.dumps(values_of(instance), sort_keys=True),
+                      reason=ctx.reason, detail=form_name(instance), ip=ctx.ip)

@@ -19,7 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from khetrial.bundle.checks import identifier_problem
+from khetrial.bundle.format import ID_PATTERN
 from khetrial.edc.accounts.models import ApiToken
 from khetrial.edc.audit.models import AuditEntry
 from khetrial.edc.randomization.services import randomize_patient
@@ -82,7 +82,9 @@ def _forbidden(request, exc):
 
 
 def _patient(request, patient_id: str):
-    if identifier_problem(patient_id) is not None:
+    # the identifier's characters, as the pages' URL converter: a stored patient whose id is an
+    # arm code (refused for new patients since) is still found
+    if ID_PATTERN.fullmatch(patient_id) is None:
         raise Http404("no such patient")
     patient = request.disclosure.patients().filter(patient_id=patient_id).first()
     if patient is None:

@@ -6,7 +6,10 @@ statistician downloads the report. Screenshots are kept under test-output/.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from tests.edc.web.conftest import PASSWORD, make_trial
 
@@ -52,60 +55,66 @@ def test_screen_randomize_enter_chart_assess_and_report(chromium, transactional_
             page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
                     if r.status >= 400 else None)
 
-            # investigator: screening with platelets 150 fails the KMP criterion (Pub.: <100)
-            log_in(page, base, "inv_a")
-            page.goto(f"{base}/screening/new/")
-            for name, value in SCREENING.items():
-                page.fill(f"#id_{name}", value)
-            for box in ("#id_diagnosis_basis_0", "#id_liver_function_adequate",
-                        "#id_renal_function_adequate", "#id_marrow_function_adequate"):
-                page.check(box)
-            page.click("main button[type=submit]")
-            failed = page.locator("#failed-criteria li")
-            assert failed.count() == 1
-            assert failed.first.get_attribute("data-code") == "inclusion_kmp"
-            page.screenshot(path=str(output_dir / "1-screening-failed.png"))
-            page.fill("#id_platelets", "25")  # fix it
-            page.click("main button[type=submit]")
-            page.wait_for_url("**/randomize/")
+            # the application's clock (time-machine) at the trial's dates: no date is entered
+            # after "today" nor data dated before the randomization (edit checks, issue 10)
+            with time_machine.travel(dt.datetime(2018, 5, 2, 9, tzinfo=dt.timezone.utc), tick=True):
+                # investigator: screening with platelets 150 fails the KMP criterion (Pub.: <100)
+                log_in(page, base, "inv_a")
+                page.goto(f"{base}/screening/new/")
+                for name, value in SCREENING.items():
+                    page.fill(f"#id_{name}", value)
+                for box in ("#id_diagnosis_basis_0", "#id_liver_function_adequate",
+                            "#id_renal_function_adequate", "#id_marrow_function_adequate"):
+                    page.check(box)
+                page.click("main button[type=submit]")
+                failed = page.locator("#failed-criteria li")
+                assert failed.count() == 1
+                assert failed.first.get_attribute("data-code") == "inclusion_kmp"
+                page.screenshot(path=str(output_dir / "1-screening-failed.png"))
+                page.fill("#id_platelets", "25")  # fix it
+                page.click("main button[type=submit]")
+                page.wait_for_url("**/randomize/")
 
-            page.fill("#id_patient_id", "A-07")
-            page.select_option("#id_sex", "M")
-            page.fill("#id_birth_date", "2018-02-01")
-            page.fill("#id_weight_kg", "4.5")
-            page.fill("#id_height_cm", "55")
-            page.select_option("#id_lesion_depth", "deep")
-            page.select_option("#id_lesion_site", "trunk")
-            page.select_option("#id_biopsy", "0")
-            page.click("main button[type=submit]")
-            page.wait_for_url(f"{base}/patients/A-07/")
-            assert "randomized" in page.locator(".messages").inner_text()
+                page.fill("#id_patient_id", "A-07")
+                page.select_option("#id_sex", "M")
+                page.fill("#id_birth_date", "2018-02-01")
+                page.fill("#id_weight_kg", "4.5")
+                page.fill("#id_height_cm", "55")
+                page.select_option("#id_lesion_depth", "deep")
+                page.select_option("#id_lesion_site", "trunk")
+                page.select_option("#id_biopsy", "0")
+                page.click("main button[type=submit]")
+                page.wait_for_url(f"{base}/patients/A-07/")
+                assert "randomized" in page.locator(".messages").inner_text()
 
-            for date, value in (("2018-05-03", "25"), ("2018-05-10", "70"), ("2018-05-17", "130")):
-                add_lab(page, base, "A-07", date, value)
-            page.screenshot(path=str(output_dir / "2a-patient.png"), full_page=True)
-            try:
-                page.wait_for_selector("#chart-platelets .main-svg", timeout=10000)
-            except Exception:
-                raise AssertionError(errors)
-            points = page.locator("#chart-platelets .scatterlayer .point")
-            assert points.count() == 3
-            page.screenshot(path=str(output_dir / "2-platelet-chart.png"), full_page=True)
-            log_out(page)
+            with time_machine.travel(dt.datetime(2018, 5, 18, 9, tzinfo=dt.timezone.utc), tick=True):
+                log_in(page, base, "inv_a")  # the session ended with the days that passed
+                for date, value in (("2018-05-03", "25"), ("2018-05-10", "70"), ("2018-05-17", "130")):
+                    add_lab(page, base, "A-07", date, value)
+                page.screenshot(path=str(output_dir / "2a-patient.png"), full_page=True)
+                try:
+                    page.wait_for_selector("#chart-platelets .main-svg", timeout=10000)
+                except Exception:
+                    raise AssertionError(errors)
+                points = page.locator("#chart-platelets .scatterlayer .point")
+                assert points.count() == 3
+                page.screenshot(path=str(output_dir / "2-platelet-chart.png"), full_page=True)
+                log_out(page)
 
-            # blinded assessor: MRI volume
-            log_in(page, base, "assessor_a")
-            page.goto(f"{base}/patients/A-07/mri/add/")
-            page.fill("#id_date", "2018-11-02")
-            page.fill("#id_lesion_volume_ml", "-3")
-            page.click("main button[type=submit]")
-            assert page.locator(".errorlist").count() >= 1  # message on the field
-            page.fill("#id_lesion_volume_ml", "33.5")
-            page.click("main button[type=submit]")
-            page.wait_for_url(f"{base}/patients/A-07/")
-            assert "33.5" in page.locator("#mri + p + table, #mri ~ table").first.inner_text()
-            page.screenshot(path=str(output_dir / "3-assessor-mri.png"), full_page=True)
-            log_out(page)
+            with time_machine.travel(dt.datetime(2018, 11, 3, 9, tzinfo=dt.timezone.utc), tick=True):
+                # blinded assessor: MRI volume
+                log_in(page, base, "assessor_a")
+                page.goto(f"{base}/patients/A-07/mri/add/")
+                page.fill("#id_date", "2018-11-02")
+                page.fill("#id_lesion_volume_ml", "-3")
+                page.click("main button[type=submit]")
+                assert page.locator(".errorlist").count() >= 1  # message on the field
+                page.fill("#id_lesion_volume_ml", "33.5")
+                page.click("main button[type=submit]")
+                page.wait_for_url(f"{base}/patients/A-07/")
+                assert "33.5" in page.locator("#mri + p + table, #mri ~ table").first.inner_text()
+                page.screenshot(path=str(output_dir / "3-assessor-mri.png"), full_page=True)
+                log_out(page)
 
             # statistician: the report
             log_in(page, base, "stat")

@@ -124,4 +124,5 @@ def _run_in_thread(job_id: int) -> None:
             status=FAILED, error=f"the report could not be computed: {error!r}",
             finished_at=timezone.now())
     finally:
-        connections.close_all()
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()  # the worker thread's own connections (never the caller's)

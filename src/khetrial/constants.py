@@ -145,6 +145,11 @@ TROUGH_CHECK_TOLERANCE_DAYS = WEEK_WINDOW_HALF_WIDTH
 # PLATELET_RESPONSE_THRESHOLD). Without data the plan runs every 2 days to day 56: a run that
 # starts by day 28 (week 4, the primary endpoint) is confirmed durable by day 28 + 28.
 BLOOD_COUNT_MAXIMAL_PLAN_DAY = PRIMARY_WEEK * DAYS_PER_WEEK + DURABLE_RUN_MIN_DAYS
+# Until stabilization a count is also due on day 7k (k = 1…4), the last day a run may start to
+# count for week k (SAP "a durable run has its first day ≤ 7k"): counts every 2 days fall on even
+# days only, so a run starting on day 7 or 21 would be seen a day late and lose the week-1 or
+# week-3 response (project choice; the virtual trial lost 12 of 142 week-3 responders without it).
+RESPONSE_WEEK_LAST_START_DAYS = tuple(week * DAYS_PER_WEEK for week in RESPONSE_WEEKS)
 # Prednisolone cap (project choice): 60 mg/day, the usual paediatric maximum daily dose of oral
 # prednisolone (as in BNF for Children's prednisolone monograph for most indications; the
 # publication gives no cap). 2 mg/kg reaches it above 30 kg.

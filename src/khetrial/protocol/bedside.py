@@ -424,6 +424,10 @@ class BedsideAdvice:
     def body_size_age_days(self) -> int | None:
         return None if self.body_size is None else body_size_age_days(self.body_size, self.today)
 
+    @property
+    def body_size_stale(self) -> bool:
+        return self.body_size is not None and body_size_stale(self.body_size, self.today)
+
 
 def _doses(records: PatientRecords, snap: PatientSnapshot, today: date) -> dict:
     """Body size, starting doses, prednisolone and PJP prophylaxis on ``today`` (module doc)."""
@@ -456,7 +460,7 @@ def _checks(doses: dict, titration: TitrationAdvice | None, today: date) -> tupl
     """Where the rules ask a clinician to check (:data:`CHECK_SOURCES`), in that order."""
     body, prednisolone, tmp_smx = doses.get("body_size"), doses.get("prednisolone"), doses.get("tmp_smx")
     found = {
-        "body_size_stale": body is not None and body_size_stale(body, today),
+        "body_size_stale": body is not None and body_size_stale(body, today),  # also BedsideAdvice's
         "sirolimus_hold": titration is not None and titration.action == HOLD,
         "sirolimus_max": titration is not None and MAX_RULE in titration.rules,
         "prednisolone_capped": prednisolone is not None and prednisolone.capped,

@@ -114,7 +114,7 @@ def _body(advice: BedsideAdvice) -> dict | None:
     return {"weight_kg": _number(body.weight_kg), "weight_on": body.weight_on,
             "height_cm": _number(body.height_cm) if body.height_cm is not None else "",
             "height_on": body.height_on, "bsa_m2": advice.bsa_m2, "age_days": days,
-            "stale": days > C.BODY_SIZE_MAX_AGE_DAYS, "sources": _sources(PROJECT_CHOICE)}
+            "stale": advice.body_size_stale, "sources": _sources(PROJECT_CHOICE)}
 
 
 def _check_text(code: str, advice: BedsideAdvice) -> str:

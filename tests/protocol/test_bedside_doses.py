@@ -117,6 +117,14 @@ def test_tmp_smx_under_2_months_asks_a_clinician(birth, young):
     assert ("tmp_smx_young" in codes(advice)) is young
 
 
+def test_a_child_enrolled_at_14_still_gets_advice_in_follow_up():
+    # Pub. "between 0 and 14 years of age": born 2011-03-03 → 14 years 364 days on day 0; on day
+    # 170 (prophylaxis still required) 185 months old — no caution, no problem
+    advice = bedside_advice(records(weight_kg=50.0, height_cm=160.0, birth=date(2011, 3, 3)), day(170))
+    assert advice.problem == "" and advice.age_months == 185
+    assert advice.tmp_smx is not None and advice.tmp_smx.caution is None
+
+
 def test_tmp_smx_names_both_components_while_required():
     advice = bedside_advice(records(), day(10))
     # Pub. "10 mg/kg twice daily" read as the combined product: 60 mg = TMP 10 mg + SMX 50 mg (1:5)

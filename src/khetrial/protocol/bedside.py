@@ -429,6 +429,13 @@ class BedsideAdvice:
         return self.body_size is not None and body_size_stale(self.body_size, self.today)
 
 
+def _label_age(age_months: int | None) -> int | None:
+    """The age the TMP-SMX caution is given: only an age below the label's 2 months matters, and
+    the dose calculator checks ages up to 15 years while follow-up runs 2 years past enrolment
+    at up to 14 (an older child would make the whole advice a problem)."""
+    return age_months if age_months is not None and age_months < C.TMP_SMX_MIN_AGE_MONTHS else None
+
+
 def _doses(records: PatientRecords, snap: PatientSnapshot, today: date) -> dict:
     """Body size, starting doses, prednisolone and PJP prophylaxis on ``today`` (module doc)."""
     patient = records.patient
@@ -445,13 +452,13 @@ def _doses(records: PatientRecords, snap: PatientSnapshot, today: date) -> dict:
         doses["bsa_m2"] = round_half_up(Fraction(bsa), C.BSA_DECIMALS)
         if not stopped and not any(c.drug == "sirolimus" for c in records.medications):
             doses["starting"] = starting_doses(body.weight_kg, body.height_cm, measured_on=body.weight_on,
-                                               age_months=age)
+                                               age_months=_label_age(age))
     if snap.arm == ARM_EXPERIMENTAL and (snap.on_prednisolone or not (stopped or "prednisolone" in recorded)):
         doses["prednisolone"] = prednisolone_dose(body.weight_kg)
         doses["prednisolone_started"] = "prednisolone" in recorded
     until = prophylaxis_required_until(patient.randomization_date)
     if snap.on_tmp_smx or patient.randomization_date <= today < until:
-        doses["tmp_smx"] = tmp_smx_dose(body.weight_kg, age)
+        doses["tmp_smx"] = tmp_smx_dose(body.weight_kg, _label_age(age))
         doses["prophylaxis_until"] = until
     return doses
 
@@ -460,7 +467,7 @@ def _checks(doses: dict, titration: TitrationAdvice | None, today: date) -> tupl
     """Where the rules ask a clinician to check (:data:`CHECK_SOURCES`), in that order."""
     body, prednisolone, tmp_smx = doses.get("body_size"), doses.get("prednisolone"), doses.get("tmp_smx")
     found = {
-        "body_size_stale": body is not None and body_size_stale(body, today),  # also BedsideAdvice's
+        "body_size_stale": body is not None and body_size_stale(body, today),
         "sirolimus_hold": titration is not None and titration.action == HOLD,
         "sirolimus_max": titration is not None and MAX_RULE in titration.rules,
         "prednisolone_capped": prednisolone is not None and prednisolone.capped,

@@ -18,7 +18,6 @@ import pytest
 from khetrial.edc.audit.trail import audit_context
 from khetrial.edc.trial import models as m
 from tests.edc.web.test_bedside import dashboard, enter, make_bedside_patient, panel, today
-from tests.edc.web.test_blinding import FORBIDDEN
 
 # an element of the panel that gives advice, and what it contains (no nested <p>/<li> in them)
 ADVICE_LINE = re.compile(r'<(p|li) [^>]*class="[^"]*advice-line[^"]*"[^>]*>(.*?)</\1>', re.S)

@@ -6,6 +6,10 @@ the server's local date unless ``KHETRIAL_TODAY`` fixes it) and hand it to
 the rules are the protocol's. Only
 :data:`~khetrial.edc.web.bedside.BEDSIDE_ROLES` (the site's investigators) receive them: the panel
 is left out of the patient page for every other role, the dashboard refuses them (403).
+
+Every advice line carries the sources of its rules as the reader sees them
+(:data:`SOURCE_LABELS`: publication, drug label, project choice); the clinician checks the core
+lists (:class:`~khetrial.protocol.bedside.ClinicianCheck`) are worded here, translatable.
 """
 
 from __future__ import annotations

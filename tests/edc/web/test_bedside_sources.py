@@ -96,6 +96,10 @@ def test_the_dashboard_shows_the_sources_and_the_next_count_due(trial, login):
     # Pub.: "blood counts every 2 days until the stabilization": last count today → today + 2
     due = re.search(r'data-count-patient="A-09">.*?<td>(\d{4}-\d\d-\d\d)</td><td>(\w[\w ]*)</td>', board, re.S)
     assert due and due.groups() == ((today() + dt.timedelta(days=2)).isoformat(), "upcoming")
+    # randomized 40 days ago: the body size is stale (> 30 days), listed with its source
+    check = re.search(r'<li data-check-patient="A-09">(.*?)</li>', board, re.S)
+    assert check and "measured 40 days ago" in check.group(1)
+    assert SOURCE.findall(check.group(1)) == [("project-choice", "project choice")]
 
 
 def test_an_overdue_count_is_shown_as_overdue(trial, login):

@@ -194,7 +194,8 @@ def dashboard(request):
             counts_due.append({"patient_id": advice.patient_id, **blood})
         if advice.checks:
             checks.append({"patient_id": advice.patient_id,
-                           "texts": [_check_text(c.code, advice) for c in advice.checks]})
+                           "items": [{"text": _check_text(c.code, advice), "sources": _sources(c.source)}
+                                     for c in advice.checks]})
     counts_due.sort(key=lambda r: (r["due"], r["patient_id"]))
     rows.sort(key=lambda r: (SEVERITY_ORDER.index(r["severity"]), r["patient_id"]))
     counts = {s: sum(r["severity"] == s for r in rows) for s in SEVERITY_ORDER}

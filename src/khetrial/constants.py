@@ -175,6 +175,12 @@ SIROLIMUS_REPEAT_TROUGH_DAYS = 3
 SIROLIMUS_MAX_MG_DAY = 40
 SIROLIMUS_DOSES_PER_DAY = 2  # Pub.: "administered orally twice daily"
 # An undetectable trough (0 ng/mL) is repeated within 3 days, dose unchanged (project choice).
+# Stale body size (project choice): doses computed from a weight or height measured more than
+# 30 days before today carry a "check with a clinician" note to re-measure — an infant's BSA
+# grows ~50 % in a year (issue 10), and the publication's visits are 4 weeks apart from week 4
+# to week 12 ("at 1, 2, 4, 8, 12 ... weeks"), so a monthly measurement is there to be taken.
+# 30 days old is still current; 31 days old is stale.
+BODY_SIZE_MAX_AGE_DAYS = 30
 
 # --- Design (Pub. "Statistical analysis") ------------------------------------------------------
 DESIGN_CONTROL_RESPONSE = 0.55  # "primary outcome of 70% vs 55% for sirolimus monotherapy"

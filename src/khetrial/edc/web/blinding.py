@@ -145,7 +145,10 @@ class Disclosure:
             if self.blinded and field_name and field_name not in self.fields(q.table):
                 field_name = withheld("", MONITOR)
             out.append({"pk": q.pk, "patient_id": q.patient_id, "table": q.table,
-                        "field": field_name, "status": q.status, "raised_by": q.raised_by,
+                        "record_id": q.record_id, "field": field_name, "status": q.status,
+                        "raised_by": q.raised_by, "raised_at": q.raised_at,
+                        "answered_by": q.answered_by, "answered_at": q.answered_at,
+                        "closed_by": q.closed_by, "closed_at": q.closed_at,
                         "text": self.free_text(q.text, q.raised_by, MONITOR),
                         "answer": self.free_text(q.answer, q.answered_by, INVESTIGATOR)})
         return out

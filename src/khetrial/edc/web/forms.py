@@ -253,14 +253,70 @@ class PatientForm(forms.Form):
 
 
 class DataQueryForm(forms.Form):
-    table = forms.CharField(max_length=40, required=False)
-    record_id = forms.CharField(max_length=40, required=False)
-    field = forms.CharField(max_length=60, required=False)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    """A query on one value, picked from the patient's tables, rows and fields
+    (:class:`~khetrial.edc.web.query_targets.QueryTargets`); anything else is refused with a
+    message naming what exists. Rows and fields are offered as ``table:id`` and
+    ``table:field`` (one list for every table); a bare id or field is read in the chosen table."""
+
+    table = forms.CharField(label=_("form"), max_length=40)
+    record = forms.CharField(label=_("record"), max_length=60, required=False,
+                             help_text=_("Leave empty for a question on the whole form."))
+    field = forms.CharField(label=_("field"), max_length=100, required=False,
+                            help_text=_("Leave empty for a question on the whole record."))
+    text = forms.CharField(label=_("question"),
+                           widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        t = targets
+        self.fields["table"].widget = forms.Select(choices=[EMPTY_CHOICE, *t.tables.items()])
+        self.fields["record"].widget = forms.Select(choices=[EMPTY_CHOICE, *(
+            (t.tables[name], [(f"{name}:{pk}", t.row_label(name, pk)) for pk in rows])
+            for name, rows in t.rows.items())])
+        self.fields["field"].widget = forms.Select(choices=[EMPTY_CHOICE, *(
+            (t.tables[name], [(f"{name}:{f}", f.replace("_", " ")) for f in names])
+            for name, names in t.fields.items())])
+
+    def _in_table(self, value: str, table: str, what: str) -> str:
+        name, sep, rest = value.partition(":")
+        if not sep:
+            return value
+        if name != table:
+            self.add_error(what, _("this %(what)s belongs to %(other)s, not to %(table)s") % {
+                "what": what, "other": self.targets.tables.get(name, name),
+                "table": self.targets.tables[table]})
+        return rest
+
+    def clean(self):
+        data = super().clean()
+        table = data.get("table", "")
+        if "table" in self.errors:
+            return data
+        if table not in self.targets.tables:
+            self.add_error("table", _("“%(got)s” is not a form of this patient; pick one of: "
+                                      "%(tables)s") % {"got": table[:40], "tables": ", ".join(
+                                          self.targets.tables.values())})
+            return data
+        record = self._in_table(data.get("record", ""), table, "record")
+        if record and record not in self.targets.rows[table]:
+            self.add_error("record", _("record “%(got)s” is not a row of %(table)s for this "
+                                       "patient (voided rows cannot be queried)") % {
+                                           "got": record[:40], "table": self.targets.tables[table]})
+        name = self._in_table(data.get("field", ""), table, "field")
+        if name and name not in self.targets.fields[table]:
+            self.add_error("field", _("“%(got)s” is not a field of %(table)s; its fields are: "
+                                      "%(fields)s") % {"got": name[:60],
+                                                       "table": self.targets.tables[table],
+                                                       "fields": ", ".join(self.targets.fields[table])})
+        data["record_id"], data["field"] = record, name
+        return data
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+                             help_text=_("Say what the source document shows; correct the value "
+                                         "itself on the patient's page (with a reason)."))
 
 
 class SiteForm(forms.Form):

@@ -221,7 +221,7 @@ class Disclosure:
         role wrote it, else the note that it exists."""
         row = {"at": entry.at.strftime("%Y-%m-%d %H:%M:%S UTC"), "actor": entry.actor,
                "role": entry.role, "action": entry.action, "form": entry.form,
-               "patient_id": entry.patient_id, "site": entry.site_code, "field": entry.field,
+               "record_id": entry.record_id, "patient_id": entry.patient_id, "site": entry.site_code, "field": entry.field,
                "old": entry.old, "new": entry.new, "reason": entry.reason,
                "detail": entry.detail}
         if not self.blinded:

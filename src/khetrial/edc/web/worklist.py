@@ -32,6 +32,7 @@ from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR, MONITOR, STATIST
 from khetrial.edc.store import export_bundle
 from khetrial.edc.web.bedside import read_records
 from khetrial.edc.web.models import DataQuery
+from khetrial.edc.web.tables import ALL_TABLES
 from khetrial.endpoints.adsl import BINARY_ENDPOINTS, derive_analysis_tables
 from khetrial.endpoints.completeness import derive_evaluable
 from khetrial.errors import KhetrialError, ProtocolError
@@ -60,6 +61,11 @@ def visible_queries(disclosure):
     return qs
 
 
+def table_title(name: str) -> str:
+    """A table's page title ("Laboratory results"), else the name as stored."""
+    return ALL_TABLES[name].title if name in ALL_TABLES else name
+
+
 def query_age(query, today: date) -> int:
     """Days a query has been open on ``today`` (0 on the day it was raised)."""
     return (today - timezone.localtime(query.raised_at).date()).days
@@ -79,6 +85,7 @@ def _query_rows(disclosure, queries, today: date) -> list[dict]:
     for row, q in zip(rows, queries):
         row["age"] = query_age(q, today)
         row["site"] = q.site_code
+        row["table_title"] = table_title(q.table)
         row["band"] = age_band(row["age"])
     return rows
 

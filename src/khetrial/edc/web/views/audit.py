@@ -86,18 +86,24 @@ def _label(field: str) -> str:
     return field.replace("_", " ")
 
 
+def _words(value):
+    """A stored flag in words (the trail keeps Python's "True"/"False")."""
+    return {"True": _("yes"), "False": _("no")}.get(value, value)
+
+
 def changes(row: dict) -> list[dict]:
     """The entry's values as (field, before, after) lines: a new row's values one per field,
     a changed field its old and new value, a removed row its old values."""
     new, old = _json(row["new"]), _json(row["old"])
     if row["action"] == "create" and new is not None:
-        return [{"field": _label(k), "before": "", "after": v} for k, v in sorted(new.items())
+        return [{"field": _label(k), "before": "", "after": _words(v)} for k, v in sorted(new.items())
                 if k not in HIDDEN_FIELDS and v not in ("", None)]
     if old is not None and row["field"] in ("(row deleted)", "(row voided)", ""):
-        return [{"field": _label(k), "before": v, "after": ""} for k, v in sorted(old.items())
+        return [{"field": _label(k), "before": _words(v), "after": ""} for k, v in sorted(old.items())
                 if k not in HIDDEN_FIELDS and v not in ("", None)]
     if row["field"]:
-        return [{"field": _label(row["field"]), "before": row["old"], "after": row["new"]}]
+        return [{"field": _label(row["field"]), "before": _words(row["old"]),
+                 "after": _words(row["new"])}]
     return []
 
 
@@ -106,7 +112,8 @@ def readable(row: dict) -> dict:
     table = TABLE_OF_MODEL.get(row["detail"], "")
     data = row["action"] in ("create", "change", "void") and table
     return {**row, "action_words": ACTION_WORDS.get(row["action"], row["action"]),
-            "table_title": ALL_TABLES[table].title if data else "",
+            "table_title": ALL_TABLES[table].title if data else (
+                ALL_TABLES[row["form"]].title if row["form"] in ALL_TABLES else ""),
             "changes": changes(row) if data else [],
             "note": "" if data else row["detail"]}
 

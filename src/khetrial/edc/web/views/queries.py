@@ -20,7 +20,7 @@ from khetrial.edc.web.models import QUERY_STATUSES, DataQuery
 from khetrial.edc.web.permissions import CLINICAL, INVESTIGATOR, MONITOR, allow
 from khetrial.edc.web.query_targets import query_targets
 from khetrial.edc.web.views.patients import visible_patient
-from khetrial.edc.web.worklist import query_age, visible_queries
+from khetrial.edc.web.worklist import query_age, table_title, visible_queries
 
 QUERIES_SHOWN = 500
 
@@ -31,6 +31,7 @@ def _rows(request, queries) -> list[dict]:
     for row, q in zip(rows, queries):
         end = timezone.localtime(q.closed_at).date() if q.closed_at else today
         row["age"] = query_age(q, end)
+        row["table_title"] = table_title(q.table)
     return rows
 
 

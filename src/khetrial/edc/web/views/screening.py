@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from khetrial.endpoints.baseline import DAYS_PER_MONTH
 from khetrial.edc.randomization.services import AlreadyRandomizedError, randomize_patient
 from khetrial.edc.trial.models import Screening, Site
 from khetrial.edc.trial.records import edc_today, next_seq, writing
@@ -88,9 +89,12 @@ def randomize(request, pk):
     form = PatientForm(request.POST or None, screening=screening)
     if request.method == "POST" and form.is_valid():
         token = confirmation.sign(screening.pk, request.user.username, form.raw_values())
+        today = edc_today()
+        days = (today - form.cleaned_data["birth_date"]).days
         return render(request, "web/randomize_confirm.html", {
             "screening": screening, "summary": form.summary(), "token": token,
-            "site": request.disclosure.site, "today": edc_today()})
+            "site": request.disclosure.site, "today": today, "age_days": days,
+            "age_months": f"{days / DAYS_PER_MONTH:.1f}"})
     return _form_page(request, form, screening)
 
 

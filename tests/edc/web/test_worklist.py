@@ -160,3 +160,17 @@ def test_the_worklist_costs_a_bounded_number_of_queries(trial, login, settings, 
     c = login(username)
     with django_assert_max_num_queries(MAX_QUERIES):
         assert c.get("/").status_code == 200
+
+
+def test_no_blood_count_is_asked_once_the_study_treatment_stopped(trial, login, settings):
+    from khetrial.edc.audit.trail import audit_context
+    from khetrial.edc.trial.models import Disposition, Patient
+
+    with audit_context(actor="fixture", form="fixture"):
+        Disposition.objects.create(patient=Patient.objects.get(patient_id="A-02"),
+                                   date=DAY0 + dt.timedelta(days=20), status="discontinued",
+                                   reason="toxicity")
+    wl = _home(login, "inv_a", settings, DAY0 + dt.timedelta(days=28)).context["worklist"]
+    counts = [r["patient_id"] for r in wl["due"] if r["what"].startswith("blood count")]
+    assert counts == ["A-01"]
+    assert ("A-02", "Week 4 visit") in {(r["patient_id"], r["what"]) for r in wl["due"]}

@@ -37,7 +37,8 @@ from khetrial.endpoints.adsl import BINARY_ENDPOINTS, derive_analysis_tables
 from khetrial.endpoints.completeness import derive_evaluable
 from khetrial.errors import KhetrialError, ProtocolError
 from khetrial.protocol.assessments import MRI, OPEN_STATUSES, outcome_assessments
-from khetrial.protocol.bedside import ASSESSMENT_TABLES, bedside_advice, platelet_history, visits_done
+from khetrial.protocol.bedside import (ASSESSMENT_TABLES, bedside_advice, platelet_history,
+                                       treatment_stopped_on, visits_done)
 from khetrial.protocol.schedule import DUE, OVERDUE, UPCOMING, next_blood_count_due, visit_statuses
 from khetrial.report.published import ENDPOINT_LABELS
 
@@ -92,7 +93,11 @@ def _query_rows(disclosure, queries, today: date) -> list[dict]:
 
 # --- investigator -------------------------------------------------------------------------------
 def _blood_count_due(records, today: date):
-    """The blood count due on or before ``today`` (protocol: every 2 days until stable), or None."""
+    """The blood count due on or before ``today`` (protocol: every 2 days until stable), or None;
+    none once the study treatment stopped (a disposition row: project choice, the 2-day counts
+    monitor the treatment)."""
+    if treatment_stopped_on(records.disposition_dates, today) is not None:
+        return None
     platelets = platelet_history(records.labs)
     fibrinogen = [(lab.date, lab.value) for lab in records.labs
                   if lab.test == "fibrinogen" and lab.value is not None]

@@ -118,6 +118,7 @@ def _due_rows(patient_id: str, advice, records, today: date) -> list[dict]:
     if blood is not None:
         status = OVERDUE if blood.is_overdue(today) else DUE
         rows.append({"patient_id": patient_id, "what": _("blood count (every 2 days)"),
+                     "table": "labs",
                      "start": blood.due, "end": blood.due, "status": status,
                      "late": (today - blood.due).days})
     return rows

@@ -86,6 +86,10 @@ VISIT_WEEKS = (0, 1, 2, 4, 8, 12, 24, 36, 48, 60, 72, 84, 104)  # "baseline; at 
 PLATELET_MONITORING_INTERVAL_DAYS = 2  # "blood counts every 2 days until the stabilization"
 MRI_MONTHS = (6, 12, 24)  # "MRI was performed at months 6 and 12 and every 12 months thereafter"
 PEDSQL_MONTHS = (0, 12)  # "completed by parents at baseline and at 12 months"
+# The outcome assessor's windows (protocol.assessments): months 12 and 24 are the SAP's windows;
+# month 6 has none in the SAP nor the publication. Project choice: ±30 days around the date
+# (about a month, the spacing of the neighbouring visits' windows at weeks 24 and 36).
+MONTH6_MRI_WINDOW_HALF_DAYS = 30
 
 # --- Protocol rules as code (khetrial.protocol; literature and project choices) ---------------
 # Eligibility washouts. Pub.: "KHE therapies within 1 week before enrollment"; "major surgery

@@ -126,3 +126,12 @@ def token_for(db):
 
         return ApiToken.issue(get_user_model().objects.get(username=username))[1]
     return _token
+
+
+def randomize_confirmed(client, url: str, data: dict):
+    """Post the randomization form at ``url``, then confirm its summary (issue 15: the form
+    alone allocates nothing). Returns the last response (the summary when the form was refused)."""
+    summary = client.post(url, data)
+    if summary.status_code != 200 or "token" not in (summary.context or {}):
+        return summary
+    return client.post(url, {"confirmation": summary.context["token"], "confirm": ""})

@@ -84,6 +84,7 @@ def test_screen_randomize_enter_chart_assess_and_report(chromium, transactional_
                 page.select_option("#id_lesion_site", "trunk")
                 page.select_option("#id_biopsy", "0")
                 page.click("main button[type=submit]")
+                page.click("#confirm-randomize")  # the summary first (issue 15)
                 page.wait_for_url(f"{base}/patients/A-07/")
                 assert "randomized" in page.locator(".messages").inner_text()
 

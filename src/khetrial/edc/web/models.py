@@ -25,7 +25,8 @@ QUERY_STATUSES = ("open", "answered", "closed")
 
 
 class DataQuery(models.Model):
-    """A monitor's question about one value; the site answers, the monitor closes it."""
+    """A monitor's question about one value (``table``, ``record_id``, ``field``); the site
+    answers, the monitor closes it. Who did each step and when is its history."""
 
     patient_id = models.CharField(max_length=64, db_index=True)
     site_code = models.CharField(max_length=64, db_index=True)
@@ -40,6 +41,8 @@ class DataQuery(models.Model):
     answer = models.TextField(blank=True, default="")
     answered_by = models.CharField(max_length=150, blank=True, default="")
     answered_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.CharField(max_length=150, blank=True, default="")
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at"]

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from khetrial.bundle.format import LAB_RANGES, SEXES
 from khetrial.edc.trial.models import ScreeningFacts
 from khetrial.edc.web.forms import IdentifierField
+from khetrial.protocol import eligibility as criteria
+
+#: Field-level help: the publication's criterion each screening answer is checked against.
+CRITERION_OF_FIELD = {
+    "birth_date": criteria.AGE, "diagnosis_basis": criteria.DIAGNOSIS,
+    "platelets": criteria.KMP, "fibrinogen": criteria.KMP, "d_dimer": criteria.KMP,
+    "liver_function_adequate": criteria.ORGAN_FUNCTION,
+    "renal_function_adequate": criteria.ORGAN_FUNCTION,
+    "marrow_function_adequate": criteria.ORGAN_FUNCTION,
+    "active_infection": criteria.NO_ACTIVE_INFECTION,
+    "sirolimus_allergy": criteria.SIROLIMUS_CONTRAINDICATION,
+    "prior_mtor_inhibitor": criteria.PRIOR_MTOR_INHIBITOR,
+    "last_major_surgery": criteria.RECENT_MAJOR_SURGERY,
+    "severe_concurrent_disease": criteria.SEVERE_CONCURRENT_DISEASE,
+    "unable_to_comply": criteria.UNABLE_TO_COMPLY,
+}
 
 
 def evaluate(data: dict):
@@ -67,7 +84,13 @@ class ScreeningForm(forms.Form):
         for therapy in PRIOR_KHE_THERAPIES:
             self.fields[f"last_{therapy}"] = forms.DateField(
                 required=False, label=f"last {therapy}",
-                widget=forms.DateInput(attrs={"type": "date"}))
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text=_("Publication, exclusion: %(text)s") % {
+                    "text": criteria.RECENT_KHE_THERAPY.text})
+        for name, criterion in CRITERION_OF_FIELD.items():
+            kind = _("inclusion") if criterion.kind == "inclusion" else _("exclusion")
+            self.fields[name].help_text = _("Publication, %(kind)s: %(text)s") % {
+                "kind": kind, "text": criterion.text}
 
     def clean(self):
         from khetrial.errors import ProtocolError

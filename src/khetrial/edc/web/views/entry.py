@@ -7,8 +7,10 @@ The views validate with the forms and write through the record service
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from khetrial.edc.trial import records
 from khetrial.edc.web.forms import (BASELINE_FIELDS, ReasonForm, baseline_form_class,
@@ -40,6 +42,7 @@ def add_record(request, patient_id, table_name):
     if request.method == "POST" and form.is_valid():
         records.add(table_name, patient, {f: form.cleaned_data[f] for f in fields},
                     author=author(request, table_name))
+        _saved(request, _("%(table)s of %(patient)s: the new row is saved."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
     return _render(request, CLINICAL_TABLES[table_name], patient, form, "Add")
 
@@ -58,6 +61,8 @@ def edit_record(request, patient_id, table_name, pk):
     if request.method == "POST" and form.is_valid():
         records.correct(obj, {f: form.cleaned_data[f] for f in fields},
                         reason=form.cleaned_data["reason"], author=author(request, table_name))
+        _saved(request, _("%(table)s of %(patient)s: the correction is saved, with its reason, "
+                          "in the audit trail."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
     return _render(request, CLINICAL_TABLES[table_name], patient, form, "Correct", obj)
 
@@ -70,8 +75,16 @@ def void_record(request, patient_id, table_name, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not obj.voided:
         records.void(obj, reason=form.cleaned_data["reason"], author=author(request, table_name))
+        _saved(request, _("%(table)s of %(patient)s: the row is voided (kept, struck through, "
+                          "in the audit trail)."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
     return _render(request, CLINICAL_TABLES[table_name], patient, form, "Void", obj)
+
+
+def _saved(request, message: str, table_name: str, patient) -> None:
+    """The success message after a write (``message`` names ``%(table)s`` and ``%(patient)s``)."""
+    messages.success(request, message % {"table": CLINICAL_TABLES[table_name].title,
+                                          "patient": patient.patient_id})
 
 
 def _initial(value):
@@ -90,5 +103,7 @@ def edit_patient(request, patient_id):
     if request.method == "POST" and form.is_valid():
         records.correct(patient, {f: form.cleaned_data[f] for f in BASELINE_FIELDS},
                         reason=form.cleaned_data["reason"], author=author(request, "patients"))
+        messages.success(request, _("Baseline data of %(patient)s: the correction is saved.")
+                         % {"patient": patient.patient_id})
         return redirect("patient", patient_id=patient.patient_id)
     return _render(request, {"title": "Baseline"}, patient, form, "Correct")

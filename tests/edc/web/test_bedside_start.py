@@ -21,6 +21,7 @@ import datetime as dt
 import pytest
 
 from khetrial.edc.trial.models import Patient
+from tests.edc.web.conftest import randomize_confirmed
 from tests.edc.web.test_bedside_sources import advice_lines
 from tests.edc.web.test_blinding import FORBIDDEN
 
@@ -42,7 +43,7 @@ def randomize(client, n: int) -> Patient:
     """Screen child ``n`` at site A and randomize it through the forms; the new patient."""
     r = client.post("/screening/new/", {**SCREEN, "screening_id": f"SCR-A{n}"})
     assert r.status_code == 302 and "/randomize/" in r["Location"], r.content.decode()[:2000]
-    r = client.post(r["Location"], {**BASELINE, "patient_id": f"A-{n}"})
+    r = randomize_confirmed(client, r["Location"], {**BASELINE, "patient_id": f"A-{n}"})
     assert r.status_code == 302, r.content.decode()[:2000]
     return Patient.objects.get(patient_id=f"A-{n}")
 

@@ -32,7 +32,8 @@ def test_user_add_list_disable(tmp_path):
     assert _khetrial("user", "disable", "alice", "--db", db).returncode == 0
     users = json.loads(_khetrial("user", "list", "--db", db, "--json").stdout)["users"]
     assert users == [{"username": "alice", "role": "investigator", "site": "A",
-                      "active": False, "locked": False, "person": "", "pending": False}]
+                      "active": False, "locked": False, "person": "", "pending": False,
+                      "must_change_password": False, "second_factor": False}]
 
 
 def _fresh_db(tmp_path) -> str:

@@ -68,12 +68,15 @@ def pass_second_factor(client, username: str):
 
 def totp_code(device) -> str:
     """The device's current 6-digit code (RFC 6238, as the phone would show it); a code is
-    accepted once, so the device's last used step is forgotten first (tests log in often)."""
+    accepted once, and a wrong one makes the next attempt wait, so the device's last used step
+    and its failures are forgotten first (tests log in often and try wrong codes)."""
     from django_otp.oath import TOTP
 
     device.refresh_from_db()
     device.last_t = -1
-    device.save(update_fields=["last_t"])
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+    device.save(update_fields=["last_t", "throttling_failure_count",
+                               "throttling_failure_timestamp"])
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
 

@@ -86,6 +86,10 @@ VISIT_WEEKS = (0, 1, 2, 4, 8, 12, 24, 36, 48, 60, 72, 84, 104)  # "baseline; at 
 PLATELET_MONITORING_INTERVAL_DAYS = 2  # "blood counts every 2 days until the stabilization"
 MRI_MONTHS = (6, 12, 24)  # "MRI was performed at months 6 and 12 and every 12 months thereafter"
 PEDSQL_MONTHS = (0, 12)  # "completed by parents at baseline and at 12 months"
+# The study days in which each PedsQL counts for the analysis (SAP: baseline "days −30…0",
+# month 12 "within 335…395"): a parents' questionnaire (ePRO) link is offered in them.
+PEDSQL_WINDOWS = {0: BASELINE_QOL_WINDOW, 12: MONTH12_WINDOW}
+DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month, for ages in months
 
 # --- Protocol rules as code (khetrial.protocol; literature and project choices) ---------------
 # Eligibility washouts. Pub.: "KHE therapies within 1 week before enrollment"; "major surgery

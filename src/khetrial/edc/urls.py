@@ -12,7 +12,7 @@ from khetrial.bundle.format import ID_URL_REGEX
 from khetrial.edc.web.api import OPENAPI_ROLES, api, docs_view, openapi_view
 from khetrial.edc.web.permissions import allow
 from khetrial.edc.web.views import audit, auth, entry, patients, queries, screening, static, trial
-from khetrial.edc.web.views import accounts, bedside, pedsql, signin, standards, unblinding
+from khetrial.edc.web.views import accounts, bedside, epro, pedsql, signin, standards, unblinding
 
 handler400 = "khetrial.edc.web.errors.bad_request"
 handler403 = "khetrial.edc.web.errors.permission_denied"
@@ -58,6 +58,8 @@ urlpatterns = [
     path("patients/<pid:patient_id>/<str:table_name>/<int:pk>/void/", entry.void_record,
          name="record_void"),
     path("patients/<pid:patient_id>/query/", queries.query_new, name="query_new"),
+    path("patients/<pid:patient_id>/epro/", epro.epro_links, name="epro_links"),
+    path("q/<str:key>/", epro.epro_form, name="epro_form"),
     path("patients/<pid:patient_id>/unblind/", unblinding.unblinding_request,
          name="unblinding_request"),
     path("export/<str:table_name>.csv", patients.export_table, name="export"),

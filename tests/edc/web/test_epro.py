@@ -140,3 +140,16 @@ def test_no_link_when_no_pedsql_is_due(trial, login, settings):
     settings.KHETRIAL_TODAY = dt.date(2018, 9, 1)  # day 178: between the two windows
     page = login("inv_a").post("/patients/A-01/epro/", follow=True)
     assert b"no PedsQL is due today" in page.content and not EproLink.objects.exists()
+
+
+def test_the_licensed_item_wording_is_shown_when_installed(trial, login, month_12, settings,
+                                                          tmp_path):
+    texts = tmp_path / "pedsql.json"
+    texts.write_text('{"en": {"infant_13_24": {"pf_01": "Wording of item one (licensed)"}}}',
+                     encoding="utf-8")
+    settings.PEDSQL_TEXTS_FILE = str(texts)
+    path, _page = _issue(login)
+    html = Client().get(path).content.decode()
+    assert "Wording of item one (licensed)" in html and "Question 2" in html
+    settings.PEDSQL_TEXTS_FILE = ""
+    assert "Wording of item one" not in Client().get(path).content.decode()

@@ -13,13 +13,18 @@ nothing but its own questionnaire (it is no login and no API token).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
+import json
+import logging
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +40,7 @@ EPRO_LINK_DAYS = 7  # project choice: a week to answer, well inside a PedsQL win
 KEY_BYTES = 32
 PARENT_ROLE = "parent"  # the audit trail's role for answers given through a link
 EPRO_FORM = "epro"
+log = logging.getLogger("khetrial.edc.web")
 
 
 class LinkRefused(PermissionDenied):
@@ -141,6 +147,29 @@ def link_status(link: EproLink, now=None) -> str:
     if link.revoked_at is not None:
         return "revoked"
     return "expired" if link.expires_at <= (now or timezone.now()) else "open"
+
+
+def item_texts(form: str, language: str) -> dict[str, str]:
+    """The wording of the form's items in ``language`` (else English) from the licensed file
+    ``settings.PEDSQL_TEXTS_FILE`` (``KHETRIAL_PEDSQL_TEXTS``): JSON
+    ``{"en": {"infant_13_24": {"pf_01": "..."}}, "zh-hans": {...}}``. The PedsQL wording is
+    licensed (Mapi Research Trust), so khetrial ships none; without the file the page numbers
+    the questions of each scale, as on the paper form the parents hold."""
+    path = getattr(settings, "PEDSQL_TEXTS_FILE", "")
+    if not path:
+        return {}
+    texts = _read_texts(path)
+    return texts.get(language.lower(), {}).get(form) or texts.get("en", {}).get(form) or {}
+
+
+@functools.lru_cache(maxsize=4)
+def _read_texts(path: str) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("PedsQL item texts %s could not be read (%s); questions are numbered", path,
+                    exc)
+        return {}
 
 
 def qr_data_uri(text: str) -> str:

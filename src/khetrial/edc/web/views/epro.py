@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
@@ -36,16 +37,18 @@ SCALE_LABELS = {
 REFUSED_STATUS = {"unknown": 404, "used": 410, "revoked": 410, "expired": 410}
 
 
-def parent_form(instrument: str, data=None) -> forms.Form:
-    """One radio group per item; an item may be left unanswered."""
+def parent_form(instrument: str, data=None, language: str = "en") -> forms.Form:
+    """One radio group per item (worded when the licensed texts are installed); an item may
+    be left unanswered."""
     form = forms.Form(data)
+    texts = epro.item_texts(instrument, language)
     numbers: dict[str, int] = {}
     for scale, item in items(instrument):
         numbers[scale] = numbers.get(scale, 0) + 1
         form.fields[item] = forms.TypedChoiceField(
             choices=PARENT_ANSWERS, required=False, coerce=int, empty_value=None,
             widget=forms.RadioSelect,
-            label=_("Question %(n)d") % {"n": numbers[scale]})
+            label=texts.get(item) or _("Question %(n)d") % {"n": numbers[scale]})
         form.fields[item].scale_label = SCALE_LABELS.get(scale, scale)
     return form
 
@@ -84,7 +87,7 @@ def epro_form(request, key):
         link = epro.open_link(key)
     except epro.LinkRefused as exc:
         return _refused(request, exc)
-    form = parent_form(link.instrument, request.POST or None)
+    form = parent_form(link.instrument, request.POST or None, get_language() or "en")
     if request.method == "POST" and form.is_valid():
         answers = [form.cleaned_data[item] for _scale, item in items(link.instrument)]
         try:

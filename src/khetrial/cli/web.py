@@ -1,5 +1,5 @@
 """Commands: ``serve`` (the web application) and ``user add|list|disable|enable|role|set-role|
-unlock|reset-password|token|revoke-token``, plus ``allocation create`` (the concealed
+unlock|reset-password|remove-second-factor|token|revoke-token``, plus ``allocation create`` (the concealed
 randomization list, once, at trial set-up)."""
 
 from __future__ import annotations
@@ -346,6 +346,30 @@ def user_reset_password(
         fail(exc)
     print(json.dumps({"user": name, "temporary_password": password}) if as_json
           else f"user {name}: temporary password {password} (must be changed at the next login)")
+
+
+@user_app.command("remove-second-factor")
+def user_remove_second_factor(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print {\"user\": ..., \"removed\": N}."),
+) -> None:
+    """Remove a user's authenticator app (a lost phone; audited).
+
+    They enrol a new one at the next login where one is required (administrators, unblinding).
+    The way back in for the last administrator.
+    """
+    from khetrial.errors import KhetrialError
+
+    try:
+        _setup(db)
+        from khetrial.edc.accounts.services import remove_second_factor
+
+        n = remove_second_factor(name)
+    except KhetrialError as exc:
+        fail(exc)
+    print(json.dumps({"user": name, "removed": n}) if as_json
+          else f"user {name}: {n} authenticator(s) removed")
 
 
 @user_app.command("token")

@@ -94,7 +94,8 @@ def _python(db: str, code: str) -> str:
     return out.stdout.strip()
 
 
-def test_user_unlock_reset_password_enable_and_set_role_are_audited(tmp_path):
+def test_user_unlock_reset_password_enable_remove_second_factor_and_set_role_are_audited(
+        tmp_path):
     db = str(tmp_path / "k.sqlite3")
     subprocess.run([sys.executable, "-c", "from khetrial.edc.db import setup; setup(%r);"
                     "from khetrial.edc.trial.models import Site; Site.objects.create(code='A');"
@@ -119,6 +120,11 @@ def test_user_unlock_reset_password_enable_and_set_role_are_audited(tmp_path):
     assert _khetrial("user", "enable", "alice", "--db", db).returncode == 0
     r = _khetrial("user", "enable", "alice", "--db", db)
     assert r.returncode == 2 and "already enabled" in r.stderr
+    _python(db, "from django_otp.plugins.otp_totp.models import TOTPDevice as D; "
+                "from django.contrib.auth.models import User; "
+                "D.objects.create(user=User.objects.get(username='alice'), confirmed=True)")
+    r = _khetrial("user", "remove-second-factor", "alice", "--db", db, "--json")
+    assert json.loads(r.stdout) == {"user": "alice", "removed": 1}
     r = _khetrial("user", "set-role", "alice", "--role", "investigator", "--db", db)
     assert r.returncode == 2 and "--site" in r.stderr  # the CLI names its option
     r = _khetrial("user", "set-role", "alice", "--role", "investigator", "--site", "B",
@@ -130,4 +136,5 @@ def test_user_unlock_reset_password_enable_and_set_role_are_audited(tmp_path):
     assert details.split("|")[1:] == [
         "alice: unlocked (1 locked address(es) cleared)",
         "alice: password reset; a temporary password must be changed at the next login",
-        "alice: disabled", "alice: enabled", "alice: investigator A -> investigator B"]
+        "alice: disabled", "alice: enabled", "alice: second factor removed (1 device(s))",
+        "alice: investigator A -> investigator B"]

@@ -29,10 +29,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khetrial.edc.accounts import second_factor, throttle
 from khetrial.edc.accounts.models import ApiToken, Profile
 from khetrial.edc.accounts.roles import (ADMIN, MAX_TOKEN_DAYS, ROLES, SITE_OPTIONAL_ROLES,
                                          SITE_REQUIRED_ROLES, USERNAME_HELP, USERNAME_PATTERN)
-from khetrial.edc.accounts import second_factor, throttle
 from khetrial.edc.accounts.throttle import locked_usernames
 from khetrial.edc.audit.trail import record_event
 from khetrial.edc.trial.models import Site
@@ -41,7 +41,7 @@ from khetrial.errors import ConfigurationError, PermissionDenied
 USERNAME_RE = re.compile(USERNAME_PATTERN)
 CLI = "cli"  # ``by`` of the operator at the server (not a user of the web application)
 # A temporary password: 4 groups of 4 letters and digits without look-alikes (0/O, 1/l/I),
-# 16 characters from 54 symbols ≈ 92 bits (project choice; NIST SP 800-63B 5.1.1.2 asks for
+# 16 characters from 56 symbols ≈ 93 bits (project choice; NIST SP 800-63B 5.1.1.2 asks for
 # at least 6 random characters of an issued secret).
 TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TEMPORARY_GROUPS, TEMPORARY_GROUP_LENGTH = 4, 4
@@ -169,9 +169,10 @@ def set_role(username: str, role: str, site: str | None = None, *, by: str = CLI
     check_separation(profile.person or username, role, except_user=username)
     old = f"{profile.role} {profile.site_code or '*'}"
     profile.role, profile.site_code = role, site_code
-    profile.save(update_fields=["role", "site_code"])
-    record_event("role_change", actor=by, detail=f"{username}: {old} -> {role} {site_code or '*'}",
-                 username_target=username)
+    with transaction.atomic():
+        profile.save(update_fields=["role", "site_code"])
+        record_event("role_change", actor=by, username_target=username,
+                     detail=f"{username}: {old} -> {role} {site_code or '*'}")
     return account_of(user)
 
 
@@ -179,11 +180,13 @@ def disable_user(username: str, *, by: str = CLI) -> Account:
     """Deactivate an account (never deleted: the audit trail refers to it)."""
     user = _get(username)
     _not_self(username, by, _("disable your own account"))
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    Profile.objects.filter(user=user).update(pending=False)
-    ApiToken.objects.filter(user=user).update(revoked=True)
-    record_event("role_change", actor=by, detail=f"{username}: disabled", username_target=username)
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        Profile.objects.filter(user=user).update(pending=False)
+        ApiToken.objects.filter(user=user).update(revoked=True)
+        record_event("role_change", actor=by, detail=f"{username}: disabled",
+                     username_target=username)
     return account_of(user)
 
 
@@ -194,17 +197,19 @@ def enable_user(username: str, *, by: str = CLI) -> Account:
     _not_self(username, by, _("enable your own account"))
     profile = getattr(user, "profile", None)
     if profile is None:
-        raise ConfigurationError(_("user %(user)s has no role; give one with `khetrial user "
-                                   "role` first") % {"user": username})
+        raise ConfigurationError(_("user %(user)s has no role; give it one first")
+                                 % {"user": username})
     if profile.pending:
         raise ConfigurationError(_("user %(user)s is waiting for a second administrator's "
                                    "approval; approve it instead") % {"user": username})
     if user.is_active:
         raise ConfigurationError(_("user %(user)s is already enabled") % {"user": username})
     check_separation(profile.person or username, profile.role, except_user=username)
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    record_event("role_change", actor=by, detail=f"{username}: enabled", username_target=username)
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_event("role_change", actor=by, detail=f"{username}: enabled",
+                     username_target=username)
     return account_of(user)
 
 

@@ -153,3 +153,17 @@ def test_the_licensed_item_wording_is_shown_when_installed(trial, login, month_1
     assert "Wording of item one (licensed)" in html and "Question 2" in html
     settings.PEDSQL_TEXTS_FILE = ""
     assert "Wording of item one" not in Client().get(path).content.decode()
+
+
+def test_answers_refused_by_a_locked_database_leave_the_link_open(trial, login, month_12):
+    from khetrial.edc.audit.trail import set_lock
+
+    path, _page = _issue(login)
+    parent = Client()
+    answers = _answers(parent.get(path).content.decode())
+    set_lock(True, actor="stat", reason="final analysis")
+    assert parent.post(path, answers).status_code == 503
+    assert EproLink.objects.get().used_at is None and not QolResponse.objects.filter(
+        date=TODAY).exists()
+    set_lock(False, actor="adm", reason="late questionnaire")
+    assert parent.post(path, answers).status_code == 200

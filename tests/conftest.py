@@ -81,6 +81,26 @@ def totp_code(device) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def in_thread(fn):
+    """``fn()`` run in a thread of its own, its database connection closed after.
+
+    Browser tests read the database beside Playwright, whose event loop runs in the test's
+    thread (Django refuses database calls there, and a connection opened in that context would
+    outlive the test and block the test database's removal on PostgreSQL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def run():
+        try:
+            return fn()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
 CHROMIUM = "/usr/bin/chromium"
 # Flags for a root, offline, headless machine: without the background-networking ones Chromium
 # keeps trying to reach Google's hosts.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from khetrial.edc.accounts.roles import MAX_FAILED_LOGINS
-from tests.conftest import totp_code
+from tests.conftest import in_thread, totp_code
 from tests.edc.web.conftest import PASSWORD, make_trial
 
 SHOTS = Path("/tmp")
@@ -27,13 +27,11 @@ def _login_form(page, base, username, password):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_admin_unlocks_and_resets_and_the_user_must_change_the_password(
-        chromium, transactional_db, live_server, monkeypatch):
+        chromium, transactional_db, live_server):
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from playwright.sync_api import sync_playwright
 
     make_trial()
-    # the test reads the enrolled secret while Playwright's loop runs in this thread
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     base = live_server.url
     errors: list[str] = []
     with sync_playwright() as p:
@@ -52,8 +50,9 @@ def test_admin_unlocks_and_resets_and_the_user_must_change_the_password(
             admin.wait_for_url("**/account/second-factor/enrol/**")
             assert admin.locator("#otp-qr").is_visible()
             admin.screenshot(path=str(SHOTS / "acc_1_enrol.png"), full_page=True)
-            device = TOTPDevice.objects.get(user__username="adm", confirmed=False)
-            admin.fill("#id_token", totp_code(device))  # what the phone would show now
+            code = in_thread(lambda: totp_code(  # what the phone would show now
+                TOTPDevice.objects.get(user__username="adm", confirmed=False)))
+            admin.fill("#id_token", code)
             admin.click("main button[type=submit]")
             admin.wait_for_url(f"{base}/")
 

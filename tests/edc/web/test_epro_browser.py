@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import in_thread
 from tests.edc.web.conftest import PASSWORD, make_trial
 
 SHOTS = Path("/tmp")
@@ -19,14 +20,13 @@ INFANT_13_24_ITEMS = 45  # PedsQL 4.0 user's guide: Infant Scales 13-24 months, 
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_parent_answers_the_pedsql_on_a_390px_phone(chromium, transactional_db, live_server,
-                                                       settings, monkeypatch):
+                                                       settings):
     from playwright.sync_api import sync_playwright
 
     from khetrial.edc.trial.models import QolResponse
 
     make_trial()
     settings.KHETRIAL_TODAY = dt.date(2019, 3, 1)  # study day 359: the month-12 window (SAP)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # reads rows beside Playwright
     base = live_server.url
     errors: list[str] = []
     with sync_playwright() as p:
@@ -63,8 +63,9 @@ def test_a_parent_answers_the_pedsql_on_a_390px_phone(chromium, transactional_db
             phone.wait_for_selector("p.thanks")
             assert "44 of 45" in phone.locator("p.thanks").inner_text()
             phone.screenshot(path=str(SHOTS / "acc_epro_4_phone_thanks.png"))
-            assert QolResponse.objects.filter(patient__patient_id="A-01",
-                                              date=dt.date(2019, 3, 1)).count() == INFANT_13_24_ITEMS
+            rows = in_thread(lambda: QolResponse.objects.filter(
+                patient__patient_id="A-01", date=dt.date(2019, 3, 1)).count())
+            assert rows == INFANT_13_24_ITEMS
             assert set(errors) <= {f"410 {url}"}, errors
             assert phone.goto(url).status == 410  # a second use: refused, Gone
             assert "already been answered" in phone.locator("p.refused").inner_text()

@@ -90,6 +90,10 @@ PEDSQL_MONTHS = (0, 12)  # "completed by parents at baseline and at 12 months"
 # month 6 has none in the SAP nor the publication. Project choice: ±30 days around the date
 # (about a month, the spacing of the neighbouring visits' windows at weeks 24 and 36).
 MONTH6_MRI_WINDOW_HALF_DAYS = 30
+# The study days in which each PedsQL counts for the analysis (SAP: baseline "days −30…0",
+# month 12 "within 335…395"): a parents' questionnaire (ePRO) link is offered in them.
+PEDSQL_WINDOWS = {0: BASELINE_QOL_WINDOW, 12: MONTH12_WINDOW}
+DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month, for ages in months
 
 # --- Protocol rules as code (khetrial.protocol; literature and project choices) ---------------
 # Eligibility washouts. Pub.: "KHE therapies within 1 week before enrollment"; "major surgery

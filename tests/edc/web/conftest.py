@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import pass_second_factor
+
 PASSWORD = "correct-horse-battery-7"
 SITES = ("A", "B", "C", "D", "E")
 ROLE_USERS = {  # username -> (role, site)
@@ -88,10 +90,12 @@ def trial(db):
 
 @pytest.fixture
 def login(client):
-    """``login("inv_a")`` logs the test client in as that user."""
+    """``login("inv_a")`` logs the test client in as that user, second factor passed
+    (administrators and the unblinding pages require one; ``client.login`` alone does not)."""
     def _login(username):
         client.logout()
         assert client.login(username=username, password=PASSWORD), username
+        pass_second_factor(client, username)
         return client
     return _login
 

@@ -86,3 +86,28 @@ class ReportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class EproLink(models.Model):
+    """A one-time, expiring link by which a parent answers one PedsQL questionnaire without
+    an account (:mod:`khetrial.edc.web.epro`). Only the SHA-256 of its key is stored; the link
+    is dead once ``used_at`` or ``revoked_at`` is set or ``expires_at`` has passed."""
+
+    patient_id = models.CharField(max_length=64, db_index=True)
+    site_code = models.CharField(max_length=64)
+    instrument = models.CharField(max_length=40)
+    month = models.PositiveSmallIntegerField(help_text="PedsQL assessment: 0 = baseline, 12")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def actor(self) -> str:
+        """Who the audit trail names for the answers given through this link."""
+        return f"epro:{self.pk}"

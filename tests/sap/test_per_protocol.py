@@ -36,10 +36,10 @@ def _course(pid, template, start, end=""):
 
 @pytest.fixture(scope="module")
 def small():
-    """Four children (counts rise by 1 a week, see _counts). SP1, SP2: sirolimus + prednisolone from day 0, counts ≥ 150 on days
-    0…56 (responders). S1: sirolimus, counts of 50 to day 56 (non-responder, in the set).
-    S2: sirolimus, counts of 150 to day 56 (a responder), but prednisolone on days 0…20: the
-    other arm's drug in the first week, excluded."""
+    """Four children (counts rise by 1 a week, see _counts). SP1, SP2: sirolimus + prednisolone
+    from day 0, counts ≥ 150 on days 0…56 (responders). S1: sirolimus, counts < 100 to day 56
+    (non-responder, in the set). S2: sirolimus, counts ≥ 150 to day 56 (a responder), but
+    prednisolone on days 0…20: the other arm's drug in the first week, excluded."""
     days = range(0, 57, 7)
     labs = "\n".join([_counts("SP1", days, 150), _counts("SP2", days, 150), _counts("S1", days, 50),
                       _counts("S2", days, 150)])

@@ -16,6 +16,7 @@ ROLE_USERS = {  # username -> (role, site)
     "stat": ("statistician", ""),
     "mon": ("monitor", ""),
     "adm": ("admin", ""),
+    "dmc": ("dmc", ""),
 }
 
 

@@ -12,15 +12,16 @@ from functools import wraps
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
-from khetrial.edc.accounts.roles import (ADMIN, ASSESSOR, INVESTIGATOR, MONITOR, ROLES,
-                                         STATISTICIAN)
+from khetrial.edc.accounts.roles import (ADMIN, ASSESSOR, DMC, INVESTIGATOR, MONITOR, ROLES,
+                                         STAFF_ROLES, STATISTICIAN)
 from khetrial.edc.trial.records import Author
 from khetrial.edc.web.blinding import disclosure_for
 
 PUBLIC = "public"
 CLINICAL = (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)
 UNBLINDED_CLINICAL = (INVESTIGATOR, STATISTICIAN, MONITOR)
-EVERYONE = ROLES
+EVERYONE = STAFF_ROLES  # every role of the trial's staff; the DMC sees its report only
+ANY_ROLE = ROLES  # every logged-in role, the DMC's too: the home page and logging out
 
 
 def role_of(user) -> str:
@@ -65,4 +66,4 @@ def public(view):
 
 
 __all__ = ["allow", "author", "public", "role_of", "PUBLIC", "CLINICAL", "UNBLINDED_CLINICAL",
-           "EVERYONE", "ADMIN", "ASSESSOR", "INVESTIGATOR", "MONITOR", "STATISTICIAN"]
+           "EVERYONE", "ANY_ROLE", "ADMIN", "ASSESSOR", "DMC", "INVESTIGATOR", "MONITOR", "STATISTICIAN"]

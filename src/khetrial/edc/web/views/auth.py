@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from khetrial.edc.audit.trail import is_locked
 from khetrial.edc.web.models import DataQuery
-from khetrial.edc.web.permissions import EVERYONE, allow, public
+from khetrial.edc.web.permissions import ANY_ROLE, DMC, allow, public
 
 login_view = public(auth_views.LoginView.as_view(template_name="web/login.html",
                                                  redirect_authenticated_user=True))
-logout_view = allow(*EVERYONE)(require_POST(auth_views.LogoutView.as_view()))
+logout_view = allow(*ANY_ROLE)(require_POST(auth_views.LogoutView.as_view()))
 
 
-@allow(*EVERYONE)
+@allow(*ANY_ROLE)
 def home(request):
+    """The landing page; a DMC member's is the closed DMC report, the only page it may open."""
+    if request.disclosure.role == DMC:
+        return redirect("dmc_report")
 
     d = request.disclosure
     queries = DataQuery.objects.filter(status="open")

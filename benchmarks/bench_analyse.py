@@ -172,18 +172,24 @@ def r_statistics(tables, folder: str) -> float | None:
 
 
 def bench_demo(runs: int = DEMO_RUNS) -> float:
-    """Median seconds of ``analyse`` on the demo bundle (see the module docstring); prints it."""
+    """Median seconds of ``analyse`` on the demo bundle (see the module docstring); prints it.
+
+    Both clocks are printed: wall time (``perf_counter``) and this process's CPU time
+    (``process_time``). On a shared machine the wall time includes waiting for a core, so the
+    CPU time is the computation's own figure; the budget is checked on it."""
     bundle = simulate_bundle(match_publication=True)
     analyse(bundle)  # warm up: imports, first calls of scipy/statsmodels/lifelines
-    seconds = []
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         analyse(bundle)
-        seconds.append(time.perf_counter() - start)
-    median = stats_module.median(seconds)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    median = stats_module.median(cpu)
     verdict = "within" if median < DEMO_BUDGET_SECONDS else "OVER"
-    print(f"demo bundle ({len(bundle.patients)} patients, publication-matched): analyse median {median:.3f} s "
-          f"of {runs} runs (min {min(seconds):.3f}, max {max(seconds):.3f}); {verdict} the "
+    print(f"demo bundle ({len(bundle.patients)} patients, publication-matched), analyse over {runs} runs: "
+          f"CPU median {median:.3f} s (min {min(cpu):.3f}, max {max(cpu):.3f}); wall median "
+          f"{stats_module.median(wall):.3f} s (min {min(wall):.3f}, max {max(wall):.3f}); {verdict} the "
           f"{DEMO_BUDGET_SECONDS:g} s budget", flush=True)
     return median
 

@@ -79,7 +79,7 @@ def test_demo_weekly_counts_and_medians(demo_dir):
 # ---- `khetrial demo --serve`: the web application on the demo database, one login per role ----
 
 SERVE_STARTUP_SECONDS = 90  # the demo itself (simulate, import, analyse, report) comes first
-ROLES = ("investigator", "assessor", "statistician", "monitor", "admin")  # issue 5: the five roles
+ROLES = ("investigator", "assessor", "statistician", "monitor", "admin", "dmc")  # issue 5's five; issue 12's dmc
 
 
 def _free_port() -> int:
@@ -145,6 +145,7 @@ def test_demo_serve_prints_one_login_per_role_and_serves(tmp_path):
         landed = _log_in(base, *logins["statistician"])
         assert "/login/" not in landed  # a failed login stays on the login page
         assert "/login/" in _log_in(base, logins["statistician"][0], "not-the-password")
+        assert _log_in(base, *logins["dmc"]).endswith("/dmc/")  # the DMC lands on its report page
         assert (tmp_path / "demo" / "report.html").exists()
     finally:
         process.terminate()

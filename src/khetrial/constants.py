@@ -59,6 +59,20 @@ CONFIDENCE_LEVEL = 0.95  # Pub.: "95% CI"; "2-sided α of 0.05"
 ALPHA = 0.05
 WALD_Z_975 = 1.959964  # SAP: "normal quantile 1.959964, as lme4's confint(method = "Wald")"
 
+# --- Per-protocol population (project choice, docs/analysis-plan.md "Per-protocol") -----------
+# The plan defines ITT only; the per-protocol set is a sensitivity analysis in its spirit.
+# Allocated treatment "started" = a course running on a day of 0…7: day 0 is "randomization =
+# first dose" (bundle format) and the first sirolimus level is checked after a week (Pub.:
+# "Blood sirolimus levels were checked weekly").
+PER_PROTOCOL_START_DAYS = (0, 7)
+# Follow-up enough to know the primary: a durable run must start by day 7·4 and last 28 days
+# (SAP), so a platelet count on or after day 28 + 28 = 56 settles it either way.
+PER_PROTOCOL_FOLLOW_UP_DAY = PRIMARY_WEEK * DAYS_PER_WEEK + DURABLE_RUN_MIN_DAYS
+# Discontinuation reasons that are an outcome (a treatment failure), not a protocol deviation
+# (bundle format's reasons; Pub.: "Major criteria for the discontinuation of the study drug
+# included evidence of clinically and radiologically progressive disease").
+PER_PROTOCOL_FAILURE_REASONS = ("lack_of_efficacy", "progression")
+
 # --- Treatment (Pub. "Study intervention") ----------------------------------------------------
 SIROLIMUS_START_DOSE_MG_M2 = Fraction("0.8")  # "starting dose of sirolimus was 0.8 mg/m2 ... twice daily"
 SIROLIMUS_TROUGH_TARGET_NG_ML = (10, 15)  # "titrated to achieve trough levels of 10 to 15 ng/mL"

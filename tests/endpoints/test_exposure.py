@@ -100,3 +100,15 @@ def test_treatment_changes_count_patients_by_action(make_bundle):
     # P2's event is before day 0: not treatment-emergent, so no withdrawal is counted.
     assert out.loc["P1"].to_dict() == {"ae_interrupted": 1, "ae_dose_reduced": 1, "ae_withdrawn": 0}
     assert out.loc["P2"].sum() == 0
+
+
+def test_a_course_without_dose_unit_or_frequency_is_left_out_of_the_dose_intensity(make_bundle):
+    # bundle format: dose, dose_unit and frequency may be empty; such a course has no known dose,
+    # so P1's intensity comes from its second course alone: 0.8 mg/m² twice daily / 1.6 = 1.0
+    b = make_bundle(patients="patient_id,arm,weight_kg,height_cm\nP1,SP,8,72", medications="""
+        patient_id,drug,start_day,end_day,dose,dose_unit,frequency
+        P1,sirolimus,0,9,,,
+        P1,sirolimus,10,19,0.8,mg_m2,bid
+        """)
+    out = derive_dose_intensity(b.medications, b.patients, pd.Series({"P1": 19.0})).set_index("patient_id")
+    assert out.loc["P1", "dose_intensity"] == pytest.approx(1.0)

@@ -102,3 +102,15 @@ def test_bad_inputs_raise_analysis_errors():
     with pytest.raises(AnalysisError, match="two rows at one visit"):
         fit_unstructured(np.arange(4.0), np.column_stack([np.ones(4), np.arange(4.0)]),
                          np.array([1, 1, 2, 2]), np.array([0, 0, 0, 1]), 2)
+
+
+def test_unstructured_fit_of_data_without_residual_variance_is_an_analysis_error():
+    # y = 10 × visit exactly (no noise): the random-intercept start has residual variance 0, so
+    # there is no covariance to estimate; an AnalysisError (which the sensitivity table turns
+    # into a note), not numpy's LinAlgError
+    groups = np.repeat(np.arange(4), 3)
+    visits = np.tile(np.arange(3), 4)
+    X = np.column_stack([np.ones(12), visits == 1, visits == 2]).astype(float)
+    y = 10.0 * visits
+    with pytest.raises(AnalysisError, match="no variance"):
+        fit_unstructured(y, X, groups, visits, 3)

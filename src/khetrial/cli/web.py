@@ -25,7 +25,7 @@ DEFAULT_WORKERS = os.cpu_count() or 1
 GUNICORN_TIMEOUT = 120
 """Seconds a request may take before gunicorn restarts its process (the report is computed
 outside requests; an import or export of a large trial through the web may take long)."""
-ROLE_HELP = "Role: investigator, assessor, statistician, monitor or admin."
+ROLE_HELP = "Role: investigator, assessor, statistician, monitor, admin or dmc (the closed DMC report only)."
 
 
 def _setup(db: str | None, create: bool = False) -> None:

@@ -12,7 +12,7 @@ from khetrial.bundle.format import ID_URL_REGEX
 from khetrial.edc.web.api import OPENAPI_ROLES, api, docs_view, openapi_view
 from khetrial.edc.web.permissions import allow
 from khetrial.edc.web.views import audit, auth, entry, patients, queries, screening, static, trial
-from khetrial.edc.web.views import accounts, bedside, epro, pedsql, signin, standards, unblinding
+from khetrial.edc.web.views import accounts, bedside, dmc, epro, pedsql, signin, standards, unblinding
 
 handler400 = "khetrial.edc.web.errors.bad_request"
 handler403 = "khetrial.edc.web.errors.permission_denied"
@@ -79,6 +79,8 @@ urlpatterns = [
     path("downloads/bundle.zip", trial.download_bundle, name="download_bundle"),
     path("downloads/report.html", trial.download_report, name="download_report"),
     path("downloads/standard/<slug:fmt>.zip", standards.download_standard, name="download_standard"),
+    path("dmc/", dmc.dmc_home, name="dmc_report"),
+    path("dmc/closed-report.html", dmc.closed_report, name="dmc_closed_report"),
     path("users/", accounts.users, name="users"),
     path("sites/", trial.sites, name="sites"),
     path("users/<str:username>/disable/", accounts.user_disable, name="user_disable"),

@@ -106,7 +106,7 @@ def derive_dose_intensity(medications: pd.DataFrame | None, patients: pd.DataFra
     bsa = pid.map(_body_surface_area(patients)).to_numpy(float)
     weight = pid.map(patients.set_index(patients["patient_id"].astype("string"))["weight_kg"]).to_numpy(float)
     dose = courses["dose"].to_numpy(float)
-    unit = courses["dose_unit"].astype("string").to_numpy()
+    unit = courses["dose_unit"].astype("string").fillna("").to_numpy()  # no unit: no dose (dropped)
     mg_m2 = np.where(unit == "mg_m2", dose, np.where(unit == "mg", dose / bsa,
                                                     np.where(unit == "mg_kg", dose * weight / bsa, np.nan)))
     per_day = mg_m2 * courses["frequency"].astype("string").map(DOSES_PER_DAY).to_numpy(float)

@@ -38,6 +38,7 @@ from khetrial.report.monitoring import (
     time_to_response_table,
 )
 from khetrial.report.monitoring_figures import km_figure, site_forest_figure
+from khetrial.report.per_protocol import per_protocol_html
 from khetrial.report.published import matches_publication
 from khetrial.report.tables import (
     adverse_event_table,
@@ -100,7 +101,7 @@ def _lead(results: Results, compare: bool) -> str:
 
 def monitoring_html(results: Results, interim: bool = False) -> dict[str, str]:
     """The DMC sections: tables, the Kaplan–Meier figure and the site forest plot."""
-    return {"sensitivity": sensitivity_table(results),
+    return {"sensitivity": sensitivity_table(results) + per_protocol_html(results),
             "time_to_response": time_to_response_table(results)
             + f"<div class='figure'>{figure_html(km_figure(results), 'fig-km', first=False)}</div>",
             "by_site": by_site_table(results)

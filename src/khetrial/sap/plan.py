@@ -5,7 +5,8 @@
 binary endpoint (events and N per arm, the experimental − control difference with its Newcombe
 95 % interval and Fisher's p), transfusions, the platelet mixed model, adverse events; plus
 extras (weekly platelet quartiles, baseline table, lesion categories, sequelae assessed,
-censoring) and provenance.
+censoring), the per-protocol sensitivity analysis (:mod:`khetrial.sap.per_protocol`) and
+provenance.
 
 :func:`describe` gives the descriptive part only, for a bundle whose arms cannot be compared
 (an arm without patients: a trial that has just started, one centre's extract); every
@@ -27,6 +28,7 @@ from khetrial.endpoints.censoring import REASONS
 from khetrial.endpoints.lesion import LESION_CATEGORIES
 from khetrial.errors import AnalysisError, KhetrialError
 from khetrial.sap.monitoring import monitor
+from khetrial.sap.per_protocol import per_protocol_result
 from khetrial.sap.provenance import provenance
 from khetrial.sap.results import (
     AdverseEventArm,
@@ -85,6 +87,7 @@ def analyse(bundle: Bundle, run_at: datetime | None = None, cutoff: date | None 
         baseline=summarise_baseline(characteristics),
         provenance=provenance(bundle, run_at),
         monitoring=monitor(bundle, tables, mixed, model_data, {e: r.p_value for e, r in binary.items()}, cutoff),
+        per_protocol=per_protocol_result(bundle, tables, binary_result),
     )
 
 

@@ -6,7 +6,8 @@ results"): ``n``, ``binary``, ``transfusions_m12``, ``platelets_mixed_model_wk4`
 ``adverse_events``, then the extras ``platelets_weekly``, ``lesion_categories_m12``,
 ``sequelae_assessed_m24``, ``censoring``, ``baseline``, the DMC's keys
 (:mod:`khetrial.sap.monitoring_results`: ``sensitivity``, ``time_to_response``, ``by_site``,
-``exposure``, ``missing_data``, ``multiplicity``, ``completeness``) and ``provenance``. ``from_dict`` and
+``exposure``, ``missing_data``, ``multiplicity``, ``completeness``) and ``provenance``; the
+per-protocol sensitivity analysis ``per_protocol`` (:class:`PerProtocol`) comes after ``baseline``. ``from_dict`` and
 ``from_json`` read it back. Descriptive results (the arms cannot be compared) carry the reason
 in ``not_estimable`` and leave every comparison empty.
 
@@ -357,6 +358,33 @@ class Provenance:
                    run_at_utc=data["run_at_utc"])
 
 
+@dataclass(frozen=True)
+class PerProtocol:
+    """The per-protocol sensitivity analysis (:mod:`khetrial.endpoints.populations`): ``n`` per
+    arm in the set, ``excluded`` per arm and reason (each child under its first reason), and
+    the durable platelet response at weeks 1…4 on the set (``binary``; empty and ``note`` set
+    when an arm of the set is empty)."""
+
+    n: dict[str, int]
+    excluded: dict[str, dict[str, int]]
+    binary: dict[str, BinaryResult] = field(default_factory=dict)
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"n": dict(self.n), "excluded": {arm: dict(c) for arm, c in self.excluded.items()},
+                "binary": {k: v.to_dict() for k, v in self.binary.items()}, "note": self.note}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PerProtocol:
+        return cls(n=dict(data["n"]), excluded={arm: dict(c) for arm, c in data["excluded"].items()},
+                   binary={k: BinaryResult.from_dict(v) for k, v in data["binary"].items()},
+                   note=data.get("note"))
+
+
+PER_PROTOCOL_KEY = "per_protocol"
+"""results.json key of the per-protocol sensitivity analysis (after ``baseline``)."""
+
+
 def _part(value) -> dict:
     return {} if value is None else value.to_dict()
 
@@ -385,6 +413,7 @@ class Results:
     baseline: Baseline | None = None
     not_estimable: str | None = None
     monitoring: Monitoring | None = None
+    per_protocol: PerProtocol | None = None
 
     @property
     def primary(self) -> BinaryResult | None:
@@ -404,6 +433,8 @@ class Results:
         if self.censoring is not None:
             out["censoring"] = {arm: dict(c) for arm, c in self.censoring.items()}
         out["baseline"] = _part(self.baseline)
+        if self.per_protocol is not None:
+            out[PER_PROTOCOL_KEY] = self.per_protocol.to_dict()
         if self.not_estimable is not None:
             out[NOT_ESTIMABLE_KEY] = self.not_estimable
         if self.monitoring is not None:
@@ -435,7 +466,8 @@ class Results:
             censoring=data.get("censoring"),
             baseline=part("baseline", Baseline),
             not_estimable=data.get(NOT_ESTIMABLE_KEY),
-            monitoring=Monitoring.from_dict(data) if any(k in data for k in MONITORING_KEYS) else None)
+            monitoring=Monitoring.from_dict(data) if any(k in data for k in MONITORING_KEYS) else None,
+            per_protocol=part(PER_PROTOCOL_KEY, PerProtocol))
 
     @classmethod
     def from_json(cls, text: str) -> Results:
@@ -445,5 +477,6 @@ class Results:
 
 __all__ = ["Results", "BinaryResult", "ArmProportion", "TransfusionResult", "TransfusionArm",
            "MixedModelEstimate", "AdverseEvents", "AdverseEventArm", "AdverseEventTerm", "TermArm",
-           "WeekSummary", "Distribution", "ContinuousRow", "CategoricalRow", "Baseline", "Provenance",
+           "WeekSummary", "Distribution", "ContinuousRow", "CategoricalRow", "Baseline", "Provenance", "PerProtocol",
+           "PER_PROTOCOL_KEY",
            "MIXED_MODEL_KEY", "PRIMARY_ENDPOINT", "NOT_ESTIMABLE_KEY", "json_ready", "number"]

@@ -2,14 +2,17 @@
 
 The publication tests nine secondary binary endpoints at 2-sided α = 0.05 each without
 adjustment. The report keeps those p-values (they are the publication's) and adds Holm-adjusted
-ones in an extra, labelled column (Holm 1979; statsmodels' ``multipletests(method="holm")``, as
-R's ``p.adjust(p, "holm")``).
+ones in an extra, labelled column (Holm 1979, as R's ``p.adjust(p, "holm")``).
+
+:func:`holm` does in numpy, operation for operation, what statsmodels'
+``multipletests(method="holm")`` does (sort, multiply by m … 1, running maximum, cap at 1,
+unsort), so the values are the same bit for bit; statsmodels' version also runs a full garbage
+collection on every call (``gc.collect()``), which took 0.26 s of a 0.5 s analysis.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from statsmodels.stats.multitest import multipletests
 
 from khetrial.errors import AnalysisError
 
@@ -22,6 +25,16 @@ def holm(p_values: dict[str, float | None]) -> dict[str, float | None]:
         raise AnalysisError(f"Holm adjustment: got p-values outside 0…1: {present}")
     adjusted = dict.fromkeys(p_values)
     if present:
-        _, corrected, _, _ = multipletests(list(present.values()), method="holm")
-        adjusted.update(zip(present, (float(p) for p in corrected)))
+        adjusted.update(zip(present, (float(p) for p in compute_holm(np.array(list(present.values()))))))
     return adjusted
+
+
+def compute_holm(p_values: np.ndarray) -> np.ndarray:
+    """Holm-adjusted p-values of ``p_values`` (all finite, in 0…1), in their order."""
+    order = np.argsort(p_values)
+    ranked = np.take(p_values, order)
+    stepped = np.maximum.accumulate(ranked * np.arange(len(ranked), 0, -1))
+    stepped[stepped > 1] = 1
+    out = np.empty_like(stepped)
+    out[order] = stepped
+    return out

@@ -171,8 +171,8 @@ def fit_unstructured(y, X, groups, visits, n_visits: int) -> ReMLFit:
         n_visits: ``T``, the number of visits.
 
     Raises:
-        AnalysisError: as :func:`fit_random_intercept`, a visit index outside ``0…T−1``, or two
-            rows of one patient at one visit.
+        AnalysisError: as :func:`fit_random_intercept`, a visit index outside ``0…T−1``, two
+            rows of one patient at one visit, or data without residual variance.
     """
     y, X, groups = np.asarray(y, float), np.asarray(X, float), np.asarray(groups)
     visits = np.asarray(visits, int)
@@ -248,8 +248,13 @@ def fit_unstructured(y, X, groups, visits, n_visits: int) -> ReMLFit:
         return float(value), gradient
 
     start_fit = fit_random_intercept(y, X, groups)
-    start = np.linalg.cholesky(start_fit.residual_variance * np.eye(T)
-                               + (start_fit.patient_variance or 0.0) * np.ones((T, T)))
+    try:
+        start = np.linalg.cholesky(start_fit.residual_variance * np.eye(T)
+                                   + (start_fit.patient_variance or 0.0) * np.ones((T, T)))
+    except np.linalg.LinAlgError:
+        raise AnalysisError(f"MMRM fit: the data leave no variance to model (residual variance "
+                            f"{start_fit.residual_variance:.3g}); an unstructured covariance cannot "
+                            "be estimated") from None
     theta0 = start[rows, columns].copy()
     theta0[on_diagonal] = np.log(theta0[on_diagonal])
     found = optimize.minimize(deviance_and_gradient, theta0, jac=True, method="BFGS",

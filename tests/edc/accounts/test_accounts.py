@@ -124,7 +124,7 @@ def test_demo_accounts_one_per_role(db):
 
     accounts = create_demo_accounts(password="demo-password-123")
     assert sorted(a[1] for a in accounts) == sorted(
-        ["investigator", "assessor", "statistician", "monitor", "admin"])
+        ["investigator", "assessor", "statistician", "monitor", "admin", "dmc"])
     from django.test import Client
 
     for username, _, _, password in accounts:

@@ -18,6 +18,7 @@ ROLE_USERS = {  # username -> (role, site)
     "stat": ("statistician", ""),
     "mon": ("monitor", ""),
     "adm": ("admin", ""),
+    "dmc": ("dmc", ""),
 }
 
 

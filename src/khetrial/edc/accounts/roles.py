@@ -1,4 +1,4 @@
-"""The five roles of the trial's web application and what each is for.
+"""The six roles of the trial's web application and what each is for.
 
 Permissions are checked in one place (:mod:`khetrial.edc.web.permissions`); this module only names
 the roles, so that the CLI, the models and the web layer spell them the same way.
@@ -11,18 +11,25 @@ ASSESSOR = "assessor"  # blinded outcome assessor: one site, or all sites when n
 STATISTICIAN = "statistician"  # reads all sites, runs the analysis and report, locks the trial
 MONITOR = "monitor"  # reads all sites, raises data queries
 ADMIN = "admin"  # sites and accounts; no clinical data
+DMC = "dmc"  # data monitoring committee member: the closed DMC report only (issue 12)
 
-ROLES = (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR, ADMIN)
+ROLES = (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR, ADMIN, DMC)
 ROLE_HELP = {
     INVESTIGATOR: "one site; screens, randomizes, enters and corrects that site's data (unblinded)",
     ASSESSOR: "blinded outcome assessor; one site or all; enters MRI volumes and sequelae",
     STATISTICIAN: "all sites, read-only; analysis, report, bundle download, database lock",
     MONITOR: "all sites, read-only; raises data queries",
     ADMIN: "accounts and sites; no clinical data",
+    DMC: "data monitoring committee: the closed DMC report (arms coded A/B) only; no patient data",
 }
 BLINDED_ROLES = frozenset({ASSESSOR})
 SITE_REQUIRED_ROLES = frozenset({INVESTIGATOR})
 SITE_OPTIONAL_ROLES = frozenset({ASSESSOR})
+# Roles that see no patient-level data at all: no patient, record, query, audit entry or API route
+# (project choice, issue 12: a DMC member reads the arm-level closed report and nothing else).
+NO_DATA_ROLES = frozenset({ADMIN, DMC})
+# The trial's staff: every role but the DMC, which is independent of the trial's conduct.
+STAFF_ROLES = tuple(role for role in ROLES if role != DMC)
 
 # Separation of duties (project choice, issue 16): every account names the person who holds it,
 # and one person's accounts all have the same role, so nobody is both admin and clinical, or

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from khetrial.constants import ARM_LABELS, ARMS
-from khetrial.edc.accounts.roles import ADMIN, BLINDED_ROLES, INVESTIGATOR, MONITOR, ROLES
+from khetrial.edc.accounts.roles import ADMIN, BLINDED_ROLES, DMC, INVESTIGATOR, MONITOR, NO_DATA_ROLES, ROLES
 from khetrial.edc.trial.models import Patient
 from khetrial.edc.web.models import UnblindingRequest
 from khetrial.edc.web.tables import ALL_TABLES, TABLE_OF_MODEL
@@ -47,7 +47,7 @@ DATA_ACTIONS = frozenset({"create", "change", "void"})
 # blinded role wrote it (project choice: no list of forbidden words can catch every way of
 # naming a treatment, e.g. "pred 2mg/kg/d" or a Cyrillic letter in "prednisolone").
 FREE_TEXT_FIELDS = frozenset({"void_reason", "reason", "text", "answer", "note", "term"})
-READERS = tuple(role for role in ROLES if role != ADMIN and role not in BLINDED_ROLES)
+READERS = tuple(role for role in ROLES if role not in NO_DATA_ROLES and role not in BLINDED_ROLES)
 
 # The guard looks for the allocation itself, never for short strings: the fields that carry it
 # (the arm; the medication courses' drug and dose and the drug levels' trough, which only a
@@ -109,7 +109,7 @@ class Disclosure:
 
     @property
     def clinical(self) -> bool:
-        return self.role != ADMIN and bool(self.role)
+        return self.role not in NO_DATA_ROLES and bool(self.role)
 
     # -- tables and fields --------------------------------------------------------------
     def may_see(self, table: str) -> bool:
@@ -202,6 +202,8 @@ class Disclosure:
     # -- audit ---------------------------------------------------------------------------
     def audit_entries(self, queryset):
         """Audit entries this user may see (before field-level filtering in audit_row)."""
+        if self.role == DMC:  # the DMC reads its report only (its pages refuse it anyway)
+            return queryset.none()
         if not self.clinical:
             return queryset.filter(action__in=ADMIN_EVENTS)
         qs = queryset

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from khetrial.edc.accounts.roles import ADMIN, ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
+from khetrial.edc.accounts.roles import ADMIN, ASSESSOR, DMC, INVESTIGATOR, MONITOR, STAFF_ROLES, STATISTICIAN
 from khetrial.edc.web.permissions import role_of
 
 NAV = (
@@ -12,11 +12,12 @@ NAV = (
     ("Screening", "screening", (INVESTIGATOR,)),
     ("Queries", "queries", (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)),
     ("Emergency unblinding", "unblinding", (INVESTIGATOR, ASSESSOR)),
-    ("Audit trail", "audit", None),
+    ("Audit trail", "audit", STAFF_ROLES),
     ("Downloads", "downloads", (STATISTICIAN,)),
     ("Database lock", "lock", (STATISTICIAN, ADMIN)),
     ("Users", "users", (ADMIN,)),
     ("Sites", "sites", (ADMIN,)),
+    ("DMC report", "dmc_report", (DMC,)),
 )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from khetrial.edc.accounts.roles import ADMIN, ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
+from khetrial.edc.accounts.roles import ADMIN, ASSESSOR, DMC, INVESTIGATOR, MONITOR, STATISTICIAN
 
 DEMO_SEED = "khetrial-demo"
 
@@ -37,7 +37,7 @@ def create_demo_accounts(password: str | None = None, site: str | None = None
     accounts = []
     User = get_user_model()
     for role, user_site in ((INVESTIGATOR, site), (ASSESSOR, site), (STATISTICIAN, ""),
-                            (MONITOR, ""), (ADMIN, "")):
+                            (MONITOR, ""), (ADMIN, ""), (DMC, "")):
         username = f"demo_{role}"
         pw = password or secrets.token_urlsafe(12)
         user = User.objects.filter(username=username).first()

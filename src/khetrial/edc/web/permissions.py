@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from khetrial.edc.accounts.roles import (ADMIN, ASSESSOR, INVESTIGATOR, MONITOR, ROLES,
-                                         STATISTICIAN)
+from khetrial.edc.accounts.roles import (ADMIN, ASSESSOR, DMC, INVESTIGATOR, MONITOR, ROLES,
+                                         STAFF_ROLES, STATISTICIAN)
 from khetrial.edc.accounts.second_factor import pending_step
 from khetrial.edc.trial.records import Author
 from khetrial.edc.web.blinding import disclosure_for
@@ -30,7 +30,8 @@ from khetrial.edc.web.blinding import disclosure_for
 PUBLIC = "public"
 CLINICAL = (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)
 UNBLINDED_CLINICAL = (INVESTIGATOR, STATISTICIAN, MONITOR)
-EVERYONE = ROLES
+EVERYONE = STAFF_ROLES  # every role of the trial's staff; the DMC sees its report only
+ANY_ROLE = ROLES  # every logged-in role, the DMC's too: the home page and logging out
 
 
 def role_of(user) -> str:
@@ -83,4 +84,4 @@ def public(view):
 
 
 __all__ = ["allow", "author", "public", "role_of", "PUBLIC", "CLINICAL", "UNBLINDED_CLINICAL",
-           "EVERYONE", "ADMIN", "ASSESSOR", "INVESTIGATOR", "MONITOR", "STATISTICIAN"]
+           "EVERYONE", "ANY_ROLE", "ADMIN", "ASSESSOR", "DMC", "INVESTIGATOR", "MONITOR", "STATISTICIAN"]

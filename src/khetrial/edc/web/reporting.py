@@ -10,10 +10,18 @@ current data version (the id of the last data-changing audit entry, one indexed 
 serves its stored HTML when the job is done; otherwise the page shows the job's progress and
 reloads. A job runs in a background thread of the server process that created it
 (``settings.REPORT_IN_BACKGROUND``; in the request when false).
+
+The closed DMC report (:func:`closed_dmc_report_html`, the ``dmc`` role's only page) is rendered
+in the request from the same stored results: arm level, arms coded A/B by :func:`dmc_key`.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import random
+import re
 import threading
 from datetime import timedelta
 
@@ -27,7 +35,9 @@ from khetrial.edc.store import export_bundle
 from khetrial.edc.web.models import ReportJob, StoredResults
 from khetrial.errors import KhetrialError
 from khetrial.report import build_report
+from khetrial.report.dmc import build_closed_report, draw_key
 from khetrial.sap import Results, analyse_or_describe, bundle_checksums, data_checksum
+from khetrial.simulate import is_simulated
 
 REPORT_SOURCE = "khetrial web application (database export)"
 DATA_ACTIONS = ("create", "change", "void", "randomize")
@@ -36,6 +46,8 @@ JOB_ABANDONED_AFTER = timedelta(minutes=30)
 """Project choice: a job still queued or running after this long is taken as lost (its server
 process stopped) and the next request starts a new one."""
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+DMC_KEY_LABEL = b"khetrial: arm key of the closed DMC report"
+SCRIPT = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script>", re.S)
 
 
 def stored_results(bundle: Bundle) -> Results:
@@ -56,6 +68,32 @@ def report_html(bundle: Bundle) -> str:
     """The trial report (:func:`khetrial.report.build_report`) of the database's bundle, from
     its stored results."""
     return build_report(bundle, stored_results(bundle), source=REPORT_SOURCE)
+
+
+def dmc_key() -> dict[str, str]:
+    """The A/B coding of the web application's closed DMC report (project choice): drawn from
+    the HMAC-SHA-256 of a fixed label under the deployment's secret key, so it is the same on
+    every view and server process, is stored nowhere beside the data, and cannot be derived
+    without the secret key. (``khetrial report --dmc closed`` draws its own key and writes it to
+    a separate file.)"""
+    digest = hmac.new(settings.SECRET_KEY.encode("utf-8"), DMC_KEY_LABEL, hashlib.sha256).digest()
+    return draw_key(random.Random(digest))
+
+
+def closed_dmc_report_html() -> str:
+    """The closed DMC report (:func:`khetrial.report.build_closed_report`) of the database's
+    data, from their stored results, coded by :func:`dmc_key`."""
+    bundle = export_bundle()
+    return build_closed_report(stored_results(bundle), dmc_key(), simulated=is_simulated(bundle.source))
+
+
+def inline_script_policy(html: str) -> str:
+    """The Content-Security-Policy for a generated page: the application's, with the page's own
+    inline scripts (plotly's figures) allowed by their SHA-256 and nothing else."""
+    hashes = sorted({base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
+                     for body in SCRIPT.findall(html)})
+    allowed = " ".join(f"'sha256-{h}'" for h in hashes)
+    return settings.CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {allowed}".rstrip())
 
 
 def data_version() -> int:

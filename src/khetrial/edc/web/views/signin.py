@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from khetrial.edc.accounts import second_factor
 from khetrial.edc.accounts.services import change_password
-from khetrial.edc.web.permissions import EVERYONE, allow
+from khetrial.edc.web.permissions import ANY_ROLE, allow
 from khetrial.errors import KhetrialError
 
 
@@ -40,7 +40,7 @@ def _next(request) -> str:
     return "/"
 
 
-@allow(*EVERYONE, account_steps=False)
+@allow(*ANY_ROLE, account_steps=False)
 def password_change(request):
     """Choose a new password (after a reset this page comes before every other)."""
     form = PasswordChangeForm(request.user, request.POST or None)
@@ -59,7 +59,7 @@ def password_change(request):
                   {"form": form, "forced": forced, "next": _next(request)})
 
 
-@allow(*EVERYONE, account_steps=False)
+@allow(*ANY_ROLE, account_steps=False)
 def otp_verify(request):
     """The second factor at login: the current code of the enrolled authenticator."""
     if request.user.profile.must_change_password:
@@ -74,7 +74,7 @@ def otp_verify(request):
     return render(request, "web/otp_verify.html", {"form": form, "next": _next(request)})
 
 
-@allow(*EVERYONE, account_steps=False)
+@allow(*ANY_ROLE, account_steps=False)
 def otp_enrol(request):
     """Enrol an authenticator app: scan the QR code (or type the secret), confirm a code."""
     if request.user.profile.must_change_password:

@@ -94,6 +94,11 @@ def platelet_mmrm(data, week: int = PRIMARY_WEEK) -> ContrastResult:
     visits = frame["week"].to_numpy() - RESPONSE_WEEKS[0]
     fit = fit_unstructured(frame["change"].to_numpy(float), design, frame["patient_id"].to_numpy(),
                            visits, len(RESPONSE_WEEKS))
+    if not fit.converged:
+        n_parameters = len(RESPONSE_WEEKS) * (len(RESPONSE_WEEKS) + 1) // 2
+        raise AnalysisError(f"the MMRM did not converge ({fit.n_patients} patients, {fit.n_observations} values "
+                            f"for {n_parameters} covariance parameters): its REML likelihood has no "
+                            "interior maximum on these data, so no estimate is given")
     contrast = np.zeros(len(names))
     contrast[names.index("armSP")] = 1.0
     contrast[names.index(f"armSP:week{week}")] = 1.0

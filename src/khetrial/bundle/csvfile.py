@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from khetrial.errors import Problem
@@ -141,11 +142,17 @@ def parse_text(file: str, text: str) -> RawTable:
                                     "the file is empty; expected a header row with the column names"))
         return RawTable(file, [], pd.DataFrame(), [], problems)
     columns = _unique(header)
-    frame = pd.DataFrame(
-        [[cell if cell != "" else None for cell in row] for row in rows],
-        columns=columns, dtype=object,
-    ) if rows else pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-    return RawTable(file, columns, frame, lines, problems)
+    return RawTable(file, columns, _text_frame(columns, rows), lines, problems)
+
+
+def _text_frame(columns: list[str], rows: list[list[str]]) -> pd.DataFrame:
+    """Rows of cells as a frame of ``str`` cells, ``None`` for an empty one (column by column)."""
+    data = {}
+    for index, name in enumerate(columns):
+        cells = np.array([row[index] for row in rows], dtype=object)
+        cells[cells == ""] = None
+        data[name] = cells
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), dtype=object)
 
 
 def _header_problems(file: str, header: list[str], line: int) -> list[Problem]:

@@ -63,12 +63,29 @@ def as_cells(cells) -> np.ndarray:
 
 
 def is_text(cells: np.ndarray) -> np.ndarray:
-    """Which cells are ``str``."""
+    """Which cells are ``str`` (one C pass when every non-missing cell is, as in a file)."""
+    present = ~pd.isna(cells)
+    if pd.api.types.infer_dtype(cells[present], skipna=False) in ("string", "empty"):
+        return present
     return np.fromiter((isinstance(v, str) for v in cells), bool, len(cells))
 
 
+_JOINED: dict[re.Pattern, re.Pattern] = {}
+
+
 def fullmatch(cells: np.ndarray, pattern: re.Pattern) -> np.ndarray:
-    """Which cells are ``str`` matching ``pattern`` whole."""
+    """Which cells are ``str`` matching ``pattern`` whole.
+
+    First one match of the cells joined by newlines (which the patterns never match): when
+    every text cell matches, that is the answer; otherwise cell by cell."""
+    text = is_text(cells)
+    cells_text = cells[text]
+    joined = "\n".join(cells_text)
+    if len(cells_text) and joined.count("\n") == len(cells_text) - 1:
+        if pattern not in _JOINED:
+            _JOINED[pattern] = re.compile(f"(?:{pattern.pattern})(?:\n(?:{pattern.pattern}))*")
+        if _JOINED[pattern].fullmatch(joined) is not None:
+            return text
     match = pattern.fullmatch
     return np.fromiter((isinstance(v, str) and match(v) is not None for v in cells), bool,
                        len(cells))
@@ -145,10 +162,9 @@ def text_values(cells: np.ndarray) -> pd.Series:
     """Text cells -> ``"string"``, formula escaping removed (non-text cells missing)."""
     text = is_text(cells)
     out = np.where(text, cells, None)
-    quoted = np.flatnonzero(text & np.fromiter((isinstance(v, str) and v[:1] == "'" for v in cells),
-                                               bool, len(cells)))
-    for i in quoted:
-        out[i] = unescape_formula(out[i])
+    if "'" in "".join(out[text]):
+        for i in np.flatnonzero(text):
+            out[i] = unescape_formula(out[i])
     return pd.Series(out, dtype=object).astype(STRING)
 
 

@@ -4,7 +4,8 @@
 for every write); a bundle has hundreds of thousands of rows, so the validator runs the same
 rules here as masks over columns and formats a message only for a failing cell. The messages
 come from the same sentences (:func:`~khetrial.bundle.checks.date_problem` and the module's
-formats); ``tests/bundle/test_tablechecks.py`` checks that both give the same findings.
+formats); ``tests/bundle/test_vectorised_validation.py`` checks that the validator gives the same
+problems as the row-by-row loop it replaced.
 
 Identifiers are left out (the column rules check them). A bundle records no screening answer
 about an earlier mTOR inhibitor, so the prior-sirolimus rule never applies to a bundle.

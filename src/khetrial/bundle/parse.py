@@ -92,10 +92,28 @@ def fullmatch(cells: np.ndarray, pattern: re.Pattern) -> np.ndarray:
 
 
 # --- numbers -------------------------------------------------------------------------------
+_NUMBER_CHARACTERS = re.compile(r"[0-9.eE+\-\n]*")
+
+
+def _all_numbers(cells: np.ndarray, text: np.ndarray) -> bool:
+    """Whether every text cell matches :data:`NUMBER_PATTERN`, in two C passes: only the
+    characters ``0-9 . e E + -`` (over which ``float`` reads exactly what the pattern
+    matches) and ``float`` reading them all."""
+    joined = "\n".join(cells[text])
+    if joined.count("\n") != text.sum() - 1 or _NUMBER_CHARACTERS.fullmatch(joined) is None:
+        return False
+    try:
+        cells[text].astype("float64")
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
 def number_values(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(float64 values, readable mask): decimal text -> float, anything else NaN."""
     values = np.full(len(cells), np.nan)
-    match = fullmatch(cells, NUMBER_PATTERN)
+    text = is_text(cells)
+    match = text if text.any() and _all_numbers(cells, text) else fullmatch(cells, NUMBER_PATTERN)
     if match.any():
         values[match] = cells[match].astype("float64")  # float(str) per cell, in C
     values[~np.isfinite(values)] = np.nan
@@ -127,6 +145,21 @@ def _ascii_days(text: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, days, NAT), ok
 
 
+def _ascii_date_cells(cells: np.ndarray) -> np.ndarray:
+    """Which cells match :data:`ASCII_DATE_PATTERN` (bytes compared in NumPy when every text
+    cell has 10 ASCII characters, else cell by cell)."""
+    text = is_text(cells)
+    joined = "\n".join(cells[text])
+    if text.any() and len(joined) == 11 * text.sum() - 1 and joined.isascii():
+        table = np.frombuffer(joined.encode("ascii") + b"\n", np.uint8).reshape(-1, 11)
+        digits = (table[:, [0, 1, 2, 3, 5, 6, 8, 9]] - _ZERO) <= 9  # uint8: below "0" wraps
+        shape = (table[:, 4] == ord("-")) & (table[:, 7] == ord("-")) & (table[:, 10] == ord("\n"))
+        out = np.zeros(len(cells), bool)
+        out[text] = digits.all(axis=1) & shape
+        return out
+    return fullmatch(cells, ASCII_DATE_PATTERN)
+
+
 def _fromiso(cell) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(cell)
@@ -143,7 +176,7 @@ def date_values(cells: np.ndarray) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     n = len(cells)
     days = np.full(n, NAT)
     readable = np.zeros(n, bool)
-    fast = fullmatch(cells, ASCII_DATE_PATTERN)
+    fast = _ascii_date_cells(cells)
     if fast.any():
         days[fast], readable[fast] = _ascii_days(cells[fast].tolist())
     for i in np.flatnonzero(~fast & is_text(cells)):  # rare: not ASCII YYYY-MM-DD

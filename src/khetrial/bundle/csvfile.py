@@ -152,9 +152,7 @@ def _text_frame(columns: list[str], rows: list[list[str]]) -> pd.DataFrame:
     """Rows of cells as a frame of ``str`` cells, ``None`` for an empty one (column by column)."""
     data = {}
     for index, name in enumerate(columns):
-        cells = np.array([row[index] for row in rows], dtype=object)
-        cells[cells == ""] = None
-        data[name] = cells
+        data[name] = shared_cells(np.array([row[index] for row in rows], dtype=object))
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), dtype=object)
 
 
@@ -186,12 +184,20 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
     columns = _unique(header)
     body = {}
     for index, name in enumerate(columns):
-        values = frame[index].to_numpy(dtype=object)[1:]
-        values[values == ""] = None
-        body[name] = values
+        body[name] = shared_cells(frame[index].to_numpy(dtype=object)[1:])
     return RawTable(file, columns, pd.DataFrame(body, index=pd.RangeIndex(len(records) - 1),
                                                 dtype=object),
                     (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1))
+
+
+def shared_cells(cells: np.ndarray) -> np.ndarray:
+    """Text cells with ``None`` for an empty one, equal cells sharing one ``str`` (a column
+    repeats its ids, dates and codes: one object each instead of one per cell)."""
+    codes, uniques = pd.factorize(cells)
+    uniques = np.asarray(uniques, dtype=object)
+    out = np.where(codes >= 0, uniques[np.maximum(codes, 0)] if len(uniques) else None, None)
+    out[out == ""] = None
+    return out
 
 
 def _header_problems(file: str, header: list[str], line: int) -> list[Problem]:

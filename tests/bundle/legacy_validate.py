@@ -8,7 +8,9 @@ problems, in the same order, as this one.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -20,7 +22,8 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from khetrial.bundle.checks import PatientDates, identifier_problem, row_findings
-from khetrial.bundle.csvfile import RawTable, unescape_formula
+from khetrial.bundle.csvfile import (MAX_ROW_PROBLEMS, MAX_ROWS, RawTable, _header_problems,
+                                     _unique, unescape_formula)
 from khetrial.bundle.folder import read_raw_tables
 from khetrial.bundle.format import (CODE, DATE, DATE_ORDER_RULES, DISCONTINUATION_REASONS, FLAG,
                                     FLAG_CODES, INTEGER, LAB_RANGES, NUMBER, TABLE_NAMES,
@@ -455,3 +458,56 @@ def _rule_of(spec: TableSpec, rules: dict[str, _Rule], check: str, column: str) 
     if check in rules:
         return rules[check].column, rules[check].message
     return column, f"{column} is not valid here"  # a check this module did not name
+
+
+# --- old csvfile.py: every file through the csv module -------------------------------------------
+def legacy_parse_text(file: str, text: str) -> RawTable:
+    """Parse CSV ``text`` of the file named ``file`` (see :func:`read_raw`)."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[Problem] = []
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    previous_end = 0
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not record:
+                continue  # blank line
+            if header is None:
+                header = record
+                problems.extend(_header_problems(file, header, start))
+                continue
+            if len(rows) >= MAX_ROWS:
+                problems.append(Problem(file, start, None, None,
+                                        f"the file has more than {MAX_ROWS:,} rows (reading "
+                                        "limit); reading stopped here"))
+                break
+            if len(record) != len(header):
+                if len(problems) >= MAX_ROW_PROBLEMS:
+                    problems.append(Problem(file, start, None, None,
+                                            f"more than {MAX_ROW_PROBLEMS:,} rows with a wrong "
+                                            "number of cells; reading stopped here"))
+                    break
+                problems.append(Problem(
+                    file, start, None, None,
+                    f"the row has {len(record)} cells but the header has {len(header)}; "
+                    "every row needs one cell per column (quote cells that contain commas)"))
+                continue
+            rows.append(record)
+            lines.append(start)
+    except csv.Error as error:
+        problems.append(Problem(file, reader.line_num, None, None,
+                                f"the file is not valid CSV ({error}); check the quoting"))
+    if header is None:
+        if not problems:
+            problems.append(Problem(file, 1, None, None,
+                                    "the file is empty; expected a header row with the column names"))
+        return RawTable(file, [], pd.DataFrame(), [], problems)
+    columns = _unique(header)
+    frame = pd.DataFrame(
+        [[cell if cell != "" else None for cell in row] for row in rows],
+        columns=columns, dtype=object,
+    ) if rows else pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    return RawTable(file, columns, frame, lines, problems)

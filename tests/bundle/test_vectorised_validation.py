@@ -19,11 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from khetrial.bundle import read_bundle, validate_bundle
+from khetrial.bundle.csvfile import parse_text
 from khetrial.bundle.folder import read_raw_tables
 from khetrial.bundle.format import LAB_TESTS, TABLE_SPECS
 from khetrial.errors import BundleError
 from tests.bundle.legacy_validate import bundle_from_raw as legacy_bundle_from_raw
-from tests.bundle.legacy_validate import legacy_validate_bundle
+from tests.bundle.legacy_validate import legacy_parse_text, legacy_validate_bundle
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "bundle"
 FILES = sorted(p.name for p in EXAMPLE.glob("*.csv"))
@@ -162,3 +163,21 @@ def test_the_listing_limits_count_the_rest_as_before(tmp_path, rows):
     labs[1:] = [[first[0], first[1], "platelets", "3000"]] * rows
     _write(folder / "labs.csv", labs)
     _same_outcome(folder, None)
+
+
+csv_text = st.lists(st.lists(st.sampled_from(["", "a", "1", "2018-01-01", " ", "x y", "é", "'=1", "\t"]),
+                             min_size=1, max_size=4), min_size=0, max_size=6)
+separators = st.sampled_from(["\n", "\r\n", "\r", "\n\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=csv_text, newline=separators, end=st.booleans(), extra=st.sampled_from(["", '"', ",", "\0"]),
+       start=st.sampled_from(["", "\ufeff", "\n", "\n\ufeff"]))
+def test_a_file_reads_as_the_csv_module_read_it(rows, newline, end, extra, start):
+    # the fast path (pandas' C reader) must give what the csv module gives, or step aside
+    text = start + newline.join(",".join(row) for row in rows) + (newline if end else "") + extra
+    new, old = parse_text("f.csv", text), legacy_parse_text("f.csv", text)
+    assert (new.header, new.lines, new.problems) == (old.header, old.lines, old.problems)
+    assert new.frame.astype(object).where(new.frame.notna(), None).values.tolist() == \
+        old.frame.astype(object).where(old.frame.notna(), None).values.tolist()
+    assert list(new.frame.columns) == list(old.frame.columns)

@@ -158,10 +158,11 @@ def _text_frame(columns: list[str], rows: list[list[str]]) -> pd.DataFrame:
 
 def _parse_simple(file: str, text: str) -> RawTable | None:
     """The common file read by pandas' C reader: no quotes, no lone carriage return, no NUL,
-    at least two columns, every non-blank line with the header's number of cells and no more
-    than :data:`MAX_ROWS` rows. Then each line is one record, the same the :mod:`csv` reader
+    no byte-order mark left, at least two columns, every non-blank line with the header's
+    number of cells and no more than :data:`MAX_ROWS` rows. Then each line is one record, the same the :mod:`csv` reader
     gives; ``None`` (read with :mod:`csv`) for any other file."""
-    if '"' in text or "\0" in text or text.count("\r") != text.count("\r\n"):
+    if ('"' in text or "\0" in text or "\ufeff" in text  # pandas may drop a BOM
+            or text.count("\r") != text.count("\r\n")):
         return None
     data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     breaks = np.flatnonzero(data == ord("\n"))
@@ -192,12 +193,10 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
 
 def shared_cells(cells: np.ndarray) -> np.ndarray:
     """Text cells with ``None`` for an empty one, equal cells sharing one ``str`` (a column
-    repeats its ids, dates and codes: one object each instead of one per cell)."""
-    codes, uniques = pd.factorize(cells)
-    uniques = np.asarray(uniques, dtype=object)
-    out = np.where(codes >= 0, uniques[np.maximum(codes, 0)] if len(uniques) else None, None)
-    out[out == ""] = None
-    return out
+    repeats its ids, dates and codes: one object each instead of one per cell). A dict, not
+    ``pandas.factorize``, whose C string table would take ``"a\\0b"`` for ``"a"``."""
+    first: dict[str, str] = {}
+    return np.fromiter((first.setdefault(v, v) if v else None for v in cells), object, len(cells))
 
 
 def _header_problems(file: str, header: list[str], line: int) -> list[Problem]:

@@ -20,99 +20,73 @@ formula and reading what was written gives the same text.
 
 from __future__ import annotations
 
-import datetime
 import math
-import re
 
 import numpy as np
 import pandas as pd
 
-from khetrial.bundle.csvfile import escape_formula, unescape_formula
+from khetrial.bundle.csvfile import escape_formula
 from khetrial.bundle.format import CODE, DATE, FLAG, INTEGER, NUMBER, TEXT, TABLE_SPECS, ColumnSpec
+from khetrial.bundle.parse import (DATE_PATTERN, STRING, as_cells, code_values, date_values,
+                                   integer_values, number_values, parse_cells, text_values)
 from khetrial.errors import Problem
 
-DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
-NUMBER_PATTERN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-INTEGER_PATTERN = re.compile(r"[+-]?\d{1,15}")
-STRING = pd.StringDtype()
-NAT = np.datetime64("NaT", "D")
-DATE_YEARS = (1678, 2261)  # the years datetime64[ns] holds whole
-
-
-# --- text cells -> canonical ---------------------------------------------------------------
-def _date_or_nat(v) -> np.datetime64:
-    if isinstance(v, str) and DATE_PATTERN.fullmatch(v):
-        try:
-            day = datetime.date.fromisoformat(v)
-        except ValueError:
-            return NAT
-        if DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
-            return np.datetime64(day, "D")
-    return NAT
-
-
+# --- text cells -> canonical (one vectorised pass per column: khetrial.bundle.parse) ---------
 def parse_dates(cells: pd.Series) -> pd.Series:
     """ISO ``YYYY-MM-DD`` text -> ``datetime64[ns]``; anything else -> NaT."""
-    days = np.array([_date_or_nat(v) for v in cells], dtype="datetime64[D]")
-    return pd.Series(days.astype("datetime64[ns]"), index=cells.index)
-
-
-def _number_or_nan(v) -> float:
-    if isinstance(v, str) and NUMBER_PATTERN.fullmatch(v):
-        x = float(v)
-        return x if math.isfinite(x) else math.nan
-    return math.nan
+    values, _, _ = date_values(as_cells(cells))
+    return values.set_axis(cells.index)
 
 
 def parse_numbers(cells: pd.Series) -> pd.Series:
     """Decimal text -> float64; anything else (and non-finite values) -> NaN."""
-    return pd.Series(np.array([_number_or_nan(v) for v in cells], dtype="float64"), index=cells.index)
+    values, _ = number_values(as_cells(cells))
+    return pd.Series(values, index=cells.index)
 
 
 def parse_integers(cells: pd.Series) -> pd.Series:
     """Whole-number text -> Int64; anything else -> <NA>."""
-    values = [int(v) if isinstance(v, str) and INTEGER_PATTERN.fullmatch(v) else None for v in cells]
-    return pd.Series(pd.array(values, dtype="Int64"), index=cells.index)
+    values, _ = integer_values(as_cells(cells))
+    return values.set_axis(cells.index)
 
 
 def parse_column(cells: pd.Series, spec: ColumnSpec) -> pd.Series:
     """Text cells of one column -> the column's canonical dtype (unreadable -> missing)."""
-    if spec.kind == TEXT:
-        return read_text(cells)
-    if spec.kind == CODE:
-        return to_codes(cells, spec)
-    if spec.kind == DATE:
-        return parse_dates(cells)
-    if spec.kind == NUMBER:
-        return parse_numbers(cells)
-    return parse_integers(cells)  # INTEGER, FLAG
+    return parse_cells(cells, spec).values.set_axis(cells.index)
 
 
 def read_text(cells: pd.Series) -> pd.Series:
     """Text cells of a file -> ``"string"``, formula escaping removed."""
-    return cells.map(lambda v: unescape_formula(v) if isinstance(v, str) else None,
-                     na_action="ignore").astype(STRING)
+    return text_values(as_cells(cells)).set_axis(cells.index)
 
 
 def to_codes(values: pd.Series, spec: ColumnSpec) -> pd.Series:
     """Values -> categorical with the spec's code list; a value outside the list -> missing."""
-    known = values.astype(object).map(lambda v: v if isinstance(v, str) and v in spec.codes else None)
-    return pd.Series(pd.Categorical(known, dtype=spec.dtype), index=values.index)
+    return code_values(as_cells(values), spec).set_axis(values.index)
+
+
+def parsed_table(name: str, columns: dict[str, pd.Series], raw: pd.DataFrame) -> pd.DataFrame:
+    """The canonical frame of ``<name>.csv`` from its spec columns already parsed
+    (``columns``; absent ones all-missing) and the text cells ``raw`` (extra columns)."""
+    spec = TABLE_SPECS[name]
+    n = len(raw)
+    out = {}
+    for col in spec.columns:
+        out[col.name] = (columns[col.name] if col.name in columns
+                         else parse_column(pd.Series([None] * n, dtype=object), col))
+    for extra in raw.columns:
+        if extra not in out:
+            out[extra] = read_text(raw[extra].reset_index(drop=True))
+    return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
 def parse_table(name: str, raw: pd.DataFrame) -> pd.DataFrame:
     """A frame of text cells of ``<name>.csv`` -> canonical frame: spec columns in spec order
     (absent ones all-missing), then extra columns as ``"string"`` in file order."""
     spec = TABLE_SPECS[name]
-    n = len(raw)
-    out = {}
-    for col in spec.columns:
-        cells = raw[col.name] if col.name in raw.columns else pd.Series([None] * n, dtype=object)
-        out[col.name] = parse_column(cells.reset_index(drop=True), col)
-    for extra in raw.columns:
-        if extra not in out:
-            out[extra] = read_text(raw[extra].reset_index(drop=True))
-    return pd.DataFrame(out, index=pd.RangeIndex(n))
+    columns = {col.name: parse_column(raw[col.name].reset_index(drop=True), col)
+               for col in spec.columns if col.name in raw.columns}
+    return parsed_table(name, columns, raw)
 
 
 def empty_table(name: str) -> pd.DataFrame:

@@ -7,6 +7,7 @@ raw files.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from khetrial.bundle.csvfile import RawTable
@@ -39,16 +40,19 @@ def unique_problems(table: pd.DataFrame, raw: RawTable | None, column: str, rule
     """A value of ``column`` that appears again (reported on each repeat, naming the first)."""
     if not _present(raw, column):
         return []
-    first: dict[str, int] = {}
+    values = table[column]
+    given = values.notna()
+    repeats = np.flatnonzero((values.duplicated(keep="first") & given).to_numpy())
+    if not len(repeats):
+        return []
+    lines = np.asarray(raw.lines)
+    first = dict(zip(values[given & ~values.duplicated(keep="first")].tolist(),
+                     lines[(given & ~values.duplicated(keep="first")).to_numpy()].tolist()))
     problems = []
-    for row, value in enumerate(table[column]):
-        if pd.isna(value):
-            continue
-        if value in first:
-            problems.append(Problem(raw.file, raw.lines[row], column, value,
-                                    f"{column} {value} already appears on line {first[value]}; {rule}"))
-        else:
-            first[value] = raw.lines[row]
+    for row in repeats.tolist():
+        value = values.iat[row]
+        problems.append(Problem(raw.file, raw.lines[row], column, value,
+                                f"{column} {value} already appears on line {first[value]}; {rule}"))
     return problems
 
 
@@ -56,17 +60,18 @@ def unknown_patient_problems(bundle: Bundle, raws: dict[str, RawTable]) -> list[
     """A ``patient_id`` (set) in another file that has no row in patients.csv."""
     if not _present(raws.get("patients"), "patient_id"):
         return []  # patients.csv missing or broken: reported already, nothing to join on
-    known = set(bundle.patients["patient_id"].dropna())
+    known = bundle.patients["patient_id"].dropna().unique()
     problems = []
     for name in TABLE_NAMES[1:]:
         raw = raws.get(name)
         if not _present(raw, "patient_id"):
             continue
-        for row, value in enumerate(bundle.tables[name]["patient_id"]):
-            if not pd.isna(value) and value not in known:
-                problems.append(Problem(raw.file, raw.lines[row], "patient_id", value,
-                                        "patient_id is not in patients.csv; every patient_id must "
-                                        "have a row in patients.csv"))
+        ids = bundle.tables[name]["patient_id"]
+        unknown = (ids.notna() & ~ids.isin(known)).to_numpy()
+        for row in np.flatnonzero(unknown).tolist():
+            problems.append(Problem(raw.file, raw.lines[row], "patient_id", ids.iat[row],
+                                    "patient_id is not in patients.csv; every patient_id must "
+                                    "have a row in patients.csv"))
     return problems
 
 
@@ -84,14 +89,19 @@ def disposition_problems(table: pd.DataFrame, raw: RawTable | None) -> list[Prob
     """``reason`` must be empty when completed and given when discontinued."""
     if not _present(raw, "status"):
         return []
-    reason = table["reason"]
+    given = (raw.frame["reason"].to_numpy(dtype=object) if "reason" in raw.frame.columns
+             else np.full(len(table), None, dtype=object))
+    written = ~pd.isna(given)
+    status = table["status"]
+    completed = ((status == "completed").to_numpy() & written)
+    discontinued = ((status == "discontinued").to_numpy() & table["reason"].isna().to_numpy()
+                    & ~written)
     problems = []
-    for row, status in enumerate(table["status"]):
-        given = raw.frame.at[row, "reason"] if "reason" in raw.frame.columns else None
-        if status == "completed" and given is not None:
-            problems.append(Problem(raw.file, raw.lines[row], "reason", given,
+    for row in np.flatnonzero(completed | discontinued).tolist():
+        if completed[row]:
+            problems.append(Problem(raw.file, raw.lines[row], "reason", given[row],
                                     "reason must be empty when status is completed"))
-        elif status == "discontinued" and pd.isna(reason.iloc[row]) and given is None:
+        else:
             problems.append(Problem(raw.file, raw.lines[row], "reason", None,
                                     "reason must not be empty when status is discontinued; use one "
                                     f"of {', '.join(DISCONTINUATION_REASONS)}"))

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from khetrial.errors import Problem
@@ -98,6 +99,9 @@ def read_raw(path: Path) -> RawTable:
 
 def parse_text(file: str, text: str) -> RawTable:
     """Parse CSV ``text`` of the file named ``file`` (see :func:`read_raw`)."""
+    simple = _parse_simple(file, text)
+    if simple is not None:
+        return simple
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
     header: list[str] | None = None
@@ -141,11 +145,58 @@ def parse_text(file: str, text: str) -> RawTable:
                                     "the file is empty; expected a header row with the column names"))
         return RawTable(file, [], pd.DataFrame(), [], problems)
     columns = _unique(header)
-    frame = pd.DataFrame(
-        [[cell if cell != "" else None for cell in row] for row in rows],
-        columns=columns, dtype=object,
-    ) if rows else pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-    return RawTable(file, columns, frame, lines, problems)
+    return RawTable(file, columns, _text_frame(columns, rows), lines, problems)
+
+
+def _text_frame(columns: list[str], rows: list[list[str]]) -> pd.DataFrame:
+    """Rows of cells as a frame of ``str`` cells, ``None`` for an empty one (column by column)."""
+    data = {}
+    for index, name in enumerate(columns):
+        data[name] = shared_cells(np.array([row[index] for row in rows], dtype=object))
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)), dtype=object)
+
+
+def _parse_simple(file: str, text: str) -> RawTable | None:
+    """The common file read by pandas' C reader: no quotes, no lone carriage return, no NUL,
+    no byte-order mark left, at least two columns, every non-blank line with the header's
+    number of cells and no more than :data:`MAX_ROWS` rows. Then each line is one record, the same the :mod:`csv` reader
+    gives; ``None`` (read with :mod:`csv`) for any other file."""
+    if ('"' in text or "\0" in text or "\ufeff" in text  # pandas may drop a BOM
+            or text.count("\r") != text.count("\r\n")):
+        return None
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    breaks = np.flatnonzero(data == ord("\n"))
+    starts = np.r_[0, breaks + 1]
+    ends = np.r_[breaks, len(data)]
+    length = ends - starts
+    length[length > 0] -= data[ends[length > 0] - 1] == ord("\r")
+    records = np.flatnonzero(length > 0)  # blank lines are skipped
+    if len(records) < 2 or len(records) - 1 > MAX_ROWS:
+        return None
+    commas = np.flatnonzero(data == ord(","))
+    cells = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
+    if cells[records[0]] < 2 or (cells[records] != cells[records[0]]).any():
+        return None
+    frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, na_filter=False,
+                        skip_blank_lines=True, engine="c")
+    header = frame.iloc[0].tolist()
+    if len(frame) != len(records) or frame.shape[1] != cells[records[0]]:
+        return None
+    columns = _unique(header)
+    body = {}
+    for index, name in enumerate(columns):
+        body[name] = shared_cells(frame[index].to_numpy(dtype=object)[1:])
+    return RawTable(file, columns, pd.DataFrame(body, index=pd.RangeIndex(len(records) - 1),
+                                                dtype=object),
+                    (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1))
+
+
+def shared_cells(cells: np.ndarray) -> np.ndarray:
+    """Text cells with ``None`` for an empty one, equal cells sharing one ``str`` (a column
+    repeats its ids, dates and codes: one object each instead of one per cell). A dict, not
+    ``pandas.factorize``, whose C string table would take ``"a\\0b"`` for ``"a"``."""
+    first: dict[str, str] = {}
+    return np.fromiter((first.setdefault(v, v) if v else None for v in cells), object, len(cells))
 
 
 def _header_problems(file: str, header: list[str], line: int) -> list[Problem]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from khetrial.bundle.coerce import empty_table, parse_table
+from khetrial.bundle.coerce import empty_table, parsed_table
 from khetrial.bundle.csvfile import RawTable, read_raw
 from khetrial.bundle.format import TABLE_NAMES, TABLE_SPECS
 from khetrial.bundle.model import Bundle
+from khetrial.bundle.parse import ParsedColumn, parse_cells
 from khetrial.errors import BundleError, Problem
 
 
@@ -43,8 +44,28 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable | None], list[Proble
     return raws, problems
 
 
-def bundle_from_raw(raws: dict[str, RawTable | None], source: Path | None) -> Bundle:
-    """The canonical bundle of raw text tables."""
-    tables = {name: (parse_table(name, raw.frame) if raw is not None and raw.header
-                     else empty_table(name)) for name, raw in raws.items()}
+def parse_raw(name: str, raw: RawTable) -> dict[str, ParsedColumn]:
+    """Every spec column present in the file ``raw`` of table ``name``, parsed once."""
+    return {col.name: parse_cells(raw.frame[col.name], col)
+            for col in TABLE_SPECS[name].columns if col.name in raw.header}
+
+
+def parse_raw_tables(raws: dict[str, RawTable | None]) -> dict[str, dict[str, ParsedColumn]]:
+    """:func:`parse_raw` of every file read that has a header."""
+    return {name: parse_raw(name, raw) for name, raw in raws.items()
+            if raw is not None and raw.header}
+
+
+def bundle_from_raw(raws: dict[str, RawTable | None], source: Path | None,
+                    parsed: dict[str, dict[str, ParsedColumn]] | None = None) -> Bundle:
+    """The canonical bundle of raw text tables (``parsed``: their columns already parsed by
+    :func:`parse_raw_tables`, reused instead of parsing again)."""
+    parsed = parse_raw_tables(raws) if parsed is None else parsed
+    tables = {}
+    for name, raw in raws.items():
+        if name in parsed:
+            columns = {column: p.values for column, p in parsed[name].items()}
+            tables[name] = parsed_table(name, columns, raw.frame)
+        else:
+            tables[name] = empty_table(name)
     return Bundle(source=source, **tables)

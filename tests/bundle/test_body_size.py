@@ -9,6 +9,7 @@ The example's dates: examples/bundle/patients.csv line 2, KHE-001 born 2017-09-1
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -97,3 +98,21 @@ def test_write_and_read_back_gives_the_same_rows(bundle_copy, tmp_path):
     assert (tmp_path / "copy" / "body_size.csv").read_bytes() == (
         HEADER + "KHE-002,2018-06-20,10.1,78.5\r\n").encode()
     assert read_bundle(tmp_path / "copy").equals(first)
+
+
+def test_without_rows_no_file_is_written_or_hashed_and_an_old_one_is_removed(example_bundle_dir, tmp_path):
+    bundle = read_bundle(example_bundle_dir)
+    in_memory = replace(bundle, source=None)
+    # the same checksums from the folder and from memory (results.json of the example unchanged)
+    assert bundle_checksums(in_memory) == bundle_checksums(bundle)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "body_size.csv").write_text(HEADER + "KHE-001,2018-04-10,7.4,67\r\n")
+    write_bundle(bundle, tmp_path / "out")
+    assert not (tmp_path / "out" / "body_size.csv").exists()
+
+
+def test_with_rows_the_file_is_hashed_alike_from_memory_and_folder(bundle_copy, tmp_path):
+    _write(bundle_copy, "KHE-002,2018-06-20,10.1,78.5")
+    bundle = read_bundle(bundle_copy)
+    assert "body_size.csv" in bundle_checksums(bundle)
+    assert bundle_checksums(replace(bundle, source=None)) == bundle_checksums(bundle)

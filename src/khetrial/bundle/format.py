@@ -320,6 +320,11 @@ TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for 
     )),
 )})
 
+#: khetrial's own extensions of the interchange format. Without rows such a table has no file:
+#: the bundle writer leaves it out and the results' checksums do not list it, so data without
+#: them give the interchange format's files and checksums unchanged.
+EXTENSION_TABLES = frozenset({"body_size"})
+
 TABLE_NAMES: tuple[str, ...] = tuple(TABLE_SPECS)
 REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLE_SPECS.items() if t.required)
 

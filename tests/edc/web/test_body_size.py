@@ -125,3 +125,8 @@ def test_the_dashboard_reads_body_sizes_in_a_fixed_number_of_queries(trial, logi
     with CaptureQueriesContext(connection) as five:
         dashboard(c)
     assert len(five) == len(one)
+
+
+def test_the_patient_page_offers_the_body_size_form_to_the_investigator(trial, login):
+    page = panel(login("inv_a"), "A-01")
+    assert 'href="/patients/A-01/body_size/add/"' in page

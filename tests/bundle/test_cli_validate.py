@@ -44,7 +44,8 @@ def test_json_output_is_one_object(example_bundle_dir, bundle_copy, edit_cell):
     assert ok.exit_code == 0
     assert json.loads(ok.stdout) == {"bundle": str(example_bundle_dir), "valid": True, "rows": {
         # row counts of the files in examples/bundle (wc -l minus the header line)
-        "patients": 6, "labs": 204, "drug_levels": 29, "medications": 19, "mri": 12, "qol": 98,
+        # (body_size.csv is absent: no records)
+        "patients": 6, "labs": 204, "drug_levels": 29, "body_size": 0, "medications": 19, "mri": 12, "qol": 98,
         "adverse_events": 8, "transfusions": 7, "sequelae": 30, "disposition": 5, "screening": 8}}
     edit_cell("mri.csv", 2, "lesion_volume_ml", "6000")
     bad = runner.invoke(app, ["validate", str(bundle_copy), "--json"])

@@ -48,6 +48,8 @@ def small_tables(prefix: str = "P", lab_value: float = 45.5,
         }),
         "drug_levels": pd.DataFrame({"patient_id": [a], "date": ["2018-03-14"],
                                      "sirolimus_trough_ng_ml": [12.345678901234]}),
+        "body_size": pd.DataFrame({"patient_id": [a, b], "date": ["2018-04-07", "2018-05-01"],
+                                   "weight_kg": [7.65, 10.4], "height_cm": [67.3, 81.0]}),
         "medications": pd.DataFrame({
             "patient_id": [a, a, b, b],
             "drug": ["sirolimus", "prednisolone", "sirolimus", "other_khe_therapy"],
@@ -123,14 +125,15 @@ def test_example_bundle_round_trips_through_the_database(db, example_bundle_dir)
 
 def test_import_summary_counts_the_rows_of_every_table(db, bundle):
     summary = store.import_bundle(bundle)
-    # hand count of small_tables(): 2 patients, 5 labs, 1 trough, 4 courses, 1 MRI, 2 QoL
-    # items, 1 AE, 1 transfusion, 1 sequela, 1 disposition, 3 screenings = 22 rows
-    assert summary.rows == {"patients": 2, "labs": 5, "drug_levels": 1, "medications": 4,
+    # hand count of small_tables(): 2 patients, 5 labs, 1 trough, 2 body sizes, 4 courses,
+    # 1 MRI, 2 QoL items, 1 AE, 1 transfusion, 1 sequela, 1 disposition, 3 screenings = 24 rows
+    assert summary.rows == {"patients": 2, "labs": 5, "drug_levels": 1, "body_size": 2,
+                            "medications": 4,
                             "mri": 1, "qol": 2, "adverse_events": 1, "transfusions": 1,
                             "sequelae": 1, "disposition": 1, "screening": 3}
-    assert summary.total == 22
+    assert summary.total == 24
     assert summary.sites_created == ("BJ", "CD", "WH")
-    assert summary.to_dict()["total"] == 22
+    assert summary.to_dict()["total"] == 24
 
 
 def test_two_imports_export_in_import_order(db, tmp_path):
@@ -255,7 +258,7 @@ def test_cli_import_then_export_round_trips(db, bundle, tmp_path):
     write_bundle(bundle, tmp_path / "in")
     result = runner.invoke(app, ["import", str(tmp_path / "in")])
     assert result.exit_code == 0, result.output
-    assert "labs" in result.output and "22" in result.output  # 22 rows: hand count above
+    assert "labs" in result.output and "24" in result.output  # 24 rows: hand count above
     again = runner.invoke(app, ["import", str(tmp_path / "in")])
     assert again.exit_code == 2
     assert "already in the database" in again.output
@@ -265,7 +268,7 @@ def test_cli_import_then_export_round_trips(db, bundle, tmp_path):
     assert "Replaced 2 patient(s)" in replaced.output
     result = runner.invoke(app, ["export", str(tmp_path / "out"), "--json"])
     assert result.exit_code == 0, result.output
-    assert '"total": 22' in result.stdout
+    assert '"total": 24' in result.stdout
     assert_same_bundle(read_bundle(tmp_path / "out"), read_bundle(tmp_path / "in"))
 
 

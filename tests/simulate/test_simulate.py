@@ -44,7 +44,7 @@ def test_same_seed_gives_the_same_bundle_bytes(tmp_path):
     a = write_simulated_bundle(tmp_path / "a", seed=7, n_patients=12)
     b = write_simulated_bundle(tmp_path / "b", seed=7, n_patients=12)
     assert _digest(a) == _digest(b)
-    assert len(_digest(a)) == 11  # every file of bundle-format.md
+    assert len(_digest(a)) == 12  # every file of bundle-format.md (with khetrial's body_size)
 
 
 def test_same_seed_gives_the_same_bundle_in_every_process(tmp_path):

@@ -104,3 +104,21 @@ def test_demo_sdtm_rows_match_the_bundle(demo_bundle, demo_sdtm):
     assert len(demo_sdtm["QS"]) == counts["qol"]
     assert len(demo_sdtm["PR"]) == counts["transfusions"]
     assert set(demo_sdtm["AE"]["AETOXGR"]) <= {"1", "2", "3", "4", "5"}  # CTCAE v4.0 grades
+
+
+def test_vs_holds_the_baseline_then_every_later_body_size():
+    body_size = pd.DataFrame({"patient_id": ["P1"], "date": pd.to_datetime(["2020-02-15"]),
+                              "weight_kg": [8.6], "height_cm": [72.5]})
+    vs = derive_sdtm(small_bundle().replace(body_size=body_size))["VS"]
+    p1 = vs[vs["USUBJID"] == "NCT03188068-P1"]
+    # baseline on the randomization date 2020-01-01 (day 1); 2020-02-15 is 45 days later: day 46
+    # (SDTM: no day 0); WEIGHT (C66741) in kg, HEIGHT in cm
+    assert p1[["VSSEQ", "VSTESTCD", "VSORRES", "VSORRESU", "VSDTC", "VSDY"]].values.tolist() == [
+        [1, "WEIGHT", "8", "kg", "2020-01-01", 1], [2, "HEIGHT", "70", "cm", "2020-01-01", 1],
+        [3, "WEIGHT", "8.6", "kg", "2020-02-15", 46], [4, "HEIGHT", "72.5", "cm", "2020-02-15", 46]]
+    assert len(vs) == 2 * 2 + 2  # two patients' baselines, one later measurement
+
+
+def test_demo_vs_has_two_records_per_measurement(demo_bundle, demo_sdtm):
+    counts = demo_bundle.counts()
+    assert len(demo_sdtm["VS"]) == 2 * (counts["patients"] + counts["body_size"])

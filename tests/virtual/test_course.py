@@ -8,8 +8,8 @@ import pytest
 from khetrial.bundle.format import LAB_RANGES
 from khetrial.errors import ProtocolError
 from khetrial.virtual import parameters as V
-from khetrial.virtual.course import (TrueCourse, body_size, draw_child, draw_course,
-                                     lesion_volume_ml, platelet_course, response_day,
+from khetrial.virtual.course import (Child, TrueCourse, body_size, draw_child, draw_course,
+                                     growth_on, lesion_volume_ml, platelet_course, response_day,
                                      trough_ng_ml)
 
 
@@ -32,6 +32,15 @@ def _course(**changes) -> TrueCourse:
 ])
 def test_body_size_follows_the_stated_growth_curve(months, expected):
     assert body_size(months) == pytest.approx(expected)
+
+
+def test_a_child_keeps_its_centile_as_it_grows():
+    # randomized at 6 months (182.625 days) with 8.03 kg and 69.51 cm: 1.1 × and 1.05 × the
+    # curve's 7.3 kg and 66.2 cm; 365.25 days later (18 months) the curve gives 7.3 + 0.25 × 12
+    # = 10.3 kg and 66.2 + 1.1 × 12 = 79.4 cm → 11.33 → 11.3 kg and 83.37 → 83.4 cm
+    child = Child(0, "F", 182.625, 8.03, 69.51, "deep", "trunk", 10, True, True, 0.5, 20, 1.0, 5.0)
+    assert growth_on(child, 0) == (8.0, 69.5)
+    assert growth_on(child, 365.25) == (11.3, 83.4)
 
 
 @pytest.mark.parametrize("arm, latent, days", [

@@ -27,7 +27,7 @@ def fast_hasher(settings):
 def test_virtual_trial_through_the_api_records_what_the_calendar_makes_due(db, fast_hasher,
                                                                              tmp_path):
     from khetrial.edc.audit.models import AuditEntry
-    from khetrial.edc.trial.models import LabResult, Patient
+    from khetrial.edc.trial.models import BodySizeMeasurement, LabResult, Patient
 
     from khetrial.virtual.run import run_virtual_trial
 
@@ -38,6 +38,11 @@ def test_virtual_trial_through_the_api_records_what_the_calendar_makes_due(db, f
     # every record went through the API, by the sites' accounts, audited
     assert AuditEntry.objects.filter(form="api").count() >= LabResult.objects.count()
     assert set(Patient.objects.values_list("arm", flat=True)) == {"SP", "S"}
+    # every child is weighed and measured at its visits after day 0, and grows (course.growth_on)
+    for patient in Patient.objects.all():
+        latest = BodySizeMeasurement.objects.filter(patient=patient).order_by("date").last()
+        assert latest is not None and latest.date > patient.randomization_date
+        assert latest.weight_kg >= patient.weight_kg and latest.height_cm >= patient.height_cm
     assert (tmp_path / "agreement.json").exists() and (tmp_path / "results.json").exists()
     primary = report["endpoints"][PRIMARY]
     # the record never invents a responder; the questionnaire and the month-24 assessment,

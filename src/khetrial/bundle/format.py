@@ -27,6 +27,9 @@ Choices this module makes where the spec is silent (documented for data managers
 
 - ``weight_kg`` and ``height_cm`` are required: they are the baseline body size every dose
   rule needs.
+- ``body_size`` (khetrial extension, optional file): later measurements of weight and height,
+  both required per row with the baseline columns' ranges; the bedside advice computes doses
+  from the latest one (the baseline when there is none).
 - ``medications.dose``/``dose_unit``/``frequency`` may be empty (surgery or embolization as
   ``other_khe_therapy`` has no dose); a ``dose`` needs a ``dose_unit``.
 - ``adverse_events.end_date`` may be empty (ongoing); every other adverse-event cell is required.
@@ -220,6 +223,9 @@ DEFAULT_STUDY_DAY_FLOOR = StudyDayFloor(0, "study data start at randomization (d
 DOSE_MAX_BY_UNIT = MappingProxyType({"mg_kg": 100.0, "mg_m2": 3000.0, "mg": 5000.0})
 
 _PID = ColumnSpec("patient_id", TEXT, identifier=True)
+# Body size: the baseline (patients.csv) and every later measurement (body_size.csv) alike.
+_WEIGHT = ColumnSpec("weight_kg", NUMBER, low=0.5, high=80, unit="kg")
+_HEIGHT = ColumnSpec("height_cm", NUMBER, low=30, high=180, unit="cm")
 
 TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for t in (
     TableSpec("patients", True, (
@@ -229,8 +235,8 @@ TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for 
         ColumnSpec("birth_date", DATE),
         ColumnSpec("randomization_date", DATE),
         ColumnSpec("arm", CODE, codes=ARMS),
-        ColumnSpec("weight_kg", NUMBER, low=0.5, high=80, unit="kg"),
-        ColumnSpec("height_cm", NUMBER, low=30, high=180, unit="cm"),
+        _WEIGHT,
+        _HEIGHT,
         ColumnSpec("lesion_depth", CODE, codes=LESION_DEPTHS),
         ColumnSpec("lesion_site", CODE, codes=LESION_SITES),
         ColumnSpec("kmp_onset_date", DATE, required=False),
@@ -246,6 +252,14 @@ TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for 
         _PID,
         ColumnSpec("date", DATE),
         ColumnSpec("sirolimus_trough_ng_ml", NUMBER, low=0, high=200, unit="ng/mL"),
+    )),
+    # khetrial extension of the interchange format: later body-size measurements (the baseline
+    # is in patients.csv); both values required per row, with the baseline columns' ranges
+    TableSpec("body_size", False, (
+        _PID,
+        ColumnSpec("date", DATE),
+        _WEIGHT,
+        _HEIGHT,
     )),
     TableSpec("medications", True, (
         _PID,
@@ -305,6 +319,11 @@ TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for 
         ColumnSpec("patient_id", TEXT, required=False, identifier=True),
     )),
 )})
+
+#: khetrial's own extensions of the interchange format. Without rows such a table has no file:
+#: the bundle writer leaves it out and the results' checksums do not list it, so data without
+#: them give the interchange format's files and checksums unchanged.
+EXTENSION_TABLES = frozenset({"body_size"})
 
 TABLE_NAMES: tuple[str, ...] = tuple(TABLE_SPECS)
 REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLE_SPECS.items() if t.required)

@@ -29,6 +29,7 @@ class Bundle:
     patients: pd.DataFrame = _empty("patients")
     labs: pd.DataFrame = _empty("labs")
     drug_levels: pd.DataFrame = _empty("drug_levels")
+    body_size: pd.DataFrame = _empty("body_size")
     medications: pd.DataFrame = _empty("medications")
     mri: pd.DataFrame = _empty("mri")
     qol: pd.DataFrame = _empty("qol")

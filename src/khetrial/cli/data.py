@@ -46,7 +46,8 @@ def validate(
 
 _LABELS = {
     "patients": ("patient", "patients"), "labs": ("lab row", "lab rows"),
-    "drug_levels": ("drug level", "drug levels"), "medications": ("medication course", "medication courses"),
+    "drug_levels": ("drug level", "drug levels"), "body_size": ("body size", "body sizes"),
+    "medications": ("medication course", "medication courses"),
     "mri": ("MRI", "MRIs"), "qol": ("PedsQL item", "PedsQL items"),
     "adverse_events": ("adverse event", "adverse events"), "transfusions": ("transfusion", "transfusions"),
     "sequelae": ("sequela row", "sequela rows"), "disposition": ("disposition", "dispositions"),

@@ -23,8 +23,8 @@ several rows of one date.
   drugs whatever their courses say. ``on_tmp_smx`` is ``None`` (unknown, no alert) for a
   patient without any medication row at all;
 - ``sirolimus_dose_mg``: the running sirolimus course's dose per administration in mg —
-  ``mg`` as entered, ``mg_m2`` × the baseline body-surface area (Mosteller) measured on the
-  syringe, ``mg_kg`` × the baseline weight; only for a twice-daily (``bid``) or unstated
+  ``mg`` as entered, ``mg_m2`` × the body-surface area (Mosteller) of the body size on ``today``
+  measured on the syringe, ``mg_kg`` × that weight; only for a twice-daily (``bid``) or unstated
   frequency, the titration's dose being "per dose, twice daily";
 - ``ongoing_adverse_events``: events with a grade whose onset is on or before ``today`` and
   that have no end date or end on or after ``today``;
@@ -35,9 +35,12 @@ several rows of one date.
   assessment was recorded (a lab, a drug level, an MRI, a PedsQL answer or a sequela); the
   bundle has no visit table, so the data recorded are the evidence of a visit.
 
-- body size: the weight and height of ``patients.csv``, measured on ``body_size_on`` (the
-  randomization date unless given — the randomization form records them), read as the latest
-  body size on ``today`` (:func:`khetrial.protocol.dosing.latest_body_size`); older than
+- body size: the latest measurement dated on or before ``today`` among the baseline weight and
+  height of ``patients.csv`` (measured on ``body_size_on``, the randomization date unless given
+  — the randomization form records them) and the rows of ``body_size.csv`` (a khetrial
+  extension; ties on one date: the last row in file order), read by
+  :func:`khetrial.protocol.dosing.latest_body_size`; every dose (mg/m², mg/kg, the weight of the
+  alerts and the taper) uses it, with its date shown. Older than
   ``constants.BODY_SIZE_MAX_AGE_DAYS`` it is *stale* and the advice says to re-measure and
   check with a clinician (project choice);
 - starting doses (:func:`khetrial.protocol.dosing.starting_doses`) are shown while no sirolimus
@@ -104,7 +107,7 @@ CHECK_SOURCES = {
     "tmp_smx_young": LABEL,  # contraindicated "less than 2 months of age"
 }
 
-__all__ = ["ALERT_SOURCES", "ASSESSMENT_TABLES", "AdverseEvent", "BedsideAdvice", "CHECK_SOURCES",
+__all__ = ["ALERT_SOURCES", "ASSESSMENT_TABLES", "AdverseEvent", "BedsideAdvice", "BodySizeRow", "CHECK_SOURCES",
            "ClinicianCheck", "Course", "DrugLevel", "Lab", "Medications", "PatientBaseline",
            "PatientRecords", "age_in_months", "alert_sources", "bedside_advice", "body_size_age_days",
            "body_size_on", "body_size_stale", "course_dose_mg", "latest_labs", "latest_trough",
@@ -146,6 +149,15 @@ class DrugLevel:
 
 
 @dataclass(frozen=True)
+class BodySizeRow:
+    """A row of ``body_size.csv``: weight and height measured on ``date``."""
+
+    date: date
+    weight_kg: Number | None
+    height_cm: Number | None
+
+
+@dataclass(frozen=True)
 class Course:
     """A row of ``medications.csv`` (``end_date`` ``None`` = still running; ``frequency`` ""
     = not stated)."""
@@ -172,11 +184,13 @@ class AdverseEvent:
 class PatientRecords:
     """One patient's non-voided rows, each table in file order. ``disposition_dates``: the
     dates of ``disposition.csv`` rows; ``other_assessment_dates``: the dates of MRI, PedsQL and
-    sequelae rows (the rest of :data:`ASSESSMENT_TABLES`)."""
+    sequelae rows (the rest of :data:`ASSESSMENT_TABLES`); ``body_size``: the rows of
+    ``body_size.csv`` (later measurements than the baseline)."""
 
     patient: PatientBaseline
     labs: tuple[Lab, ...] = ()
     drug_levels: tuple[DrugLevel, ...] = ()
+    body_size: tuple[BodySizeRow, ...] = ()
     medications: tuple[Course, ...] = ()
     adverse_events: tuple[AdverseEvent, ...] = ()
     disposition_dates: tuple[date, ...] = ()
@@ -242,15 +256,22 @@ def age_in_months(birth_date: date, on: date) -> int:
     return months - 1 if add_months(birth_date, months) > on else months
 
 
-def body_size_on(patient: PatientBaseline, today: date) -> BodySize | None:
+def body_size_on(patient: PatientBaseline, today: date,
+                 measurements: Iterable[BodySizeRow] = ()) -> BodySize | None:
     """The weight and height the doses use on ``today``, each with the date it was measured —
-    the latest measured on or before ``today`` (project choice: doses follow the current body
-    size, :func:`khetrial.protocol.dosing.latest_body_size`); ``None`` without a weight or
-    before its measurement."""
+    the latest measured on or before ``today``, from the baseline and ``measurements`` (project
+    choice: doses follow the current body size, :func:`khetrial.protocol.dosing.latest_body_size`;
+    on one date a later measurement row wins over the baseline, the last row in file order over
+    earlier ones); ``None`` without a weight measured by then."""
     measured = patient.body_size_on or patient.randomization_date
-    if patient.weight_kg is None or measured is None or measured > today:
+    rows = []
+    if patient.weight_kg is not None and measured is not None:
+        rows.append((measured, patient.weight_kg, patient.height_cm))
+    rows += [(m.date, m.weight_kg, m.height_cm) for m in _by_date(measurements, lambda r: r.date)]
+    rows = [row for row in rows if row[0] <= today]
+    if not any(weight is not None for _, weight, _ in rows):
         return None
-    return latest_body_size([(measured, patient.weight_kg, patient.height_cm)], today)
+    return latest_body_size(rows, today)
 
 
 def body_size_age_days(body: BodySize, today: date) -> int:
@@ -312,7 +333,8 @@ class Medications:
 
 def medications_on(records: PatientRecords, today: date) -> Medications:
     """Which courses run on ``today`` (a disposition stops the study drugs), the sirolimus dose
-    in mg and the first day of the prednisolone taper (module doc)."""
+    in mg (from the body size on ``today``) and the first day of the prednisolone taper (module
+    doc)."""
     courses = _by_date(records.medications, lambda c: c.start_date)
     stopped = treatment_stopped_on(records.disposition_dates, today)
     running = {c.drug: c for c in courses if runs_on(c, today)  # later courses win
@@ -321,8 +343,9 @@ def medications_on(records: PatientRecords, today: date) -> Medications:
     prednisolone = running.get("prednisolone")
     started = [c for c in courses if c.drug == "prednisolone" and c.start_date <= today]
     taper_start = started[1].start_date if prednisolone is not None and len(started) > 1 else None
-    patient = records.patient
-    dose = course_dose_mg(sirolimus, patient.weight_kg, patient.height_cm) if sirolimus else None
+    body = body_size_on(records.patient, today, records.body_size)
+    dose = (course_dose_mg(sirolimus, body.weight_kg, body.height_cm)
+            if sirolimus and body is not None else None)
     return Medications(any_recorded=bool(courses), sirolimus=sirolimus, sirolimus_dose_mg=dose,
                        prednisolone=prednisolone, taper_start=taper_start,
                        on_tmp_smx="tmp_smx" in running)
@@ -339,11 +362,12 @@ def patient_snapshot(records: PatientRecords, today: date,
     labs = latest_labs(lab_rows)
     level = latest_trough(level_rows)
     meds = medications or medications_on(records, today)
+    body = body_size_on(patient, today, records.body_size)
     assessed = ([lab.date for lab in lab_rows] + [lv.date for lv in level_rows]
                 + [d for d in records.other_assessment_dates if d <= today])
     return PatientSnapshot(
         today=today, arm=patient.arm or None, randomized=patient.randomization_date,
-        weight_kg=patient.weight_kg, platelets=labs.get("platelets"),
+        weight_kg=body.weight_kg if body is not None else None, platelets=labs.get("platelets"),
         fibrinogen=labs.get("fibrinogen"), hemoglobin=labs.get("hemoglobin"),
         on_sirolimus=meds.sirolimus is not None, sirolimus_dose_mg=meds.sirolimus_dose_mg,
         trough_ng_ml=level.trough_ng_ml if level else None,
@@ -439,7 +463,7 @@ def _label_age(age_months: int | None) -> int | None:
 def _doses(records: PatientRecords, snap: PatientSnapshot, today: date) -> dict:
     """Body size, starting doses, prednisolone and PJP prophylaxis on ``today`` (module doc)."""
     patient = records.patient
-    body = body_size_on(patient, today)
+    body = body_size_on(patient, today, records.body_size)
     birth = patient.birth_date
     age = age_in_months(birth, today) if birth is not None and birth <= today else None
     if body is None:

@@ -4,7 +4,8 @@ UTC time of the run.
 A bundle read from a folder (``Bundle.source``) is hashed file by file as it lies on disk; a
 bundle without a folder (loaded from a database, built in memory) is hashed as the bundle
 writer would write it (:func:`khetrial.bundle.write_bundle`: canonical cells, RFC 4180 CSV,
-UTF-8), computed in memory, so the same data give the same checksums either way.
+UTF-8; no file for an extension table without rows), computed in memory, so the same data give
+the same checksums either way.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timezone
 from khetrial import __version__
 from khetrial.bundle.coerce import format_table
 from khetrial.bundle.csvfile import LINE_TERMINATOR
-from khetrial.bundle.format import TABLE_SPECS
+from khetrial.bundle.format import EXTENSION_TABLES, TABLE_SPECS
 from khetrial.bundle.model import Bundle
 from khetrial.sap.results import Provenance
 
@@ -38,7 +39,8 @@ def bundle_checksums(bundle: Bundle) -> dict[str, str]:
         return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
                 for path in sorted(bundle.source.glob("*.csv"))}
     digests = {TABLE_SPECS[name].file: hashlib.sha256(table_csv_bytes(*format_table(frame))).hexdigest()
-               for name, frame in bundle.tables.items()}
+               for name, frame in bundle.tables.items()
+               if not (name in EXTENSION_TABLES and frame.empty)}  # not written either
     return dict(sorted(digests.items()))
 
 

@@ -19,6 +19,7 @@ from khetrial.errors import ProtocolError
 from khetrial.simulate import parameters as P
 from khetrial.simulate.adverse_events import draw_adverse_events
 from khetrial.simulate.cohort import draw_cohort
+from khetrial.simulate.growth import draw_body_size
 from khetrial.simulate.outcomes import draw_mri, draw_qol, draw_sequelae, draw_transfusions
 from khetrial.simulate.profiles import random_profiles
 from khetrial.simulate.publication import published_profiles
@@ -32,7 +33,7 @@ from khetrial.simulate.treatment import disposition_from_profiles, draw_drug_lev
 DEFAULT_SEED = 6
 MAX_PATIENTS = 5000
 
-TABLE_ORDER = ("patients", "labs", "drug_levels", "medications", "mri", "qol", "adverse_events",
+TABLE_ORDER = ("patients", "labs", "drug_levels", "body_size", "medications", "mri", "qol", "adverse_events",
                "transfusions", "sequelae", "disposition", "screening")
 
 
@@ -53,9 +54,10 @@ def simulate_tables(seed: int = DEFAULT_SEED, n_patients: int | None = None,
     cohort = draw_cohort(profiles, rng, exact=match_publication)
     patients = cohort.patients
     adverse_events, alt_peaks = draw_adverse_events(profiles, patients, rng, exact=match_publication)
+    labs = draw_labs(profiles, patients, rng, match_publication, alt_peaks)
     tables = {
         "patients": patients,
-        "labs": draw_labs(profiles, patients, rng, match_publication, alt_peaks),
+        "labs": labs,
         "drug_levels": draw_drug_levels(profiles, patients, rng),
         "medications": draw_medications(profiles, patients, cohort.previous_therapy, rng, match_publication),
         "mri": draw_mri(profiles, patients, rng),
@@ -65,6 +67,7 @@ def simulate_tables(seed: int = DEFAULT_SEED, n_patients: int | None = None,
         "sequelae": draw_sequelae(profiles, patients, rng),
         "disposition": disposition_from_profiles(profiles, patients),
         "screening": cohort.screening,
+        "body_size": draw_body_size(patients, labs),  # no random draws (growth.py)
     }
     return {name: tables[name] for name in TABLE_ORDER}
 

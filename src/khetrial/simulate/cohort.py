@@ -108,12 +108,16 @@ def draw_ages(n: int, rng: np.random.Generator, exact: bool) -> tuple[np.ndarray
     return age_d[perm], dur_d[perm]
 
 
-def _growth(age_months: float, rng: np.random.Generator) -> tuple[float, float]:
-    """Weight (kg) and length (cm) of an infant of this age (WHO-like medians, with spread)."""
+def growth_median(age_months: float) -> tuple[float, float]:
+    """Median weight (kg) and length (cm) of an infant of this age (WHO-like, chosen)."""
     if age_months <= 6:
-        weight, height = 3.4 + 0.65 * age_months, 50.0 + 2.9 * age_months
-    else:
-        weight, height = 7.3 + 0.22 * (age_months - 6), 67.4 + 1.2 * (age_months - 6)
+        return 3.4 + 0.65 * age_months, 50.0 + 2.9 * age_months
+    return 7.3 + 0.22 * (age_months - 6), 67.4 + 1.2 * (age_months - 6)
+
+
+def _growth(age_months: float, rng: np.random.Generator) -> tuple[float, float]:
+    """Weight (kg) and length (cm) of an infant of this age (the medians, with spread)."""
+    weight, height = growth_median(age_months)
     return (round(float(weight * rng.normal(1, 0.08)), 1), round(float(height * rng.normal(1, 0.03)), 1))
 
 

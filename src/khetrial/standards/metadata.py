@@ -199,6 +199,15 @@ PC = _domain("PC", "Pharmacokinetics Concentrations", "FINDINGS",
              _v("PCDTC", "Date/Time of Specimen Collection", DATE, source="drug_levels.date"),
              _day("PCDY", "Specimen Collection"))
 
+VS = _domain("VS", "Vital Signs", "FINDINGS",
+             "One record per vital sign measurement per time point per subject",
+             ("STUDYID", "USUBJID", "VSTESTCD", "VSDTC"),
+             *_finding("VS", ct.VSTESTCD, "patients.weight_kg, height_cm (baseline); "
+                                          "body_size.weight_kg, height_cm"),
+             _v("VSDTC", "Date/Time of Measurements", DATE,
+                source="patients.randomization_date (baseline); body_size.date"),
+             _day("VSDY", "Vital Signs"))
+
 AE = _domain("AE", "Adverse Events", "EVENTS", "One record per adverse event per subject",
              ("STUDYID", "USUBJID", "AEDECOD", "AESTDTC"),
              _v("AETERM", "Reported Term for the Adverse Event", source="adverse_events.term"),
@@ -275,5 +284,5 @@ TS = Dataset("TS", "Trial Summary", "TRIAL DESIGN", "One record per trial summar
     _v("TSVAL", "Parameter Value", origin="Protocol", source="khetrial.constants (publication)"),
 ))
 
-SDTM_DATASETS = (DM, SUPPDM, DS, EX, CM, LB, PC, AE, PR, QS, TR, CE, SV, TS)
+SDTM_DATASETS = (DM, SUPPDM, DS, EX, CM, LB, PC, VS, AE, PR, QS, TR, CE, SV, TS)
 """Every SDTM dataset khetrial writes, in Define-XML order."""

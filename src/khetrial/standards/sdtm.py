@@ -47,6 +47,7 @@ from khetrial.standards.sdtm_findings import (
     derive_pr,
     derive_qs,
     derive_tr,
+    derive_vs,
 )
 
 STUDY_TREATMENTS = ("sirolimus", "prednisolone")  # Pub. "Study intervention"
@@ -227,7 +228,7 @@ def derive_sdtm(bundle) -> dict[str, pd.DataFrame]:
     domains = {
         "DM": derive_dm(p, m), "SUPPDM": derive_suppdm(p), "DS": derive_ds(p, bundle.disposition),
         "EX": derive_ex(m, p), "CM": derive_cm(m, p), "LB": derive_lb(bundle.labs, p),
-        "PC": derive_pc(bundle.drug_levels, p), "AE": derive_ae(bundle.adverse_events, p),
+        "PC": derive_pc(bundle.drug_levels, p), "VS": derive_vs(bundle.body_size, p), "AE": derive_ae(bundle.adverse_events, p),
         "PR": derive_pr(bundle.transfusions, p), "QS": derive_qs(bundle.qol, p),
         "TR": derive_tr(bundle.mri, p), "CE": derive_ce(bundle.sequelae, p),
         "SV": derive_sv(bundle), "TS": derive_ts(),

@@ -1,4 +1,4 @@
-"""SDTM findings and events of a bundle: LB, PC, QS, TR (findings), AE, PR, CE (events).
+"""SDTM findings and events of a bundle: LB, PC, VS, QS, TR (findings), AE, PR, CE (events).
 
 Each ``derive_<domain>(table, patients)`` keeps the bundle file's row order and numbers the
 records per subject (``--SEQ``). Values are in the bundle format's units, which are the
@@ -68,6 +68,30 @@ def derive_pc(drug_levels: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame
                          **_numeric_result("PC", levels["sirolimus_trough_ng_ml"], unit),
                          "PCSPEC": "WHOLE BLOOD", "PCTPT": "TROUGH",
                          "PCDTC": iso_dates(levels["date"]), "PCDY": base["_day"]})
+
+
+VS_UNITS = {"weight_kg": ct.UNIT.terms["kg"], "height_cm": ct.UNIT.terms["cm"]}
+
+
+def derive_vs(body_size: pd.DataFrame, patients: pd.DataFrame) -> pd.DataFrame:
+    """VS: weight and height per subject, the baseline of patients.csv (dated on the
+    randomization date, where the randomization form records it) first, then the rows of
+    body_size.csv in file order; WEIGHT before HEIGHT in each measurement."""
+    columns = ["patient_id", "date", *VS_UNITS]
+    baseline = patients.rename(columns={"randomization_date": "date"})[columns]
+    rows = pd.concat([baseline.assign(_later=0), body_size[columns].assign(_later=1)], ignore_index=True)
+    order = {pid: i for i, pid in enumerate(patients["patient_id"].astype(str))}
+    rows = rows.assign(_subject=rows["patient_id"].astype(str).map(order), _row=range(len(rows)))
+    long = rows.melt(id_vars=["patient_id", "date", "_subject", "_later", "_row"],
+                     value_vars=list(VS_UNITS), var_name="test", value_name="value")
+    long = long.assign(_test=long["test"].map({name: i for i, name in enumerate(VS_UNITS)}))
+    long = long[long["value"].notna()].sort_values(["_subject", "_later", "_row", "_test"], kind="stable")
+    long = long.reset_index(drop=True)
+    base = _base("VS", long, patients)
+    codes = decode(ct.VSTESTCD, long["test"])
+    return frame(md.VS, {**base, "VSTESTCD": codes, "VSTEST": codes.map(ct.VSTESTCD.decodes),
+                         **_numeric_result("VS", long["value"].astype("float64"), long["test"].map(VS_UNITS)),
+                         "VSDTC": iso_dates(long["date"]), "VSDY": base["_day"]})
 
 
 def compute_qs_testcd(items) -> pd.Series:

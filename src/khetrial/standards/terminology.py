@@ -114,6 +114,9 @@ SEQUELA = make_code_list("CETERM", "Sequela of KHE", {
     "lymphedema": "LYMPHEDEMA", "decreased_rom": "DECREASED RANGE OF MOTION",
     "chronic_pain": "CHRONIC PAIN", "scoliosis": "SCOLIOSIS",
     "leg_length_discrepancy": "LEG LENGTH DISCREPANCY"})
+#: Body size as vital signs: the baseline of patients.csv and the rows of body_size.csv.
+VSTESTCD = make_code_list("VSTESTCD", "Vital Signs Test Code", {
+    "weight_kg": "WEIGHT", "height_cm": "HEIGHT"}, "C66741", {"WEIGHT": "Weight", "HEIGHT": "Height"})
 DEPTH = make_code_list("DEPTH", "Lesion depth", {code: code.upper() for code in LESION_DEPTHS})
 LESION_SITE = make_code_list("LESSITE", "Lesion site", {
     code: code.upper().replace("_", " ") for code in LESION_SITES})

@@ -102,6 +102,16 @@ def body_size(age_months: float) -> tuple[float, float]:
     return 7.3 + 0.25 * (age_months - 6), 66.2 + 1.1 * (age_months - 6)
 
 
+def growth_on(child: Child, day: int) -> tuple[float, float]:
+    """The child's weight (kg) and length (cm) on study ``day``: the growth curve of
+    :func:`body_size` at its age then, scaled by how far the child stood from the curve at
+    randomization (chosen: a child keeps its centile), rounded as a scale and a board read."""
+    at_randomization = body_size(child.age_days / DAYS_PER_MONTH)
+    now = body_size((child.age_days + day) / DAYS_PER_MONTH)
+    return (round(now[0] * child.weight_kg / at_randomization[0], 1),
+            round(now[1] * child.height_cm / at_randomization[1], 1))
+
+
 def draw_child(index: int, rng: np.random.Generator) -> Child:
     """A child referred for screening: baseline characteristics as the publication describes
     the 73 enrolled (age, sex, KMP duration, biopsies), and whether screening fails."""

@@ -1,8 +1,9 @@
 """What a site does for one child, through the JSON API: screen, randomize, start treatment,
 record what the calendar makes due, follow the bedside advice.
 
-The investigator of the child's site screens, randomizes, prescribes, and enters blood counts
-and troughs through the API and PedsQL answers on the questionnaire page (one form for all
+The investigator of the child's site screens, randomizes, prescribes, and enters blood counts,
+troughs and, at every scheduled visit after day 0, the child's weight and length (``body_size``,
+so that the doses follow the growing child) through the API and PedsQL answers on the questionnaire page (one form for all
 items; the API takes one item per request); the site's blinded assessor enters MRI volumes and the month-24
 sequelae. Dose advice is the one the patient page shows (:func:`khetrial.edc.web.bedside.bedside_advice`
 read through the investigator's own disclosure); the site does what it says:
@@ -39,7 +40,7 @@ from khetrial.virtual.calendar import (COUNT, MRI, PEDSQL, SEQUELAE, TROUGH, Pla
                                        next_count_date, plan_for)
 from khetrial.protocol.pedsql import items
 from khetrial.virtual.client import Account, ApiClient
-from khetrial.virtual.course import (SEQUELA_CODES, Child, TrueCourse, draw_course,
+from khetrial.virtual.course import (SEQUELA_CODES, Child, TrueCourse, draw_course, growth_on,
                                      lesion_volume_ml, trough_ng_ml)
 
 DIAGNOSIS = ["clinical", "mri"]  # Pub.: "diagnosed by clinical features and MRI"
@@ -164,6 +165,10 @@ def measurements(e: Enrolled, due: tuple[str, ...], today: date) -> list[Entry]:
                                                     "value": e.course.platelets_on(day)}, today))
             out.append(Entry(INVESTIGATOR, "labs", {"date": when, "test": "fibrinogen",
                                                     "value": e.course.fibrinogen_on(day)}, today))
+            if day > 0 and today in e.plan.dates[COUNT]:  # a scheduled visit: weigh and measure
+                weight, height = growth_on(e.child, day)
+                out.append(Entry(INVESTIGATOR, "body_size", {"date": when, "weight_kg": weight,
+                                                             "height_cm": height}, today))
         elif assessment == TROUGH and (e.sirolimus_mg > 0 or e.held_since is not None):
             if e.held_since is not None:
                 value = trough_ng_ml(e.course, float(e.held_mg), day, e.rng,

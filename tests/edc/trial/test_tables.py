@@ -8,17 +8,18 @@ from khetrial.bundle.format import TABLE_NAMES
 from khetrial.edc.trial import models
 from khetrial.edc.trial.tables import CLINICAL_TABLE_NAMES, MODEL_NAMES, model_of, table_of
 
-# bundle-format.md: the nine files of one patient's data (every file but patients and screening)
-NINE = ("labs", "drug_levels", "medications", "mri", "qol", "adverse_events", "transfusions",
-        "sequelae", "disposition")
+# bundle-format.md: the ten files of one patient's data (every file but patients and screening;
+# body_size is khetrial's extension)
+TEN = ("labs", "drug_levels", "body_size", "medications", "mri", "qol", "adverse_events",
+       "transfusions", "sequelae", "disposition")
 
 
 def test_every_bundle_table_has_a_model_in_bundle_order():
     assert tuple(MODEL_NAMES) == TABLE_NAMES
 
 
-def test_the_clinical_tables_are_the_nine_files_of_a_patients_data():
-    assert CLINICAL_TABLE_NAMES == NINE
+def test_the_clinical_tables_are_the_ten_files_of_a_patients_data():
+    assert CLINICAL_TABLE_NAMES == TEN
 
 
 @pytest.mark.parametrize("table", TABLE_NAMES)

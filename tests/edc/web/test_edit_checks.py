@@ -31,6 +31,12 @@ CASES = [  # (table, row as typed, refused field or None)
     ("mri", {"date": "2018-02-04", "lesion_volume_ml": "12"}, "date"),  # day −31
     ("mri", {"date": "2018-03-07", "lesion_volume_ml": "0"}, "lesion_volume_ml"),
     ("drug_levels", {"date": "2018-03-06", "sirolimus_trough_ng_ml": "5"}, "date"),
+    # body_size (khetrial extension): study data from day 0, up to today (ranges:
+    # tests/edc/web/test_body_size.py)
+    ("body_size", {"date": "2018-04-01", "weight_kg": "6.5", "height_cm": "63"}, None),
+    ("body_size", {"date": "2018-03-07", "weight_kg": "6.5", "height_cm": "63"}, None),  # day 0
+    ("body_size", {"date": "2018-03-06", "weight_kg": "6.5", "height_cm": "63"}, "date"),  # day −1
+    ("body_size", {"date": "2018-04-02", "weight_kg": "6.5", "height_cm": "63"}, "date"),  # future
     ("medications", {"drug": "prednisolone", "start_date": "2017-11-30", "dose": "2",
                      "dose_unit": "mg_kg", "frequency": "qd"}, "start_date"),  # before birth
     ("medications", {"drug": "prednisolone", "start_date": "2017-12-01", "dose": "100",

@@ -51,6 +51,7 @@ def _register(model, *columns, filters=()):
 
 _register(models.LabResult, "date", "test", "value", filters=("test",))
 _register(models.DrugLevel, "date", "sirolimus_trough_ng_ml")
+_register(models.BodySizeMeasurement, "date", "weight_kg", "height_cm")
 _register(models.MedicationCourse, "drug", "start_date", "end_date", "dose", "dose_unit",
           filters=("drug",))
 _register(models.MriScan, "date", "lesion_volume_ml")

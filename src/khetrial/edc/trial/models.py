@@ -155,6 +155,19 @@ class DrugLevel(ClinicalRow):
         indexes = [_patient_date_index("druglevel_patient_date")]
 
 
+class BodySizeMeasurement(ClinicalRow):
+    """A weight and height measured after randomization (``body_size.csv``, a khetrial
+    extension); the baseline is the patient's ``weight_kg``/``height_cm``. The bedside advice
+    doses from the latest."""
+
+    date = models.DateField()
+    weight_kg = models.FloatField(null=True, help_text="Body weight (kg).")
+    height_cm = models.FloatField(null=True, help_text="Height (cm).")
+
+    class Meta(ClinicalRow.Meta):
+        indexes = [_patient_date_index("bodysize_patient_date")]
+
+
 class MedicationCourse(ClinicalRow):
     """One course of a drug (``medications.csv``); no end date = still ongoing."""
 

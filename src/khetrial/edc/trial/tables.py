@@ -24,6 +24,7 @@ _MODEL_OF_TABLE = {
     "patients": "Patient",
     "labs": "LabResult",
     "drug_levels": "DrugLevel",
+    "body_size": "BodySizeMeasurement",
     "medications": "MedicationCourse",
     "mri": "MriScan",
     "qol": "QolResponse",

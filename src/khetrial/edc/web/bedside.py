@@ -8,9 +8,10 @@ that may not see a table gets no rows of it; the views show this advice only to
 :data:`BEDSIDE_ROLES`, never to a blinded role (it names the drugs, the doses and, through the
 taper, the arm). The arm itself is passed to the core only when the disclosure shows it, so
 arm-specific advice (prednisolone) needs both gates. Weight and height are the randomization
-form's, measured on the randomization date (the bundle has no later body size yet).
+form's, measured on the randomization date, and every later measurement of ``body_size``; the
+core doses from the latest dated up to ``today``.
 
-:func:`read_records` reads any number of patients in one query per table (eight in all), so
+:func:`read_records` reads any number of patients in one query per table (nine in all), so
 the site's dashboard costs the same number of queries for 1 patient as for 200.
 """
 
@@ -21,15 +22,15 @@ from collections.abc import Iterable
 from datetime import date
 
 from khetrial.edc.accounts.roles import INVESTIGATOR
-from khetrial.protocol.bedside import (AdverseEvent, BedsideAdvice, Course, DrugLevel, Lab,
-                                       PatientBaseline, PatientRecords)
+from khetrial.protocol.bedside import (AdverseEvent, BedsideAdvice, BodySizeRow, Course, DrugLevel,
+                                       Lab, PatientBaseline, PatientRecords)
 from khetrial.protocol.bedside import bedside_advice as advice_from_records
 
 # Who receives bedside advice: the treating team of the patient's site (issue 6: "for
 # investigators only — never for blinded assessors").
 BEDSIDE_ROLES = (INVESTIGATOR,)
 # The tables the advice reads; a disclosure must see all of them.
-BEDSIDE_TABLES = ("labs", "drug_levels", "medications", "adverse_events", "disposition")
+BEDSIDE_TABLES = ("labs", "drug_levels", "body_size", "medications", "adverse_events", "disposition")
 # Tables read only for their dates (evidence of a visit, with labs and drug levels).
 DATE_ONLY_TABLES = ("mri", "qol", "sequelae")
 
@@ -37,6 +38,7 @@ DATE_ONLY_TABLES = ("mri", "qol", "sequelae")
 _COLUMNS = {
     "labs": ("test", "date", "value"),
     "drug_levels": ("date", "sirolimus_trough_ng_ml"),
+    "body_size": ("date", "weight_kg", "height_cm"),
     "medications": ("drug", "start_date", "end_date", "dose", "dose_unit", "frequency"),
     "adverse_events": ("term", "onset_date", "grade", "end_date"),
     "disposition": ("date",),
@@ -82,6 +84,7 @@ def read_records(disclosure, patients: Iterable) -> dict[int, PatientRecords]:
                                 p.weight_kg, p.height_cm, p.birth_date),
         labs=tuple(Lab(*r) for r in rows["labs"][p.pk]),
         drug_levels=tuple(DrugLevel(*r) for r in rows["drug_levels"][p.pk]),
+        body_size=tuple(BodySizeRow(*r) for r in rows["body_size"][p.pk]),
         medications=tuple(_course(*r) for r in rows["medications"][p.pk]),
         adverse_events=tuple(AdverseEvent(*r) for r in rows["adverse_events"][p.pk]),
         disposition_dates=tuple(d for (d,) in rows["disposition"][p.pk]),

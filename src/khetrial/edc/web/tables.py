@@ -22,6 +22,7 @@ TITLES = {
     "patients": "Patients",
     "labs": "Laboratory results",
     "drug_levels": "Drug levels",
+    "body_size": "Body size",
     "medications": "Medication courses",
     "mri": "MRI lesion volumes",
     "qol": "PedsQL answers",

@@ -162,10 +162,19 @@ def test_the_labels_maximum_asks_a_clinician(dose_mg, at_max):
 # --- the next blood count ----------------------------------------------------------------------------
 
 def test_next_blood_count_two_days_after_the_latest():
+    labs = (Lab("platelets", day(0), 20.0), Lab("platelets", day(8), 40.0))
+    advice = bedside_advice(records(labs=labs), day(9))
+    # Pub. "blood counts every 2 days until the stabilization": 8 + 2 = day 10
+    assert advice.blood_count.due == day(10) and not advice.blood_count.is_overdue(day(9))
+
+
+def test_next_blood_count_on_day_7_between_two_counts():
     labs = (Lab("platelets", day(0), 20.0), Lab("platelets", day(6), 40.0))
     advice = bedside_advice(records(labs=labs), day(7))
-    # Pub. "blood counts every 2 days until the stabilization": 6 + 2 = day 8
-    assert advice.blood_count.due == day(8) and not advice.blood_count.is_overdue(day(7))
+    # day 7 falls between 6 and 6 + 2: the last day a run may start for week 1 (SAP "first day
+    # ≤ 7k"; project choice), so the count is due on day 7, and overdue on day 8
+    assert advice.blood_count.due == day(7) and advice.blood_count.is_overdue(day(8))
+    assert "project choice" in advice.blood_count.reason
 
 
 # --- sources ------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def make_tables(n_patients: int = DEFAULT_PATIENTS,
     n = n_patients
     ids = np.array([f"P{i:06d}" for i in range(1, n + 1)], dtype=object)
     rand = START + rng.integers(0, 4 * 365, n).astype("timedelta64[D]")
-    age_days = rng.integers(1, 14 * 365, n).astype("timedelta64[D]")
+    age_days = rng.integers(90, 14 * 365, n).astype("timedelta64[D]")
     arm = rng.choice(ARMS, n)
     patients = pd.DataFrame({
         "patient_id": ids,
@@ -60,7 +60,7 @@ def make_tables(n_patients: int = DEFAULT_PATIENTS,
             "sirolimus_trough_ng_ml": lambda m: np.round(rng.uniform(2, 25, m), 1)}),
         "medications": _medications(rng, ids, rand, arm),
         "mri": _per_patient(rng, ids, rand, len(MRI_DAYS), {
-            "lesion_volume_ml": lambda m: np.round(rng.uniform(0, 300, m), 2)},
+            "lesion_volume_ml": lambda m: np.round(rng.uniform(0.5, 300, m), 2)},
             days=np.tile(MRI_DAYS, n)),
         "qol": _qol(rng, ids, rand),
         "disposition": pd.DataFrame({"patient_id": ids, "date": _iso(rand + FOLLOW_UP_DAYS),

@@ -1,10 +1,11 @@
 """Writing many rows fast, inside the caller's transaction: PostgreSQL ``COPY``, batched
 ``executemany`` elsewhere, and foreign keys checked once per table rather than once per row.
 
-:func:`insert_columns` takes a chunk of rows as columns (one iterable per column). On
-PostgreSQL the columns are ``COPY`` CSV cells (:func:`khetrial.edc.trial.convert.to_copy_cells`)
-and each chunk is joined into one text and sent by psycopg's ``cursor.copy()``: the server
-parses a chunk while the next one is built, and memory holds one chunk, not the table.
+:func:`insert_columns` takes a table's rows as chunks of columns (one iterable per column).
+On PostgreSQL the columns are ``COPY`` CSV cells (:func:`khetrial.edc.trial.convert.to_copy_cells`);
+each chunk is joined into one text and written to one ``COPY`` per table through psycopg's
+``cursor.copy()``: the server stores a chunk while the next one is built, and memory holds a
+chunk, not the table.
 Elsewhere (SQLite) the columns are Python values, zipped into rows and written with
 ``executemany``, :data:`BATCH_ROWS` at a time.
 
@@ -34,21 +35,23 @@ BATCH_ROWS = 5000  # rows per executemany batch (SQLite)
 BULK_CHECK_ROWS = 100_000
 
 
-def insert_columns(db_table: str, names: list[str], columns: list[Iterable]) -> None:
-    """Insert one chunk of rows given as ``columns`` (one iterable per name in ``names``;
-    ``COPY`` CSV cells on PostgreSQL, Python values elsewhere)."""
+def insert_columns(db_table: str, names: list[str], chunks: Iterable[list[Iterable]]) -> None:
+    """Insert rows given as chunks, each a list of columns (one iterable per name in
+    ``names``; ``COPY`` CSV cells on PostgreSQL, Python values elsewhere). On PostgreSQL one
+    ``COPY`` takes every chunk: the server stores a chunk while the next one is built."""
     quote = connection.ops.quote_name
     target = f"{quote(db_table)} ({', '.join(quote(c) for c in names)})"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            text = "".join([",".join(row) + "\n" for row in zip(*columns)])
             with cursor.cursor.copy(f"COPY {target} FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.write(text)
+                for columns in chunks:
+                    copy.write("".join([",".join(row) + "\n" for row in zip(*columns)]))
             return
         sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(names))})"
-        rows = zip(*columns)
-        while batch := [row for _, row in zip(range(BATCH_ROWS), rows)]:
-            cursor.executemany(sql, batch)
+        for columns in chunks:
+            rows = zip(*columns)
+            while batch := [row for _, row in zip(range(BATCH_ROWS), rows)]:
+                cursor.executemany(sql, batch)
 
 
 @contextmanager
@@ -66,6 +69,10 @@ def foreign_keys_checked_once(db_table: str, rows: int) -> Iterator[bool]:
                        [db_table])
         keys = cursor.fetchall()
         table = connection.ops.quote_name(db_table)
+        # ALTER TABLE refuses a table with checks still pending (rows written earlier in the
+        # transaction): run them now, then defer again (Django's keys are initially deferred).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for name, _ in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
     yield True

@@ -54,6 +54,9 @@ IMPORT_FORM = "import"  # the audit trail's "form" of an import
 BOOKKEEPING_FIELDS = frozenset(
     {"id", "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"}
 )
+#: The columns a bulk write fills after the bundle's, in this order (those the model has).
+BOOKKEEPING_ORDER = ("seq", "extra", "voided", "void_reason", "voided_at", "created_at",
+                     "updated_at")
 CHUNK_ROWS = 50_000  # rows built and sent at a time (and per progress step)
 READ_ROWS = 50_000  # rows fetched at a time on export
 IN_CHUNK = 500  # ids per "IN (...)" list, well under SQLite's variable limit
@@ -269,8 +272,8 @@ def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
     new = ~ids.isin(list(replaced)).to_numpy()
     seqs = np.arange(base, base + len(frame))
     if new.any():
-        _insert_rows(*_chunk(
-            Patient, frame[new], columns, {"site_id": site_pks}, extras, seqs[new], now))
+        _insert_rows(Patient._meta.db_table, _names(Patient, columns), [_chunk(
+            Patient, frame[new], columns, {"site_id": site_pks}, extras, seqs[new], now)])
     if replaced:
         old = frame[~new]
         values = _column_values(old, columns, {"site_id": site_pks})
@@ -358,9 +361,15 @@ def _copy_cells(frame, columns: Iterable[Column], keys: Mapping[str, dict]) -> l
     return cells
 
 
+def _names(model, columns: tuple[Column, ...]) -> list[str]:
+    """The database columns :func:`_chunk` fills, in its order."""
+    own = {f.name for f in model._meta.concrete_fields}
+    return [c.db_column for c in columns] + [name for name in BOOKKEEPING_ORDER if name in own]
+
+
 def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
-           extras: list[str], seqs, now) -> tuple[str, list[str], list]:
-    """``(db_table, column names, columns)`` of one chunk of rows for :func:`_insert_rows`:
+           extras: list[str], seqs, now) -> list:
+    """The columns of one chunk of rows for :func:`_insert_rows` (named by :func:`_names`):
     the bundle's columns, then ``seq`` (``seqs``), ``extra`` and the bookkeeping columns the
     model has, in the connection's form (``COPY`` cells on PostgreSQL, values elsewhere)."""
     m = len(frame)
@@ -380,9 +389,7 @@ def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
         tail = {"seq": map(int, seqs), "extra": json_extras, "voided": repeat(False, m),
                 "void_reason": repeat("", m), "voided_at": repeat(None, m),
                 "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m)}
-    names = [c.db_column for c in columns] + [name for name in tail if name in own]
-    return (model._meta.db_table, names,
-            values + [column for name, column in tail.items() if name in own])
+    return values + [tail[name] for name in BOOKKEEPING_ORDER if name in own]
 
 
 def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Progress) -> int:
@@ -397,18 +404,22 @@ def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Prog
     columns = model_columns(model)
     extras = _register_extra(table, frame, model)
     base = next_seq(model)
-    with bulk.foreign_keys_checked_once(model._meta.db_table, n):
+    def chunks():
         for start in range(0, n, CHUNK_ROWS):
             part = frame.iloc[start:start + CHUNK_ROWS]
             seqs = range(base + start, base + start + len(part))
-            _insert_rows(*_chunk(model, part, columns, keys, extras, seqs, now))
+            yield _chunk(model, part, columns, keys, extras, seqs, now)
             progress(table, start + len(part), n)
+
+    with bulk.foreign_keys_checked_once(model._meta.db_table, n):
+        _insert_rows(model._meta.db_table, _names(model, columns), chunks())
     return n
 
 
-def _insert_rows(db_table: str, names: list[str], columns: list) -> None:
-    """Insert one chunk of rows (``COPY`` on PostgreSQL, ``executemany`` elsewhere)."""
-    bulk.insert_columns(db_table, names, columns)
+def _insert_rows(db_table: str, names: list[str], chunks: Iterable[list]) -> None:
+    """Insert a table's rows, chunk by chunk (``COPY`` on PostgreSQL, ``executemany``
+    elsewhere)."""
+    bulk.insert_columns(db_table, names, chunks)
 
 
 # --- Export -----------------------------------------------------------------------------------

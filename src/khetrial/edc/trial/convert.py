@@ -34,7 +34,7 @@ def to_db_values(series: pd.Series | None, kind: str, n: int) -> list:
     if series is None:
         return ["" if kind == TEXT else None] * n
     if kind == DATE:
-        days = pd.to_datetime(series).to_numpy().astype("datetime64[D]")
+        days = _days(series)
         text = days.astype(str).astype(object)
         text[np.isnat(days)] = None
         return text.tolist()
@@ -60,7 +60,7 @@ def to_copy_cells(series: pd.Series | None, kind: str, n: int) -> np.ndarray:
         return np.full(n, quote_cells(np.array([""], dtype=object))[0] if kind == TEXT else "",
                        dtype=object)
     if kind == DATE:
-        days = pd.to_datetime(series).to_numpy().astype("datetime64[D]")
+        days = _days(series)
         codes, uniques = pd.factorize(days)
         texts = np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]"), unit="D")
         return _take(codes, texts.astype(object))
@@ -79,6 +79,14 @@ def to_copy_cells(series: pd.Series | None, kind: str, n: int) -> np.ndarray:
         codes, uniques = pd.factorize(text.fillna("") if kind == TEXT else text)
         return _take(codes, quote_cells(np.asarray(uniques, dtype=object)))
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _days(series: pd.Series) -> np.ndarray:
+    """A date column as ``datetime64[D]`` (a bundle's is ``datetime64[ns]`` already, which
+    :func:`pandas.to_datetime` would still scan value by value)."""
+    if not pd.api.types.is_datetime64_dtype(series.dtype):
+        series = pd.to_datetime(series)
+    return series.to_numpy().astype("datetime64[D]")
 
 
 def quote_cells(texts: np.ndarray) -> np.ndarray:

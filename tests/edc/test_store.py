@@ -201,7 +201,8 @@ def test_a_failure_on_the_third_table_leaves_the_database_as_it_was(db, bundle, 
 
 
 def foreign_keys() -> list[tuple]:
-    """The trial tables' foreign keys (name and definition) on PostgreSQL; [] elsewhere."""
+    """The trial tables' foreign keys and indexes (name and definition) on PostgreSQL; []
+    elsewhere."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -210,7 +211,12 @@ def foreign_keys() -> list[tuple]:
         cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
                        "FROM pg_constraint WHERE contype = 'f' "
                        "AND conrelid::regclass::text LIKE 'trial_%%' ORDER BY 1, 2")
-        return cursor.fetchall()
+        keys = cursor.fetchall()
+        cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes "
+                       "WHERE tablename LIKE 'trial_%%' ORDER BY 1, 2")
+        indexes = cursor.fetchall()
+    assert any(name == "lab_patient_date" for _, name, _ in indexes)
+    return keys + indexes
 
 
 @pytest.fixture
@@ -222,7 +228,7 @@ def bulk_mode(monkeypatch):
     monkeypatch.setattr(bulk, "BULK_CHECK_ROWS", 1)
 
 
-def test_a_bulk_load_in_chunks_round_trips_and_keeps_every_foreign_key(db, bundle, bulk_mode,
+def test_a_bulk_load_in_chunks_round_trips_and_keeps_every_key_and_index(db, bundle, bulk_mode,
                                                                        monkeypatch):
     from contextlib import contextmanager
 
@@ -231,7 +237,7 @@ def test_a_bulk_load_in_chunks_round_trips_and_keeps_every_foreign_key(db, bundl
     from khetrial.edc import bulk
 
     dropped: list[bool] = []
-    checked_once = bulk.foreign_keys_checked_once
+    checked_once = bulk.bulk_load
 
     @contextmanager
     def spy(db_table, rows):
@@ -239,12 +245,12 @@ def test_a_bulk_load_in_chunks_round_trips_and_keeps_every_foreign_key(db, bundl
             dropped.append(done)
             yield done
 
-    monkeypatch.setattr(bulk, "foreign_keys_checked_once", spy)
+    monkeypatch.setattr(bulk, "bulk_load", spy)
     keys = foreign_keys()
     store.import_bundle(bundle)
     assert_same_bundle(store.export_bundle(), bundle)
     assert foreign_keys() == keys
-    # the test database's role owns its tables: on PostgreSQL every key was dropped and re-added
+    # the test database's role owns its tables: on PostgreSQL keys and indexes were made again
     assert dropped == [connection.vendor == "postgresql"] * 10
 
 

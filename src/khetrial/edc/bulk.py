@@ -9,16 +9,17 @@ chunk, not the table.
 Elsewhere (SQLite) the columns are Python values, zipped into rows and written with
 ``executemany``, :data:`BATCH_ROWS` at a time.
 
-:func:`foreign_keys_checked_once`: PostgreSQL checks a (deferred) foreign key with one query
-per inserted row at commit, 5 µs a row, which for two million laboratory rows is several times
-the ``COPY`` itself. For a large load, when the connected role owns the table, the table's
-foreign keys are dropped before its rows are copied and added back (same names, same
-definitions) after: adding a key checks every row in one join (PostgreSQL's "Populating a
-Database", 14.4.4). All of it runs in the import's transaction, so a failure anywhere, the
-re-check included, rolls the keys back with the rows; other sessions never see the table
-without its keys (``ALTER TABLE`` holds its lock until the commit, so they wait for the import
-instead). A role that does not own the table (the ``khetrial_app`` role of ``khetrial db init``)
-keeps the per-row checks.
+:func:`bulk_load`: PostgreSQL checks a (deferred) foreign key with one query per inserted row
+at commit, 5 µs a row, which for two million laboratory rows is several times the ``COPY``
+itself, and updates each index row by row. For a large load, when the connected role owns the
+table, the table's foreign keys and its plain (not unique) indexes are dropped before its rows
+are copied and made again (same names, same definitions) after: adding a key checks every row
+in one join, and an index is built in one sort (PostgreSQL's manual, "Populating a Database").
+All of it runs in the import's transaction, so a failure anywhere, the re-check included,
+rolls the keys and indexes back with the rows; other sessions never see the table without
+them (the ``ALTER TABLE`` lock is held until the commit, so they wait for the import instead).
+A role that does not own the table (the ``khetrial_app`` role of ``khetrial db init``) keeps
+the per-row checks.
 """
 
 from __future__ import annotations
@@ -55,11 +56,11 @@ def insert_columns(db_table: str, names: list[str], chunks: Iterable[list[Iterab
 
 
 @contextmanager
-def foreign_keys_checked_once(db_table: str, rows: int) -> Iterator[bool]:
-    """Inside the block, ``db_table`` has no foreign keys when ``rows`` are many, the database
-    is PostgreSQL and the connected role owns the table; they are added back (and so checked
-    over every row) when the block ends. Yields whether they were dropped. Must run inside a
-    transaction (the import's)."""
+def bulk_load(db_table: str, rows: int) -> Iterator[bool]:
+    """Inside the block, ``db_table`` has no foreign keys and no plain indexes when ``rows``
+    are many, the database is PostgreSQL and the connected role owns the table; they are made
+    again (the keys checked over every row) when the block ends. Yields whether they were
+    dropped. Must run inside a transaction (the import's)."""
     if rows < BULK_CHECK_ROWS or connection.vendor != "postgresql" or not _owns(db_table):
         yield False
         return
@@ -68,6 +69,10 @@ def foreign_keys_checked_once(db_table: str, rows: int) -> Iterator[bool]:
                        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
                        [db_table])
         keys = cursor.fetchall()
+        cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
+                       "FROM pg_index WHERE indrelid = %s::regclass AND NOT indisunique "
+                       "AND NOT indisprimary ORDER BY 1", [db_table])
+        indexes = cursor.fetchall()
         table = connection.ops.quote_name(db_table)
         # ALTER TABLE refuses a table with checks still pending (rows written earlier in the
         # transaction): run them now, then defer again (Django's keys are initially deferred).
@@ -75,8 +80,12 @@ def foreign_keys_checked_once(db_table: str, rows: int) -> Iterator[bool]:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for name, _ in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")  # regclass text: quoted where needed
     yield True
     with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
         for name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT "
                            f"{connection.ops.quote_name(name)} {definition}")

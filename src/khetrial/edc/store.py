@@ -395,7 +395,7 @@ def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
 def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Progress) -> int:
     """Insert one table's rows (new ``seq`` after the table's current last), a chunk of
     :data:`CHUNK_ROWS` at a time; a large table's foreign keys are checked once at the end
-    (:func:`khetrial.edc.bulk.foreign_keys_checked_once`)."""
+    (:func:`khetrial.edc.bulk.bulk_load`)."""
     model = table_model(table)
     n = len(frame)
     if n == 0:
@@ -411,7 +411,7 @@ def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Prog
             yield _chunk(model, part, columns, keys, extras, seqs, now)
             progress(table, start + len(part), n)
 
-    with bulk.foreign_keys_checked_once(model._meta.db_table, n):
+    with bulk.bulk_load(model._meta.db_table, n):
         _insert_rows(model._meta.db_table, _names(model, columns), chunks())
     return n
 

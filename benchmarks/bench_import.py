@@ -5,9 +5,9 @@
 
 The floor is psql's ``\\copy`` of the bundle's CSV files, in one transaction, into scratch
 tables with the files' columns and types (no keys, no indexes, no audit). Then, in fresh
-processes on a new database, ``khetrial validate`` (reading and validation alone) and
-``khetrial import`` (validation included, as a user runs it; the seconds of its writing step,
-``store.import_bundle``, are taken in the same process). Each figure is the median of
+processes on a new database, ``khetrial import`` (validation included, as a user runs it;
+the seconds of its writing step, ``store.import_bundle``, are taken in the same process) and,
+with ``--validate``, ``khetrial validate`` alone. Each figure is the median of
 ``--repeat`` runs; it prints wall seconds, the processes' peak resident memory and the ratios
 import / ``\\copy`` (the issue's target: at most 3, validation included) and writing / ``\\copy``.
 
@@ -118,6 +118,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="PostgreSQL URL allowed to create and drop the bench database")
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="bench database's name")
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (median)")
+    parser.add_argument("--validate", action="store_true",
+                        help="also time `khetrial validate` alone")
     args = parser.parse_args(argv)
     if shutil.which("psql") is None:
         raise SystemExit("psql is needed for the \\copy floor")
@@ -141,8 +143,10 @@ def main(argv: list[str] | None = None) -> None:
                                      str(script), url])
             psql(url, "DROP SCHEMA bench_floor CASCADE;")
             python = [sys.executable, "-c", CLI]
-            validate_s, validate_mb = median_run(args.repeat, lambda: None,
-                                                 [*python, "validate", str(folder)])
+            validate_s = validate_mb = None
+            if args.validate:
+                validate_s, validate_mb = median_run(args.repeat, lambda: None,
+                                                     [*python, "validate", str(folder)])
 
             def fresh() -> None:
                 database(args.pg_admin_url, args.database, create=True)
@@ -162,7 +166,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'step':<34}{'wall s':>8}{'peak MB':>9}")
     floor = "psql \\copy of the CSV files"
     print(f"{floor:<34}{floor_s:>8.1f}{'':>9}")
-    print(f"{'khetrial validate':<34}{validate_s:>8.1f}{validate_mb:>9,.0f}")
+    if validate_s is not None:
+        print(f"{'khetrial validate':<34}{validate_s:>8.1f}{validate_mb:>9,.0f}")
     print(f"{'khetrial import (validation incl.)':<34}{import_s:>8.1f}{import_mb:>9,.0f}")
     print(f"{'  of which writing (import_bundle)':<34}{write_s:>8.1f}")
     print(f"ratio import / \\copy: {import_s / floor_s:.1f} (target ≤ 3); writing alone / "

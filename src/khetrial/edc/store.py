@@ -506,10 +506,12 @@ def canonical_bundle(frames: Mapping[str, pd.DataFrame]) -> Bundle:
 
 def _read_rows(qs, columns: tuple[Column, ...], keys: Mapping[str, dict], extra_order: list[str]):
     """Fetch a queryset's columns raw (no per-value Django conversion), ``READ_ROWS`` at a
-    time, into a bundle frame: spec columns, then extra columns in ``extra_order``."""
+    time, into a bundle frame: spec columns, then extra columns in ``extra_order``. On
+    PostgreSQL the cursor is a server-side one (Django's ``chunked_cursor``), so the driver
+    holds ``READ_ROWS`` rows at a time rather than the whole table's result."""
     sql, params = qs.values_list(*[c.attname for c in columns], "extra").query.sql_with_params()
     pieces = []
-    with connection.cursor() as cursor:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while records := cursor.fetchmany(READ_ROWS):
             pieces.append(_frame_of(records, columns, keys))

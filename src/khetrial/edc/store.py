@@ -12,8 +12,8 @@
 
 Rows are written a chunk at a time with ``executemany`` or, on PostgreSQL, with ``COPY``
 (:mod:`khetrial.edc.bulk`; CSV cells built a column at a time by
-:func:`khetrial.edc.trial.convert.to_copy_cells`), a large table's foreign keys checked once
-after its rows; building two million model instances would take minutes.
+:func:`khetrial.edc.trial.convert.to_copy_cells`), a large table's foreign keys checked and
+indexes built once after its rows; building two million model instances would take minutes.
 Tables and their models come from :mod:`khetrial.edc.trial.tables`, column lists from the
 models, conversions from :mod:`khetrial.edc.trial.convert`; the next ``seq`` and the audit
 context are the record service's (:mod:`khetrial.edc.trial.records`), as for every other write.
@@ -279,9 +279,9 @@ def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
         values = _column_values(old, columns, {"site_id": site_pks})
         json_extras = convert.extra_to_json(old, extras)
         updated = []
-        for i, row in enumerate(zip(*values)):
-            patient = Patient(**{c.attname: v for c, v in zip(columns, row)},
-                              seq=int(seqs[~new][i]), extra=_decode_extra(json_extras[i]))
+        for seq, text, row in zip(seqs[~new].tolist(), json_extras, zip(*values)):
+            patient = Patient(**{c.attname: v for c, v in zip(columns, row)}, seq=seq,
+                              extra=_decode_extra(text))
             patient.pk, patient.updated_at = replaced[patient.patient_id], now
             updated.append(patient)
         names = [c.attname for c in columns if c.name != "patient_id"] + [

@@ -27,6 +27,7 @@ MRI_DAYS = (-7, 180, 365, 730)
 TROUGHS_PER_PATIENT = 12
 QOL_ITEMS = 8  # items per questionnaire (two questionnaires: baseline, month 12)
 START = np.datetime64("2017-06-01")
+KMP_ONSET_DAYS = 60  # the KMP onset lies 1-59 days before randomization
 
 
 def make_tables(n_patients: int = DEFAULT_PATIENTS,
@@ -37,7 +38,8 @@ def make_tables(n_patients: int = DEFAULT_PATIENTS,
     n = n_patients
     ids = np.array([f"P{i:06d}" for i in range(1, n + 1)], dtype=object)
     rand = START + rng.integers(0, 4 * 365, n).astype("timedelta64[D]")
-    age_days = rng.integers(90, 14 * 365, n).astype("timedelta64[D]")
+    # born before the KMP onset (up to 59 days before randomization) and the screening (3 days)
+    age_days = rng.integers(KMP_ONSET_DAYS, 14 * 365, n).astype("timedelta64[D]")
     arm = rng.choice(ARMS, n)
     patients = pd.DataFrame({
         "patient_id": ids,
@@ -50,7 +52,7 @@ def make_tables(n_patients: int = DEFAULT_PATIENTS,
         "height_cm": np.round(rng.uniform(50, 150, n), 1),
         "lesion_depth": rng.choice(LESION_DEPTHS, n),
         "lesion_site": rng.choice(LESION_SITES, n),
-        "kmp_onset_date": _iso(rand - rng.integers(1, 60, n).astype("timedelta64[D]")),
+        "kmp_onset_date": _iso(rand - rng.integers(1, KMP_ONSET_DAYS, n).astype("timedelta64[D]")),
         "biopsy": rng.integers(0, 2, n),
     })
     return {
@@ -60,7 +62,7 @@ def make_tables(n_patients: int = DEFAULT_PATIENTS,
             "sirolimus_trough_ng_ml": lambda m: np.round(rng.uniform(2, 25, m), 1)}),
         "medications": _medications(rng, ids, rand, arm),
         "mri": _per_patient(rng, ids, rand, len(MRI_DAYS), {
-            "lesion_volume_ml": lambda m: np.round(rng.uniform(0.5, 300, m), 2)},
+            "lesion_volume_ml": lambda m: np.round(rng.uniform(1, 300, m), 2)},
             days=np.tile(MRI_DAYS, n)),
         "qol": _qol(rng, ids, rand),
         "disposition": pd.DataFrame({"patient_id": ids, "date": _iso(rand + FOLLOW_UP_DAYS),

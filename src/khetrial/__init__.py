@@ -1,8 +1,18 @@
 """khetrial: run and analyse randomized trials in kaposiform hemangioendothelioma with KMP."""
 
-from importlib.metadata import PackageNotFoundError, version
+__all__ = ["__version__"]
 
-try:
-    __version__ = version("khetrial")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0+unknown"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed package's metadata when first asked for
+    (:mod:`importlib.metadata` costs a fifth of ``khetrial --help``'s start-up)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'khetrial' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("khetrial")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        value = "0.0.0+unknown"
+    globals()["__version__"] = value
+    return value

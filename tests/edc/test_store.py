@@ -203,6 +203,86 @@ def test_a_failure_on_the_third_table_leaves_the_database_as_it_was(db, bundle, 
     assert Patient.objects.get(patient_id="P001").seq == 0
 
 
+def foreign_keys() -> list[tuple]:
+    """The trial tables' foreign keys and indexes (name and definition) on PostgreSQL; []
+    elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                       "FROM pg_constraint WHERE contype = 'f' "
+                       "AND conrelid::regclass::text LIKE 'trial_%%' ORDER BY 1, 2")
+        keys = cursor.fetchall()
+        cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes "
+                       "WHERE tablename LIKE 'trial_%%' ORDER BY 1, 2")
+        indexes = cursor.fetchall()
+    assert any(name == "lab_patient_date" for _, name, _ in indexes)
+    return keys + indexes
+
+
+@pytest.fixture
+def bulk_mode(monkeypatch):
+    """Every table written as a bulk load: chunks of 2 rows, foreign keys checked once."""
+    from khetrial.edc import bulk
+
+    monkeypatch.setattr(store, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(bulk, "BULK_CHECK_ROWS", 1)
+
+
+def test_a_bulk_load_in_chunks_round_trips_and_keeps_every_key_and_index(db, bundle, bulk_mode,
+                                                                       monkeypatch):
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    from khetrial.edc import bulk
+
+    dropped: list[bool] = []
+    checked_once = bulk.bulk_load
+
+    @contextmanager
+    def spy(db_table, rows):
+        with checked_once(db_table, rows) as done:
+            dropped.append(done)
+            yield done
+
+    monkeypatch.setattr(bulk, "bulk_load", spy)
+    keys = foreign_keys()
+    store.import_bundle(bundle)
+    assert_same_bundle(store.export_bundle(), bundle)
+    assert foreign_keys() == keys
+    # the test database's role owns its tables: on PostgreSQL keys and indexes were made again
+    assert dropped == [connection.vendor == "postgresql"] * 10
+
+
+def test_a_failure_in_the_middle_of_a_table_leaves_the_database_as_it_was(db, bundle, bulk_mode,
+                                                                           tmp_path, monkeypatch):
+    from django.db import IntegrityError
+
+    store.import_bundle(bundle)
+    keys = foreign_keys()
+    chunks: list[int] = []
+    chunk = store._chunk
+
+    def failing_chunk(model, frame, *args):
+        if model._meta.model_name == "labresult":
+            chunks.append(len(frame))
+            if len(chunks) == 2:  # the first 2 lab rows are already sent
+                raise IntegrityError("injected failure in the middle of labs")
+        return chunk(model, frame, *args)
+
+    before_counts, before = table_counts(), store.export_bundle()
+    monkeypatch.setattr(store, "_chunk", failing_chunk)
+    with pytest.raises(DatabaseError, match="in the middle of labs.*nothing was imported"):
+        store.import_bundle(bundle_of(small_tables(prefix="R"), tmp_path / "failing"))
+    assert chunks == [2, 2]  # small_tables(): 5 lab rows, in chunks of 2
+    assert table_counts() == before_counts
+    assert_same_bundle(store.export_bundle(), before)
+    assert foreign_keys() == keys
+
+
 def test_rows_of_an_unknown_patient_are_refused_and_nothing_is_written(db, bundle):
     labs = bundle.labs.copy()
     labs.loc[0, "patient_id"] = "NOBODY"  # read_bundle would refuse it; a program may not

@@ -10,8 +10,10 @@
 - :func:`snapshot`: every export reads all its tables from one consistent state of the
   database, so an import committed meanwhile is either wholly in it or not at all.
 
-Rows are written with ``executemany`` in batches or, on PostgreSQL, with ``COPY`` (CSV
-built by the :mod:`csv` module); building two million model instances would take minutes.
+Rows are written a chunk at a time with ``executemany`` or, on PostgreSQL, with ``COPY``
+(:mod:`khetrial.edc.bulk`; CSV cells built a column at a time by
+:func:`khetrial.edc.trial.convert.to_copy_cells`), a large table's foreign keys checked and
+indexes built once after its rows; building two million model instances would take minutes.
 Tables and their models come from :mod:`khetrial.edc.trial.tables`, column lists from the
 models, conversions from :mod:`khetrial.edc.trial.convert`; the next ``seq`` and the audit
 context are the record service's (:mod:`khetrial.edc.trial.records`), as for every other write.
@@ -23,14 +25,14 @@ runs (:func:`_model`, :func:`table_model`).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from django.apps import apps
 from django.db import DatabaseError as DjangoDatabaseError
@@ -39,7 +41,7 @@ from django.utils import timezone
 
 from khetrial.bundle import Bundle, write_bundle
 from khetrial.bundle.format import TABLE_SPECS
-from khetrial.edc import db, import_audit
+from khetrial.edc import bulk, db, import_audit
 from khetrial.edc.audit.trail import check_unlocked, record_import
 from khetrial.edc.trial import convert
 from khetrial.edc.trial.records import Author, next_seq, writing
@@ -52,7 +54,10 @@ IMPORT_FORM = "import"  # the audit trail's "form" of an import
 BOOKKEEPING_FIELDS = frozenset(
     {"id", "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"}
 )
-BATCH_ROWS = 5000  # rows per INSERT batch (and per progress step)
+#: The columns a bulk write fills after the bundle's, in this order (those the model has).
+BOOKKEEPING_ORDER = ("seq", "extra", "voided", "void_reason", "voided_at", "created_at",
+                     "updated_at")
+CHUNK_ROWS = 50_000  # rows built and sent at a time (and per progress step)
 READ_ROWS = 50_000  # rows fetched at a time on export
 IN_CHUNK = 500  # ids per "IN (...)" list, well under SQLite's variable limit
 DEFAULT_VOID_REASON = "replaced by bundle import"
@@ -262,17 +267,23 @@ def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
     Patient = model_of("patients")
     columns = model_columns(Patient)
     base = next_seq(Patient)
-    values = _column_values(frame, columns, {"site_id": site_pks})
-    extras = convert.extra_to_json(frame, _register_extra("patients", frame, Patient))
-    new, updated = [], []
-    for i, row in enumerate(zip(*values)):
-        fields = {c.attname: v for c, v in zip(columns, row)}
-        patient = Patient(**fields, seq=base + i, extra=_decode_extra(extras[i]))
-        (updated if patient.patient_id in replaced else new).append(patient)
-    Patient.objects.bulk_create(new, batch_size=BATCH_ROWS)
-    if updated:
-        for patient in updated:
+    extras = _register_extra("patients", frame, Patient)
+    ids = frame["patient_id"].astype("string")
+    new = ~ids.isin(list(replaced)).to_numpy()
+    seqs = np.arange(base, base + len(frame))
+    if new.any():
+        _insert_rows(Patient._meta.db_table, _names(Patient, columns), [_chunk(
+            Patient, frame[new], columns, {"site_id": site_pks}, extras, seqs[new], now)])
+    if replaced:
+        old = frame[~new]
+        values = _column_values(old, columns, {"site_id": site_pks})
+        json_extras = convert.extra_to_json(old, extras)
+        updated = []
+        for seq, text, row in zip(seqs[~new].tolist(), json_extras, zip(*values)):
+            patient = Patient(**{c.attname: v for c, v in zip(columns, row)}, seq=seq,
+                              extra=_decode_extra(text))
             patient.pk, patient.updated_at = replaced[patient.patient_id], now
+            updated.append(patient)
         names = [c.attname for c in columns if c.name != "patient_id"] + [
             "seq", "extra", "updated_at"]
         Patient.objects.bulk_update(updated, names, batch_size=IN_CHUNK)
@@ -320,6 +331,11 @@ def _column_values(frame, columns: Iterable[Column], keys: Mapping[str, dict]) -
 
 
 def _look_up(codes: list, pks: dict, column: str) -> list:
+    _check_known(set(codes), pks, column)
+    return [None if c is None else pks[c] for c in codes]
+
+
+def _check_known(codes: Iterable, pks: dict, column: str) -> None:
     missing = sorted({c for c in codes if c is not None and c not in pks})
     if missing:
         raise DatabaseError(
@@ -327,11 +343,59 @@ def _look_up(codes: list, pks: dict, column: str) -> list:
             f"({', '.join(missing[:NAMES_SHOWN])}); every row must refer to a known "
             f"{column.removesuffix('_id')}."
         )
-    return [None if c is None else pks[c] for c in codes]
+
+
+def _copy_cells(frame, columns: Iterable[Column], keys: Mapping[str, dict]) -> list:
+    """``COPY`` CSV cells of each column (:func:`convert.to_copy_cells`); a foreign-key
+    column's codes are looked up in ``keys`` once per distinct code."""
+    cells = []
+    for c in columns:
+        series = frame[c.name] if c.name in frame else None
+        if c.kind == convert.KEY and c.name in keys and series is not None:
+            codes, uniques = pd.factorize(series.astype("string"))
+            _check_known(list(uniques), keys[c.name], c.name)
+            pks = np.array([str(keys[c.name][u]) for u in uniques] + [""], dtype=object)
+            cells.append(pks[codes])
+        else:
+            cells.append(convert.to_copy_cells(series, c.kind, len(frame)))
+    return cells
+
+
+def _names(model, columns: tuple[Column, ...]) -> list[str]:
+    """The database columns :func:`_chunk` fills, in its order."""
+    own = {f.name for f in model._meta.concrete_fields}
+    return [c.db_column for c in columns] + [name for name in BOOKKEEPING_ORDER if name in own]
+
+
+def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
+           extras: list[str], seqs, now) -> list:
+    """The columns of one chunk of rows for :func:`_insert_rows` (named by :func:`_names`):
+    the bundle's columns, then ``seq`` (``seqs``), ``extra`` and the bookkeeping columns the
+    model has, in the connection's form (``COPY`` cells on PostgreSQL, values elsewhere)."""
+    m = len(frame)
+    own = {f.name for f in model._meta.concrete_fields}
+    json_extras = convert.extra_to_json(frame, extras)
+    if connection.vendor == "postgresql":
+        values = _copy_cells(frame, columns, keys)
+        stamp = now.isoformat()
+        extra = (repeat('"{}"', m) if not extras
+                 else convert.quote_cells(np.array(json_extras, dtype=object)))
+        tail = {"seq": map(str, seqs), "extra": extra, "voided": repeat("f", m),
+                "void_reason": repeat('""', m), "voided_at": repeat("", m),
+                "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m)}
+    else:
+        values = _column_values(frame, columns, keys)
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        tail = {"seq": map(int, seqs), "extra": json_extras, "voided": repeat(False, m),
+                "void_reason": repeat("", m), "voided_at": repeat(None, m),
+                "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m)}
+    return values + [tail[name] for name in BOOKKEEPING_ORDER if name in own]
 
 
 def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Progress) -> int:
-    """Insert one table's rows (new ``seq`` after the table's current last)."""
+    """Insert one table's rows (new ``seq`` after the table's current last), a chunk of
+    :data:`CHUNK_ROWS` at a time; a large table's foreign keys are checked once at the end
+    (:func:`khetrial.edc.bulk.bulk_load`)."""
     model = table_model(table)
     n = len(frame)
     if n == 0:
@@ -340,48 +404,22 @@ def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Prog
     columns = model_columns(model)
     extras = _register_extra(table, frame, model)
     base = next_seq(model)
-    stamp = (connection.ops.adapt_datetimefield_value(now)
-             if connection.vendor != "postgresql" else now.isoformat())
-    names = [c.db_column for c in columns] + [
-        "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"]
-    text = tuple(c.db_column for c in columns if c.kind == convert.TEXT) + ("void_reason",)
-    for start in range(0, n, BATCH_ROWS * 10):
-        part = frame.iloc[start:start + BATCH_ROWS * 10]
-        values = _column_values(part, columns, keys)
-        m = len(part)
-        values += [range(base + start, base + start + m), convert.extra_to_json(part, extras),
-                   [False] * m, [""] * m, [None] * m, [stamp] * m, [stamp] * m]
-        _insert_rows(model._meta.db_table, names, list(zip(*values)), text_columns=text)
-        progress(table, start + m, n)
+    def chunks():
+        for start in range(0, n, CHUNK_ROWS):
+            part = frame.iloc[start:start + CHUNK_ROWS]
+            seqs = range(base + start, base + start + len(part))
+            yield _chunk(model, part, columns, keys, extras, seqs, now)
+            progress(table, start + len(part), n)
+
+    with bulk.bulk_load(model._meta.db_table, n):
+        _insert_rows(model._meta.db_table, _names(model, columns), chunks())
     return n
 
 
-def _insert_rows(db_table: str, columns: list[str], rows: list[tuple], *,
-                 text_columns: tuple[str, ...] = ()) -> None:
-    """Insert rows: ``COPY`` (CSV) on PostgreSQL, batched ``executemany`` elsewhere.
-
-    ``text_columns`` are never NULL (missing text is ``""``); the CSV sent to ``COPY`` reads
-    an empty cell as NULL in every other column.
-    """
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            options = "FORMAT csv"
-            if text_columns:
-                options += f", FORCE_NOT_NULL ({', '.join(quote(c) for c in text_columns)})"
-            with cursor.cursor.copy(f"COPY {quote(db_table)} ({names}) FROM STDIN "
-                                    f"WITH ({options})") as copy:
-                for start in range(0, len(rows), BATCH_ROWS):
-                    buffer = io.StringIO()
-                    csv.writer(buffer, lineterminator="\n").writerows(
-                        rows[start:start + BATCH_ROWS])
-                    copy.write(buffer.getvalue())
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {quote(db_table)} ({names}) VALUES ({marks})"
-        for start in range(0, len(rows), BATCH_ROWS):
-            cursor.executemany(sql, rows[start:start + BATCH_ROWS])
+def _insert_rows(db_table: str, names: list[str], chunks: Iterable[list]) -> None:
+    """Insert a table's rows, chunk by chunk (``COPY`` on PostgreSQL, ``executemany``
+    elsewhere)."""
+    bulk.insert_columns(db_table, names, chunks)
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -468,10 +506,12 @@ def canonical_bundle(frames: Mapping[str, pd.DataFrame]) -> Bundle:
 
 def _read_rows(qs, columns: tuple[Column, ...], keys: Mapping[str, dict], extra_order: list[str]):
     """Fetch a queryset's columns raw (no per-value Django conversion), ``READ_ROWS`` at a
-    time, into a bundle frame: spec columns, then extra columns in ``extra_order``."""
+    time, into a bundle frame: spec columns, then extra columns in ``extra_order``. On
+    PostgreSQL the cursor is a server-side one (Django's ``chunked_cursor``), so the driver
+    holds ``READ_ROWS`` rows at a time rather than the whole table's result."""
     sql, params = qs.values_list(*[c.attname for c in columns], "extra").query.sql_with_params()
     pieces = []
-    with connection.cursor() as cursor:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while records := cursor.fetchmany(READ_ROWS):
             pieces.append(_frame_of(records, columns, keys))

@@ -90,3 +90,38 @@ def test_a_stored_date_that_would_wrap_on_export_is_refused_not_changed(raw, ok)
     else:
         with pytest.raises(DatabaseError, match="cannot be exported without changing it"):
             from_db_values([raw], DATE)
+
+
+# --- COPY cells -------------------------------------------------------------------------------
+# PostgreSQL's documentation, COPY, "CSV Format": a NULL is an unquoted empty value, a quoted
+# empty string is an empty string, and a quote inside a quoted value is written twice.
+
+@pytest.mark.parametrize("series, kind, cells", [
+    (pd.Series(pd.to_datetime(["2018-03-07", None, "2018-03-07"])), convert.DATE,
+     ["2018-03-07", "", "2018-03-07"]),
+    (pd.Series([45.5, np.nan, 0.1 + 0.2]), convert.FLOAT, ["45.5", "", "0.30000000000000004"]),
+    (pd.Series([-0.0, 0.0, 2.0]), convert.FLOAT, ["-0.0", "0.0", "2.0"]),
+    (pd.Series([4, None, 0], dtype="Int64"), convert.INT, ["4", "", "0"]),
+    (pd.Series([1, None, 0], dtype="Int64"), convert.BOOL, ["t", "", "f"]),
+    (pd.Series(['said "ok", then', None, "Zürich\nx"], dtype="string"), convert.TEXT,
+     ['"said ""ok"", then"', '""', '"Zürich\nx"']),
+    (pd.Series(["BJ", None, "BJ"], dtype="string"), convert.KEY, ['"BJ"', "", '"BJ"']),
+    (pd.Series(pd.Categorical(["F", None, "M"])), convert.TEXT, ['"F"', '""', '"M"']),
+])
+def test_copy_cells_follow_postgresqls_csv_rules(series, kind, cells):
+    assert convert.to_copy_cells(series, kind, len(series)).tolist() == cells
+
+
+def test_an_absent_column_is_empty_text_or_null_in_copy_cells():
+    assert convert.to_copy_cells(None, convert.TEXT, 2).tolist() == ['""', '""']
+    assert convert.to_copy_cells(None, convert.DATE, 2).tolist() == ["", ""]
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
+                max_size=20))
+def test_copy_cells_of_numbers_read_back_as_the_same_float(values):
+    # float(text) reads as PostgreSQL's float8 input does: the nearest double to the decimal
+    series = pd.Series([np.nan if v is None else v for v in values], dtype="float64")
+    cells = convert.to_copy_cells(series, convert.FLOAT, len(series))
+    back = [None if c == "" else float(c) for c in cells]
+    assert back == [None if v is None else v for v in values]

@@ -5,6 +5,11 @@ and these functions turn a whole column at a time into plain Python values a dat
 accepts (``None`` for missing), and back. Text is stored as ``""`` when missing; dates as ISO
 strings (``2018-03-07``) on the way in; flags as booleans; numbers as Python floats, whose
 ``repr`` gives back exactly the decimal written in the CSV.
+
+:func:`to_copy_cells` gives the same values as cells of PostgreSQL's ``COPY ... (FORMAT csv)``
+(a NULL is an empty unquoted cell, text is always quoted, so ``""`` is an empty text), built a
+column at a time: each distinct value is formatted once (:func:`pandas.factorize`), so a
+column of two million dates or test names costs a few table look-ups, not two million calls.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ def to_db_values(series: pd.Series | None, kind: str, n: int) -> list:
     if series is None:
         return ["" if kind == TEXT else None] * n
     if kind == DATE:
-        days = pd.to_datetime(series).to_numpy().astype("datetime64[D]")
+        days = _days(series)
         text = days.astype(str).astype(object)
         text[np.isnat(days)] = None
         return text.tolist()
@@ -45,6 +50,54 @@ def to_db_values(series: pd.Series | None, kind: str, n: int) -> list:
     if kind == KEY:
         return series.astype("string").to_numpy(dtype=object, na_value=None).tolist()
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def to_copy_cells(series: pd.Series | None, kind: str, n: int) -> np.ndarray:
+    """One bundle column as ``COPY`` CSV cells (an object array of ``str``), the same values
+    as :func:`to_db_values`: missing text is ``""`` (an empty text), any other missing value
+    an empty cell (NULL)."""
+    if series is None:
+        return np.full(n, quote_cells(np.array([""], dtype=object))[0] if kind == TEXT else "",
+                       dtype=object)
+    if kind == DATE:
+        days = _days(series)
+        codes, uniques = pd.factorize(days)
+        texts = np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]"), unit="D")
+        return _take(codes, texts.astype(object))
+    if kind == FLOAT:
+        values = pd.to_numeric(series).astype("float64").to_numpy()
+        if (np.signbit(values) & (values == 0)).any():  # factorize would merge -0.0 with 0.0
+            return np.array([repr(v) if v == v else "" for v in values.tolist()], dtype=object)
+        codes, uniques = pd.factorize(values)
+        return _take(codes, np.array([repr(v) for v in uniques.tolist()], dtype=object))
+    if kind in (INT, BOOL):
+        codes, uniques = pd.factorize(pd.to_numeric(series).astype("Int64"))
+        show = (lambda v: "t" if v else "f") if kind == BOOL else str
+        return _take(codes, np.array([show(int(v)) for v in uniques], dtype=object))
+    if kind in (TEXT, KEY):
+        text = series.astype("string")
+        codes, uniques = pd.factorize(text.fillna("") if kind == TEXT else text)
+        return _take(codes, quote_cells(np.asarray(uniques, dtype=object)))
+    raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _days(series: pd.Series) -> np.ndarray:
+    """A date column as ``datetime64[D]`` (a bundle's is ``datetime64[ns]`` already, which
+    :func:`pandas.to_datetime` would still scan value by value)."""
+    if not pd.api.types.is_datetime64_dtype(series.dtype):
+        series = pd.to_datetime(series)
+    return series.to_numpy().astype("datetime64[D]")
+
+
+def quote_cells(texts: np.ndarray) -> np.ndarray:
+    """Texts as quoted CSV cells (``a"b`` -> ``"a""b"``): a quoted cell is never NULL nor
+    the end-of-data marker, and may hold commas and newlines."""
+    return np.array(['"' + t.replace('"', '""') + '"' for t in texts.tolist()], dtype=object)
+
+
+def _take(codes: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """``cells[codes]``, with the code -1 (missing) as an empty cell (NULL)."""
+    return np.append(cells, "")[codes]
 
 
 def from_db_values(values: Sequence, kind: str) -> pd.Series:

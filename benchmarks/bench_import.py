@@ -1,0 +1,178 @@
+"""``khetrial import`` of a large bundle into PostgreSQL against ``\\copy`` of the same files.
+
+    .venv/bin/python benchmarks/bench_import.py [--patients 10000] [--bundle FOLDER]
+        [--pg-admin-url postgresql://postgres@127.0.0.1:5432/postgres] [--database NAME]
+
+The floor is psql's ``\\copy`` of the bundle's CSV files, in one transaction, into scratch
+tables with the files' columns and types (no keys, no indexes, no audit). Then, in fresh
+processes on a new database, ``khetrial import`` (validation included, as a user runs it;
+the seconds of its writing step, ``store.import_bundle``, are taken in the same process) and,
+with ``--validate``, ``khetrial validate`` alone. Each figure is the median of
+``--repeat`` runs; it prints wall seconds, the processes' peak resident memory and the ratios
+import / ``\\copy`` (the issue's target: at most 3, validation included) and writing / ``\\copy``.
+
+The bundle is ``generate_bundle.py``'s (``--patients`` patients, 200 laboratory rows each:
+2.4 million rows at 10,000) unless ``--bundle`` names one. Its labs.csv is larger than a
+bundle file may be (:data:`khetrial.bundle.csvfile.MAX_FILE_BYTES`, a reading limit), so the
+commands run here with the reading limits lifted. A database ``--database`` is created through
+the admin URL and dropped at the end. No figure is asserted: this prints, a person reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_DATABASE = "khetrial_bench_import"
+SQL_TYPES = {"datetime64[ns]": "date", "float64": "double precision", "Int64": "integer"}
+# The CLI with the bundle reading limits lifted (a 10,000-patient labs.csv is 64 MB); the
+# seconds spent writing (store.import_bundle) go to the file $BENCH_WRITE_SECONDS.
+CLI = """import os, sys, time
+from khetrial.bundle import csvfile
+csvfile.MAX_FILE_BYTES = csvfile.MAX_ROWS = 1 << 40
+from khetrial.edc import store
+write = store.import_bundle
+def timed_write(*args, **kwargs):
+    started = time.perf_counter()
+    try:
+        return write(*args, **kwargs)
+    finally:
+        with open(os.environ["BENCH_WRITE_SECONDS"], "a") as out:
+            out.write(f"{time.perf_counter() - started}\\n")
+store.import_bundle = timed_write
+from khetrial.cli import main
+sys.argv = ["khetrial", *sys.argv[1:]]
+main()
+"""
+
+
+def timed(command: list[str], **options) -> tuple[float, float]:
+    """Run ``command``; (wall seconds, peak resident MB of the process). Fails loudly."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               **options)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{command[:4]} failed:\n{process.stderr.read().decode()[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def psql(url: str, sql: str) -> None:
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url], input=sql, text=True,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def floor_script(folder: Path) -> tuple[str, str]:
+    """(setup SQL, psql script) for ``\\copy`` of every CSV file of ``folder`` into scratch
+    tables of schema bench_floor, typed as the bundle format types the columns."""
+    from khetrial.bundle.format import TABLE_SPECS
+
+    setup = ["DROP SCHEMA IF EXISTS bench_floor CASCADE;", "CREATE SCHEMA bench_floor;"]
+    copies = []
+    for table, spec in TABLE_SPECS.items():
+        path = folder / f"{table}.csv"
+        if not path.exists():
+            continue
+        header = path.open(encoding="utf-8-sig").readline().strip().split(",")
+        types = {c.name: SQL_TYPES.get(str(c.dtype), "text") for c in spec.columns}
+        columns = ", ".join(f'"{name}" {types.get(name, "text")}' for name in header)
+        setup.append(f"CREATE TABLE bench_floor.{table} ({columns});")
+        copies.append(f"\\copy bench_floor.{table} FROM '{path}' WITH (FORMAT csv, HEADER true)")
+    return "\n".join(setup), "BEGIN;\n" + "\n".join(copies) + "\nCOMMIT;\n"
+
+
+def database(admin_url: str, name: str, create: bool) -> str:
+    """Drop (and create) database ``name``; its URL."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def median_run(runs: int, before, command: list[str]) -> tuple[float, float]:
+    figures = []
+    for _ in range(runs):
+        before()
+        figures.append(timed(command))
+    return statistics.median(f[0] for f in figures), max(f[1] for f in figures)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=10_000, help="patients in the bundle")
+    parser.add_argument("--bundle", type=Path, help="bundle folder (default: generate one)")
+    parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL,
+                        help="PostgreSQL URL allowed to create and drop the bench database")
+    parser.add_argument("--database", default=DEFAULT_DATABASE, help="bench database's name")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per figure (median)")
+    parser.add_argument("--validate", action="store_true",
+                        help="also time `khetrial validate` alone")
+    args = parser.parse_args(argv)
+    if shutil.which("psql") is None:
+        raise SystemExit("psql is needed for the \\copy floor")
+
+    sys.path.insert(0, str(HERE))
+    from generate_bundle import make_tables, write_tables
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.bundle
+        if folder is None:
+            folder = Path(tmp) / "bundle"
+            write_tables(make_tables(args.patients), folder)
+        rows = sum(sum(1 for _ in p.open()) - 1 for p in folder.glob("*.csv"))
+        url = database(args.pg_admin_url, args.database, create=True)
+        try:
+            setup, copy = floor_script(folder)
+            script = Path(tmp) / "copy.psql"
+            script.write_text(copy)
+            floor_s, _ = median_run(args.repeat, lambda: psql(url, setup),
+                                    ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
+                                     str(script), url])
+            psql(url, "DROP SCHEMA bench_floor CASCADE;")
+            python = [sys.executable, "-c", CLI]
+            validate_s = validate_mb = None
+            if args.validate:
+                validate_s, validate_mb = median_run(args.repeat, lambda: None,
+                                                     [*python, "validate", str(folder)])
+
+            def fresh() -> None:
+                database(args.pg_admin_url, args.database, create=True)
+                subprocess.run([sys.executable, "-c", "import sys\nfrom khetrial.edc import db\n"
+                                "db.setup(sys.argv[1])", url], check=True)  # migrate it
+
+            seconds = Path(tmp) / "write-seconds"
+            os.environ["BENCH_WRITE_SECONDS"] = str(seconds)
+            import_s, import_mb = median_run(args.repeat, fresh,
+                                             [*python, "import", str(folder), "--db", url,
+                                              "--json"])
+            write_s = statistics.median(float(x) for x in seconds.read_text().split())
+        finally:
+            database(args.pg_admin_url, args.database, create=False)
+
+    print(f"import benchmark: {folder} ({rows:,} rows), PostgreSQL, median of {args.repeat}")
+    print(f"{'step':<34}{'wall s':>8}{'peak MB':>9}")
+    floor = "psql \\copy of the CSV files"
+    print(f"{floor:<34}{floor_s:>8.1f}{'':>9}")
+    if validate_s is not None:
+        print(f"{'khetrial validate':<34}{validate_s:>8.1f}{validate_mb:>9,.0f}")
+    print(f"{'khetrial import (validation incl.)':<34}{import_s:>8.1f}{import_mb:>9,.0f}")
+    print(f"{'  of which writing (import_bundle)':<34}{write_s:>8.1f}")
+    print(f"ratio import / \\copy: {import_s / floor_s:.1f} (target ≤ 3); writing alone / "
+          f"\\copy: {write_s / floor_s:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from khetrial.edc.accounts.forms import AccountForm
@@ -21,8 +22,9 @@ def users(request):
         try:
             propose_user(data["username"], data["role"], data["password"], data["site"] or None,
                          by=request.user.username, person=data["person"])
-            messages.success(request, f"user {data['username']} granted; another "
-                                      "administrator must approve it before it can log in")
+            messages.success(request, gettext("user %(user)s granted; another administrator "
+                                              "must approve it before it can log in")
+                             % {"user": data["username"]})
             return redirect("users")
         except KhetrialError as exc:
             form.add_error(None, str(exc))
@@ -33,7 +35,7 @@ def users(request):
 @require_POST
 def user_approve(request, username):
     approve_user(username, by=request.user.username)  # KhetrialError -> 400/403 page
-    messages.success(request, f"user {username} approved")
+    messages.success(request, gettext("user %(user)s approved") % {"user": username})
     return redirect("users")
 
 
@@ -41,7 +43,7 @@ def user_approve(request, username):
 @require_POST
 def user_disable(request, username):
     if username == request.user.username:
-        raise PermissionDenied("you cannot disable your own account")
+        raise PermissionDenied(gettext("you cannot disable your own account"))
     disable_user(username, by=request.user.username)
-    messages.success(request, f"user {username} disabled")
+    messages.success(request, gettext("user %(user)s disabled") % {"user": username})
     return redirect("users")

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from khetrial.edc.trial import records
 from khetrial.edc.web.forms import (BASELINE_FIELDS, ReasonForm, baseline_form_class,
                                    record_form_class)
+from khetrial.edc.web.labels import table_label
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.policy import ENTRY_ROLES, editable_table
-from khetrial.edc.web.tables import CLINICAL_TABLES
 from khetrial.edc.web.views.patients import visible_patient
 
 def _record(request, table_name: str, patient, pk: int):
     obj = request.disclosure.records(table_name).filter(patient=patient, pk=pk).first()
     if obj is None:
-        raise Http404("no such record")
+        raise Http404(gettext("no such record"))
     return obj
 
 
-def _render(request, title, patient, form, action: str, record=None):
+def _render(request, title: str, patient, form, action: str, record=None):
     return render(request, "web/record_form.html", {
-        "table": title, "patient_id": patient.patient_id, "form": form, "action": action,
+        "table_title": title, "patient_id": patient.patient_id, "form": form, "action": action,
         "record": record})
 
 
@@ -41,7 +42,7 @@ def add_record(request, patient_id, table_name):
         records.add(table_name, patient, {f: form.cleaned_data[f] for f in fields},
                     author=author(request, table_name))
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, CLINICAL_TABLES[table_name], patient, form, "Add")
+    return _render(request, table_label(table_name), patient, form, gettext("Add"))
 
 
 @allow(*ENTRY_ROLES)
@@ -50,7 +51,7 @@ def edit_record(request, patient_id, table_name, pk):
     patient = visible_patient(request, patient_id)
     obj = _record(request, table_name, patient, pk)
     if obj.voided:
-        raise Http404("a voided record cannot be changed")
+        raise Http404(gettext("a voided record cannot be changed"))
     fields = request.disclosure.fields(table_name)
     initial = {f: _initial(getattr(obj, f)) for f in fields}
     form = record_form_class(table_name, fields)(request.POST or None, initial=initial,
@@ -59,7 +60,7 @@ def edit_record(request, patient_id, table_name, pk):
         records.correct(obj, {f: form.cleaned_data[f] for f in fields},
                         reason=form.cleaned_data["reason"], author=author(request, table_name))
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, CLINICAL_TABLES[table_name], patient, form, "Correct", obj)
+    return _render(request, table_label(table_name), patient, form, gettext("Correct"), obj)
 
 
 @allow(*ENTRY_ROLES)
@@ -71,7 +72,7 @@ def void_record(request, patient_id, table_name, pk):
     if request.method == "POST" and form.is_valid() and not obj.voided:
         records.void(obj, reason=form.cleaned_data["reason"], author=author(request, table_name))
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, CLINICAL_TABLES[table_name], patient, form, "Void", obj)
+    return _render(request, table_label(table_name), patient, form, gettext("Void"), obj)
 
 
 def _initial(value):
@@ -91,4 +92,4 @@ def edit_patient(request, patient_id):
         records.correct(patient, {f: form.cleaned_data[f] for f in BASELINE_FIELDS},
                         reason=form.cleaned_data["reason"], author=author(request, "patients"))
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, {"title": "Baseline"}, patient, form, "Correct")
+    return _render(request, gettext("Baseline data"), patient, form, gettext("Correct"))

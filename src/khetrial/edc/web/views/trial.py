@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from khetrial.edc.web.forms import ReasonForm, SiteForm
 from khetrial.edc.web.permissions import ADMIN, STATISTICIAN, allow
@@ -29,7 +30,7 @@ def lock_page(request):
     form = ReasonForm(request.POST or None)
     if request.method == "POST":
         if not may_change:
-            raise PermissionDenied("a statistician locks; an admin unlocks")
+            raise PermissionDenied(gettext("a statistician locks; an administrator unlocks"))
         if form.is_valid():
             set_lock(not locked, actor=request.user.username, role=role,
                      reason=form.cleaned_data["reason"])
@@ -104,11 +105,11 @@ def sites(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].strip()
         if Site.objects.filter(code=code).exists():
-            form.add_error("code", f"site {code} exists already")
+            form.add_error("code", gettext("site %(code)s exists already") % {"code": code})
         else:
             Site.objects.create(code=code, name=form.cleaned_data["name"])
             add_stratum(code, actor=request.user.username)
-            messages.success(request, f"site {code} added")
+            messages.success(request, gettext("site %(code)s added") % {"code": code})
             return redirect("sites")
     return render(request, "web/sites.html", {"sites": Site.objects.order_by("code"),
                                               "form": form})

@@ -5,6 +5,9 @@ sirolimus_trough_ng_ml, "weight kg (kg)", "mg m2", "tmp smx", "tiw bid"")."""
 from __future__ import annotations
 
 import re
+import csv
+import io
+import zipfile
 from html import unescape
 
 import pytest
@@ -89,3 +92,14 @@ def test_the_blinding_guard_reads_labelled_and_chinese_pages(text):
 @pytest.mark.parametrize("text", ['<th data-field="sex">性别</th>', "<td>分组讨论</td>"])
 def test_the_blinding_guard_leaves_other_labelled_headings(text):
     assert leaks(text, "text/html") is None
+
+
+@pytest.mark.db
+def test_the_bundle_download_carries_the_codebook_of_labels(trial, login):
+    archive = zipfile.ZipFile(io.BytesIO(login("stat").get("/downloads/bundle.zip").content))
+    assert "codebook.csv" in archive.namelist() and "bundle/codebook.csv" not in archive.namelist()
+    rows = list(csv.DictReader(io.StringIO(archive.read("codebook.csv").decode("utf-8"))))
+    trough = [r for r in rows if r["column"] == "sirolimus_trough_ng_ml"]
+    assert trough == [{"file": "drug_levels.csv", "column": "sirolimus_trough_ng_ml",
+                       "label": "Sirolimus trough level", "unit": "ng/mL", "code": "",
+                       "code_label": ""}]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import tempfile
 import zipfile
@@ -14,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
+from khetrial.bundle.labels import codebook_rows
 from khetrial.edc.web.forms import ReasonForm, SiteForm
 from khetrial.edc.web.permissions import ADMIN, STATISTICIAN, allow
 from khetrial.edc.web.views.standards import FORMAT_TITLES
@@ -40,6 +42,19 @@ def lock_page(request):
                                              "history": LockEvent.objects.all()[:50]})
 
 
+CODEBOOK_COLUMNS = ("file", "column", "label", "unit", "code", "code_label")
+
+
+def codebook_csv() -> str:
+    """The bundle's labels as a codebook (one row per column and per code; English, from
+    :mod:`khetrial.bundle.labels`), the label file beside the CSV files of a download."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CODEBOOK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(codebook_rows())
+    return out.getvalue()
+
+
 def _bundle_zip() -> bytes:
     from khetrial.edc.store import export_bundle_to
 
@@ -50,6 +65,7 @@ def _bundle_zip() -> bytes:
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for f in sorted(folder.glob("*.csv")):
                 zf.write(f, f"bundle/{f.name}")
+            zf.writestr("codebook.csv", codebook_csv())  # beside the bundle folder, not in it
         return buf.getvalue()
 
 

@@ -128,3 +128,62 @@ def test_screen_randomize_enter_chart_assess_and_report(chromium, transactional_
         finally:
             browser.close()
     assert not errors, errors
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_main_path_in_chinese(chromium, transactional_db, live_server, output_dir):
+    """Issue 15: the main path in Simplified Chinese — the switch on the login page, the
+    patient list, the patient page and a data-entry form — with the clinical terms of the
+    catalogue; screenshots zh-*.png (and /tmp/zh.png, the patient page)."""
+    from playwright.sync_api import sync_playwright
+
+    make_trial()
+    base = live_server.url
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(**chromium)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-US")
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 else None)
+            page.goto(f"{base}/login/")
+            assert page.locator("html").get_attribute("lang") == "en"
+            page.select_option("#language-select", "zh-hans")
+            page.click("#language-submit")
+            page.wait_for_url(f"{base}/login/")
+            assert page.locator("html").get_attribute("lang") == "zh-hans"
+            assert page.locator("main h1").inner_text() == "登录"
+            page.fill("#id_username", "inv_a")
+            page.fill("#id_password", PASSWORD)
+            page.click("main button[type=submit]")
+            page.wait_for_url(f"{base}/")
+            assert "KHE-KMP 临床试验" in page.locator("main").inner_text()
+
+            page.goto(f"{base}/patients/")
+            assert page.locator("main h1").inner_text() == "患者"
+            assert page.locator("th[data-field=patient_id]").inner_text() == "患者编号"
+            page.screenshot(path=str(output_dir / "zh-1-patients.png"), full_page=True)
+
+            page.goto(f"{base}/patients/A-01/labs/add/")
+            assert "实验室检查" in page.locator("main h1").inner_text()
+            assert page.locator("label[for=id_date]").inner_text().startswith("采样日期")
+            page.fill("#id_date", "2018-03-21")
+            page.select_option("#id_test", "platelets")
+            assert page.locator("#id_test option:checked").inner_text() == "血小板计数"
+            page.fill("#id_value", "95")
+            page.click("main button[type=submit]")
+            page.wait_for_url(f"{base}/patients/A-01/")
+            screenshot = output_dir / "zh-2-patient.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            page.screenshot(path="/tmp/zh.png", full_page=False)
+            main = page.locator("main").inner_text()
+            for term in ("患者 A-01", "血小板计数", "纤维蛋白原", "西罗莫司谷浓度 (ng/mL)", "不良事件",
+                         "输血", "治疗组", "西罗莫司 + 泼尼松龙", "每日两次", "时间线"):
+                assert term in main, term
+            assert "patient_id" not in main and "sirolimus_trough_ng_ml" not in main
+            assert "95 ×10⁹/L" in main  # the new platelet count in the timeline, with its unit
+        finally:
+            browser.close()
+    assert not errors, errors

@@ -12,6 +12,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from babel.messages.mofile import read_mo
 from django.template.base import Lexer, TokenType
 from django.test import Client
@@ -128,6 +129,16 @@ def test_the_committed_mo_is_the_compiled_po():
     expected, actual = _entries(read_catalogue()), _entries(compiled)
     assert len(expected) > 400
     assert actual == expected, f"{MO_PATH.name} is older than {PO_PATH.name}: run the catalogue tool"
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Each test starts and ends in English: a request in Chinese leaves its language active in
+    the thread (LocaleMiddleware activates, nothing deactivates), and labels read outside a
+    request would follow it."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 # -- the interface in Chinese ----------------------------------------------------------------

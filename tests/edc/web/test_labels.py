@@ -11,6 +11,7 @@ import zipfile
 from html import unescape
 
 import pytest
+from django.utils import translation
 
 from khetrial.edc.trial import models as m
 from khetrial.edc.web.blinding import leaks
@@ -24,6 +25,16 @@ def visible(html: str) -> str:
     """The text a person sees: no tags, scripts or attribute values."""
     html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
     return unescape(re.sub(r"<[^>]*>", " ", html))
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Each test starts and ends in English: a request in Chinese leaves its language active in
+    the thread (LocaleMiddleware activates, nothing deactivates), and labels read outside a
+    request would follow it."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.mark.parametrize("table, field, label", [

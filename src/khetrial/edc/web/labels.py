@@ -8,12 +8,15 @@ audit trail ask here; no template or view writes a column's label itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from khetrial.bundle import labels as source
+from khetrial.bundle.format import DATE, TABLE_SPECS
 from khetrial.edc.web.tables import TABLE_OF_MODEL
 
 #: The audit trail's columns (``Disclosure.audit_row`` keys) as headings.
@@ -79,7 +82,8 @@ def lazy_code_choices(column: str, codes: tuple[str, ...]) -> list[tuple[str, ob
 
 
 def value_label(table: str, field: str, value) -> str:
-    """A cell as a person reads it: a code's label, yes/no for a flag, ``""`` for nothing."""
+    """A cell as a person reads it: a code's label, yes/no for a flag, a date in the
+    language's short format, ``""`` for nothing."""
     if value is None or value == "":
         return ""
     if value is True or value is False:
@@ -88,7 +92,17 @@ def value_label(table: str, field: str, value) -> str:
         return gettext(source.code_label(field, value))
     if isinstance(value, float):
         return f"{value:g}"
+    if _is_date(table, field) and isinstance(value, str):
+        try:
+            return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
     return value
+
+
+def _is_date(table: str, field: str) -> bool:
+    spec = TABLE_SPECS.get(table)
+    return spec is not None and field in spec.column_names and spec.column(field).kind == DATE
 
 
 def audit_table(form: str, detail: str) -> str:

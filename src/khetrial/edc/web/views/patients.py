@@ -66,7 +66,9 @@ def patient_detail(request, patient_id):
                          "can_edit": may_edit(d.role, name)})
         for row in rows:
             if not row.get("voided"):
-                timeline.append({"date": row.get(t.date_field) or "", "table": table_label(name),
+                day = row.get(t.date_field) or ""
+                timeline.append({"date": day, "shown_date": value_label(name, t.date_field, day),
+                                 "table": table_label(name),
                                  "summary": _summary(name, row)})
     timeline.sort(key=lambda r: r["date"])
     queries = DataQuery.objects.filter(patient_id=patient.patient_id).exclude(status="closed")

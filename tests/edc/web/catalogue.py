@@ -18,6 +18,7 @@ and run it again to compile.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -122,6 +123,7 @@ def _translated(message) -> bool:
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khetrial.edc.settings")
     total, missing = update_catalogue()
     print(f"{PO_PATH.relative_to(ROOT)}: {total} messages, {missing} untranslated")
     sys.exit(1 if missing else 0)

@@ -17,6 +17,7 @@ from babel.messages.mofile import read_mo
 from django.template.base import Lexer, TokenType
 from django.test import Client
 
+from khetrial.edc.trial.models import Screening, Site
 from tests.edc.web.catalogue import (MO_PATH, PO_PATH, extract_messages, read_catalogue,
                                      template_files)
 from tests.edc.web.conftest import PASSWORD
@@ -209,3 +210,15 @@ def test_the_switch_is_on_the_login_page_for_anyone(client, db):
     assert 'action="/language/"' in page and 'value="zh-hans"' in page
     client.post("/language/", {"language": "zh-hans", "next": "/login/"})
     assert "用户名" in client.get("/login/").content.decode()
+
+
+@pytest.mark.db
+def test_the_screening_list_names_the_failed_criteria(trial, chinese, login):
+    Screening.objects.create(screening_id="SCR-F1", date="2018-03-01", eligible=False,
+                             site=Site.objects.get(code="A"),
+                             reason="inclusion_kmp;exclusion_unable_to_comply")
+    english = login("inv_a").get("/screening/").content.decode()
+    assert "inclusion: KMP: a platelet count &lt;100 × 10⁹/L" in english
+    assert "exclusion: unwilling or unable to comply with the protocol" in english
+    page = chinese("inv_a").get("/screening/").content.decode()
+    assert "纳入标准: 卡萨巴赫-梅里特现象" in page and "排除标准: 不愿或不能遵守研究方案" in page

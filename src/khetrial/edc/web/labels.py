@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_lazy
 from khetrial.bundle import labels as source
 from khetrial.bundle.format import DATE, TABLE_SPECS
 from khetrial.edc.web.tables import TABLE_OF_MODEL
+from khetrial.protocol.eligibility import CRITERIA
 
 #: The audit trail's columns (``Disclosure.audit_row`` keys) as headings.
 AUDIT_COLUMN_LABELS = {
@@ -165,3 +166,20 @@ def visit_label(visit) -> str:
 #: A data query's states (``web.models.QUERY_STATUSES``) in words.
 QUERY_STATUS_LABELS = {"open": gettext_lazy("open"), "answered": gettext_lazy("answered"),
                        "closed": gettext_lazy("closed")}
+
+
+_CRITERIA = {c.code: c for c in CRITERIA}
+
+
+def criteria_label(codes: str) -> str:
+    """A screening's failed criteria (``reason``: codes joined by ";") in words, translated:
+    "exclusion: …; inclusion: …"; an unknown code as it is."""
+    words = []
+    for code in filter(None, (codes or "").split(";")):
+        criterion = _CRITERIA.get(code)
+        if criterion is None:
+            words.append(code)
+            continue
+        kind = gettext("inclusion") if criterion.kind == "inclusion" else gettext("exclusion")
+        words.append(f"{kind}: {gettext(criterion.text)}")
+    return "; ".join(words)

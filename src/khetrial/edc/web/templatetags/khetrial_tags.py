@@ -78,3 +78,9 @@ def visit_name(visit):
 def query_status(value):
     """``q.status|query_status`` — a data query's state in words."""
     return labels.QUERY_STATUS_LABELS.get(value, value)
+
+
+@register.filter
+def criteria(codes):
+    """``r.reason|criteria`` — a screening's failed criteria in words."""
+    return labels.criteria_label(codes)

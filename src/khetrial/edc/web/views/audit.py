@@ -9,6 +9,7 @@ import io
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from khetrial.bundle.csvfile import spreadsheet_cell
 from khetrial.edc.audit.models import AuditEntry
@@ -45,8 +46,9 @@ def _date_param(request, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ConfigurationError(f"{name}: got {value[:40]!r}; expected a date as YYYY-MM-DD, "
-                              "e.g. 2026-03-31") from None
+        raise ConfigurationError(gettext("%(name)s: got %(value)s; expected a date as "
+                                         "YYYY-MM-DD, e.g. 2026-03-31")
+                                 % {"name": name, "value": repr(value[:40])}) from None
 
 
 @allow(*EVERYONE)

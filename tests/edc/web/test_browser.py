@@ -173,10 +173,10 @@ def test_the_main_path_in_chinese(chromium, transactional_db, live_server, outpu
             page.select_option("#id_test", "platelets")
             assert page.locator("#id_test option:checked").inner_text() == "血小板计数"
             page.fill("#id_value", "95")
+            page.screenshot(path=str(output_dir / "zh-2-lab-form.png"), full_page=True)
             page.click("main button[type=submit]")
             page.wait_for_url(f"{base}/patients/A-01/")
-            screenshot = output_dir / "zh-2-patient.png"
-            page.screenshot(path=str(screenshot), full_page=True)
+            page.screenshot(path=str(output_dir / "zh-3-patient.png"), full_page=True)
             page.screenshot(path="/tmp/zh.png", full_page=False)
             main = page.locator("main").inner_text()
             for term in ("患者 A-01", "血小板计数", "纤维蛋白原", "西罗莫司谷浓度 (ng/mL)", "不良事件",

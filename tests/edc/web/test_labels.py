@@ -15,7 +15,8 @@ from django.utils import translation
 
 from khetrial.edc.trial import models as m
 from khetrial.edc.web.blinding import leaks
-from khetrial.edc.web.labels import audit_cell, field_label, value_label
+from khetrial.edc.web.labels import alert_message, audit_cell, field_label, value_label
+from khetrial.protocol.alerts import Alert
 
 INTERNAL = ("patient_id", "sirolimus_trough_ng_ml", "weight kg", "weight_kg", "mg m2", "mg_m2",
             "tmp smx", "tmp_smx", "tiw bid", "tiw_bid", "lesion_volume_ml", "dose_unit")
@@ -114,3 +115,17 @@ def test_the_bundle_download_carries_the_codebook_of_labels(trial, login):
     assert trough == [{"file": "drug_levels.csv", "column": "sirolimus_trough_ng_ml",
                        "label": "Sirolimus trough level", "unit": "ng/mL", "code": "",
                        "code_label": ""}]
+
+
+@pytest.mark.parametrize("language, expected", [
+    # protocol.alerts' own words in English (the interface's are the same), Chinese from the
+    # catalogue; Week 4's window from protocol.schedule's details as given here
+    ("en", "Week 4 visit is overdue (window 2018-03-28 to 2018-04-07)."),
+    ("zh-hans", "第 4 周访视已逾期（时间窗 2018年3月28日 至 2018年4月7日）。"),
+])
+def test_a_visit_alert_speaks_the_language(language, expected):
+    alert = Alert("visit_overdue", "warning", "protocol words", {
+        "code": "week_4", "name": "Week 4", "window_start": "2018-03-28",
+        "window_end": "2018-04-07"})
+    with translation.override(language):
+        assert alert_message(alert) == expected

@@ -156,12 +156,41 @@ VISIT_STATUS_LABELS = {"upcoming": gettext_lazy("upcoming"), "due": gettext_lazy
 
 def visit_label(visit) -> str:
     """"Week 4", "Baseline", "Year 2" for a visit of ``protocol.schedule`` (translated)."""
-    if visit.code == "baseline":
+    return _visit_name(visit.code, visit.name)
+
+
+def _visit_name(code: str, name: str) -> str:
+    if code == "baseline":
         return gettext("Baseline")
-    if visit.code == "year_2":
+    if code == "year_2":
         return gettext("Year 2")
-    week = visit.code.removeprefix("week_")
-    return gettext("Week %(week)s") % {"week": week} if week.isdigit() else visit.name
+    week = code.removeprefix("week_")
+    return gettext("Week %(week)s") % {"week": week} if week.isdigit() else name
+
+
+#: Alerts the interface words itself from their details (the visits' windows, the most frequent
+#: lines of the dashboard); any other alert shows the protocol's English message.
+VISIT_ALERTS = {
+    "visit_overdue": gettext_lazy("%(visit)s visit is overdue (window %(start)s to %(end)s)."),
+    "visit_due": gettext_lazy("%(visit)s visit is due (window %(start)s to %(end)s)."),
+}
+
+
+def alert_message(alert) -> str:
+    """An alert of ``protocol.alerts`` in the request's language where the interface has its
+    words (:data:`VISIT_ALERTS`), else the protocol's message."""
+    template = VISIT_ALERTS.get(alert.code)
+    details = alert.details or {}
+    try:
+        start = dt.date.fromisoformat(details["window_start"])
+        end = dt.date.fromisoformat(details["window_end"])
+        visit = _visit_name(details["code"], details["name"])
+    except (KeyError, TypeError, ValueError):
+        return alert.message
+    if template is None:
+        return alert.message
+    return str(template) % {"visit": visit, "start": date_format(start, "DATE_FORMAT"),
+                            "end": date_format(end, "DATE_FORMAT")}
 
 #: A data query's states (``web.models.QUERY_STATUSES``) in words.
 QUERY_STATUS_LABELS = {"open": gettext_lazy("open"), "answered": gettext_lazy("answered"),

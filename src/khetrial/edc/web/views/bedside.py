@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from khetrial.constants import ARM_EXPERIMENTAL
 from khetrial.edc.web.bedside import BEDSIDE_ROLES, bedside_advice, may_receive_advice, site_advice
+from khetrial.edc.web.labels import alert_message
 from khetrial.edc.web.permissions import allow
 from khetrial.protocol.alerts import SEVERITY_ORDER
 from khetrial.protocol.bedside import BedsideAdvice
@@ -28,7 +29,7 @@ def _number(value) -> str:
 
 def _alert_rows(advice: BedsideAdvice) -> list[dict]:
     return [{"patient_id": advice.patient_id, "severity": a.severity, "code": a.code,
-             "message": a.message, "css": SEVERITY_CLASS.get(a.severity, "")}
+             "message": alert_message(a), "css": SEVERITY_CLASS.get(a.severity, "")}
             for a in advice.alerts]
 
 

@@ -47,6 +47,60 @@ def output_dir(request) -> Path:
     return path
 
 
+def pass_second_factor(client, username: str):
+    """Give ``username`` a confirmed authenticator (if none) and mark ``client``'s session as
+    having passed the second factor, as the verification page does (django-otp's session key).
+
+    Administrators and the emergency-unblinding pages require it (issue 15); tests that log
+    in with ``client.login`` call this next. Returns the device (``totp_code`` gives a code)."""
+    from django.contrib.auth import get_user_model
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def totp_code(device) -> str:
+    """The device's current 6-digit code (RFC 6238, as the phone would show it); a code is
+    accepted once, and a wrong one makes the next attempt wait, so the device's last used step
+    and its failures are forgotten first (tests log in often and try wrong codes)."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    device.last_t = -1
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+    device.save(update_fields=["last_t", "throttling_failure_count",
+                               "throttling_failure_timestamp"])
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def in_thread(fn):
+    """``fn()`` run in a thread of its own, its database connection closed after.
+
+    Browser tests read the database beside Playwright, whose event loop runs in the test's
+    thread (Django refuses database calls there, and a connection opened in that context would
+    outlive the test and block the test database's removal on PostgreSQL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def run():
+        try:
+            return fn()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
 CHROMIUM = "/usr/bin/chromium"
 # Flags for a root, offline, headless machine: without the background-networking ones Chromium
 # keeps trying to reach Google's hosts.

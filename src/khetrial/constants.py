@@ -86,6 +86,14 @@ VISIT_WEEKS = (0, 1, 2, 4, 8, 12, 24, 36, 48, 60, 72, 84, 104)  # "baseline; at 
 PLATELET_MONITORING_INTERVAL_DAYS = 2  # "blood counts every 2 days until the stabilization"
 MRI_MONTHS = (6, 12, 24)  # "MRI was performed at months 6 and 12 and every 12 months thereafter"
 PEDSQL_MONTHS = (0, 12)  # "completed by parents at baseline and at 12 months"
+# The outcome assessor's windows (protocol.assessments): months 12 and 24 are the SAP's windows;
+# month 6 has none in the SAP nor the publication. Project choice: ±30 days around the date
+# (about a month, the spacing of the neighbouring visits' windows at weeks 24 and 36).
+MONTH6_MRI_WINDOW_HALF_DAYS = 30
+# The study days in which each PedsQL counts for the analysis (SAP: baseline "days −30…0",
+# month 12 "within 335…395"): a parents' questionnaire (ePRO) link is offered in them.
+PEDSQL_WINDOWS = {0: BASELINE_QOL_WINDOW, 12: MONTH12_WINDOW}
+DAYS_PER_MONTH = 365.25 / 12  # mean Gregorian month, for ages in months
 
 # --- Protocol rules as code (khetrial.protocol; literature and project choices) ---------------
 # Eligibility washouts. Pub.: "KHE therapies within 1 week before enrollment"; "major surgery
@@ -145,6 +153,11 @@ TROUGH_CHECK_TOLERANCE_DAYS = WEEK_WINDOW_HALF_WIDTH
 # PLATELET_RESPONSE_THRESHOLD). Without data the plan runs every 2 days to day 56: a run that
 # starts by day 28 (week 4, the primary endpoint) is confirmed durable by day 28 + 28.
 BLOOD_COUNT_MAXIMAL_PLAN_DAY = PRIMARY_WEEK * DAYS_PER_WEEK + DURABLE_RUN_MIN_DAYS
+# Until stabilization a count is also due on day 7k (k = 1…4), the last day a run may start to
+# count for week k (SAP "a durable run has its first day ≤ 7k"): counts every 2 days fall on even
+# days only, so a run starting on day 7 or 21 would be seen a day late and lose the week-1 or
+# week-3 response (project choice; the virtual trial lost 12 of 142 week-3 responders without it).
+RESPONSE_WEEK_LAST_START_DAYS = tuple(week * DAYS_PER_WEEK for week in RESPONSE_WEEKS)
 # Prednisolone cap (project choice): 60 mg/day, the usual paediatric maximum daily dose of oral
 # prednisolone (as in BNF for Children's prednisolone monograph for most indications; the
 # publication gives no cap). 2 mg/kg reaches it above 30 kg.
@@ -170,6 +183,12 @@ SIROLIMUS_REPEAT_TROUGH_DAYS = 3
 SIROLIMUS_MAX_MG_DAY = 40
 SIROLIMUS_DOSES_PER_DAY = 2  # Pub.: "administered orally twice daily"
 # An undetectable trough (0 ng/mL) is repeated within 3 days, dose unchanged (project choice).
+# Stale body size (project choice): doses computed from a weight or height measured more than
+# 30 days before today carry a "check with a clinician" note to re-measure — an infant's BSA
+# grows ~50 % in a year (issue 10), and the publication's visits are 4 weeks apart from week 4
+# to week 12 ("at 1, 2, 4, 8, 12 ... weeks"), so a monthly measurement is there to be taken.
+# 30 days old is still current; 31 days old is stale.
+BODY_SIZE_MAX_AGE_DAYS = 30
 
 # --- Design (Pub. "Statistical analysis") ------------------------------------------------------
 DESIGN_CONTROL_RESPONSE = 0.55  # "primary outcome of 70% vs 55% for sirolimus monotherapy"

@@ -135,10 +135,11 @@ def test_dose_volumes_follow_the_solution_strength():
     assert data["sirolimus_dose_ml"] == 2.3 and data["sirolimus_solution_mg_per_ml"] == 0.1
 
 
-def test_schedule_maximal_plan_counts_every_two_days_to_day_56():
+def test_schedule_maximal_plan_counts_every_two_days_to_day_56_and_on_days_7_and_21():
     data = json.loads(runner.invoke(app, ["schedule", "--randomized", "2026-03-02", "--json"]).stdout)
-    # 0, 2, …, 56: 29 counts; day 56 = 2026-04-27
-    assert len(data["blood_count_dates"]) == 29 and data["blood_count_dates"][-1] == "2026-04-27"
+    # 0, 2, …, 56: 29 counts, and days 7 and 21 (2026-03-09, 03-23); day 56 = 2026-04-27
+    assert len(data["blood_count_dates"]) == 31 and data["blood_count_dates"][-1] == "2026-04-27"
+    assert {"2026-03-09", "2026-03-23"} <= set(data["blood_count_dates"])
     assert data["baseline_mri_window"] == {"start": "2026-01-31", "end": "2026-03-02", "source": "SAP"}
 
 

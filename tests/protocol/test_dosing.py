@@ -187,10 +187,18 @@ def test_trimethoprim_is_capped_at_the_label_maximum(combined, trimethoprim, sul
     assert tmp_smx_components(combined) == (trimethoprim, sulfamethoxazole, capped)
 
 
-@pytest.mark.parametrize("age_months, caution", [(0.3, True), (1.9, True), (2, False), (None, False)])
+@pytest.mark.parametrize("age_months, caution", [(0.3, True), (1.9, True), (2, False), (None, False),
+                                                 (185, False), (204, False)])
 def test_tmp_smx_caution_below_two_months(age_months, caution):
     # Bactrim label: contraindicated "in pediatric patients less than 2 months of age"
     assert (tmp_smx_dose(4, age_months).caution is not None) is caution
+    # a child enrolled just before 15 years (185 months after 6 months) and at the end of the
+    # 2-year follow-up (14 + 1 + 2 years = 204 months) still gets advice, not an error
+
+
+def test_an_age_beyond_the_trial_is_an_input_error():
+    with pytest.raises(ProtocolError, match="age"):
+        tmp_smx_dose(4, 205)  # older than any child can be in the trial (204 months)
 
 
 def test_sirolimus_volume_follows_the_solution_strength():

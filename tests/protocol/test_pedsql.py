@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from khetrial.errors import ProtocolError
-from khetrial.protocol.pedsql import FORMS, form_for_age, item_score, items, total_is_missing, total_score
+from khetrial.protocol.pedsql import (FORMS, due_questionnaire, form_for_age, item_score, items,
+                                      total_is_missing, total_score)
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
@@ -64,3 +67,32 @@ def test_total_missing_when_more_than_half_unanswered(n_items, answered, missing
 
 def test_no_answer_at_all_has_no_total():
     assert total_score([None, None]) is None
+
+
+# SAP "Quality of life": baseline questionnaire on days −30…0, month 12 within days 335…395.
+# Randomized 2018-03-07: day −30 = 2018-02-05, day 0 = 2018-03-07, day 335 = 2019-02-05,
+# day 395 = 2019-04-06 (counted with `date(2018, 3, 7) + timedelta(days=n)`).
+RANDOMIZED, BIRTH = dt.date(2018, 3, 7), dt.date(2017, 12, 1)
+
+
+@pytest.mark.parametrize("today,month", [
+    (dt.date(2018, 2, 4), None), (dt.date(2018, 2, 5), 0), (dt.date(2018, 3, 7), 0),
+    (dt.date(2018, 3, 8), None), (dt.date(2019, 2, 4), None), (dt.date(2019, 2, 5), 12),
+    (dt.date(2019, 4, 6), 12), (dt.date(2019, 4, 7), None)])
+def test_a_pedsql_is_due_on_the_days_of_its_window_only(today, month):
+    due = due_questionnaire(RANDOMIZED, BIRTH, today)
+    assert (due.month if due else None) == month
+
+
+def test_a_pedsql_answered_in_its_window_is_no_longer_due():
+    assert due_questionnaire(RANDOMIZED, BIRTH, dt.date(2019, 3, 1),
+                             answered=[dt.date(2018, 3, 7), dt.date(2019, 2, 20)]) is None
+    # an answer of the baseline window does not count for month 12
+    assert due_questionnaire(RANDOMIZED, BIRTH, dt.date(2019, 3, 1),
+                             answered=[dt.date(2018, 3, 7)]).month == 12
+
+
+def test_the_due_form_fits_the_childs_age_that_day():
+    # born 2017-12-01: 3.2 months at baseline (infant 1-12), 15.6 at 2019-03-20 (infant 13-24)
+    assert due_questionnaire(RANDOMIZED, BIRTH, RANDOMIZED).form == "infant_1_12"
+    assert due_questionnaire(RANDOMIZED, BIRTH, dt.date(2019, 3, 20)).form == "infant_13_24"

@@ -227,6 +227,26 @@ def test_a_child_who_follows_the_maximal_plan_from_any_day_0_to_28_is_a_week4_re
     assert out.loc[0, "durable_platelet_response_wk4"] == 1
 
 
+@settings(max_examples=80, deadline=None)
+@given(week=st.sampled_from([1, 2, 3, 4]), data=st.data(), low=st.integers(0, 99), high=st.integers(100, 2000))
+def test_a_child_who_follows_the_counts_due_with_counts_ok_from_day_7k_or_before_responds_at_week_k(
+        week, data, low, high):
+    """Following :func:`next_blood_count_due` day by day, a child whose true counts are ≥ 100 from
+    any day ≤ 7k on is a week-k durable responder (SAP), for every k = 1…4 — as in the truth."""
+    first_ok_day = data.draw(st.integers(0, 7 * week))
+    recorded: list[tuple[date, float]] = []
+    due = next_blood_count_due(D0, recorded)
+    while due.due is not None and (due.due - D0).days <= 60:
+        day = (due.due - D0).days
+        recorded.append((due.due, float(high if day >= first_ok_day else low)))
+        due = next_blood_count_due(D0, recorded)
+    measurements = pd.DataFrame({"patient_id": "P1", "day": [(d - D0).days for d, _ in recorded],
+                                 "value": [v for _, v in recorded]})
+    out = derive_platelet_response(measurements, pd.DataFrame({"patient_id": ["P1"], "arm": ["SP"]}),
+                                   pd.DataFrame({"patient_id": ["P1"], "censoring_day": [np.nan]}))
+    assert out.loc[0, f"durable_platelet_response_wk{week}"] == 1
+
+
 def test_the_old_plan_to_day_28_then_week_8_lost_the_primary_endpoint():
     # Issue 10: counts every 2 days to day 28 then day 56; ≥ 100 from day 10 → run 10…28 (18 days)
     # then a 28-day gap breaks it: not a responder. The new maximal plan keeps counting to day 56.
@@ -236,7 +256,20 @@ def test_the_old_plan_to_day_28_then_week_8_lost_the_primary_endpoint():
     out = derive_platelet_response(measurements, pd.DataFrame({"patient_id": ["P1"], "arm": ["S"]}),
                                    pd.DataFrame({"patient_id": ["P1"], "censoring_day": [np.nan]}))
     assert out.loc[0, "durable_platelet_response_wk4"] == 0
-    assert [(d - D0).days for d in study_calendar(D0).blood_counts] == list(range(0, 57, 2))
+    # the new plan: every 2 days to day 56, and days 7 and 21 (the last start days of weeks 1, 3)
+    assert [(d - D0).days for d in study_calendar(D0).blood_counts] == sorted([*range(0, 57, 2), 7, 21])
+
+
+@pytest.mark.parametrize(("last_day", "next_day"), [
+    (4, 6), (5, 7), (6, 7), (7, 9), (12, 14), (13, 14), (19, 21), (20, 21), (21, 23), (26, 28), (27, 28),
+    (28, 30), (29, 31)])
+def test_a_count_is_due_on_day_7k_when_it_falls_between_two_counts(last_day, next_day):
+    # SAP: a responder at week k has a durable run whose "first day ≤ 7k"; counts every 2 days
+    # from day 0 fall on even days, so days 7 and 21 are added (project choice) and no run that
+    # starts on day 7k is seen a day late; after day 28 the plain 2-day rhythm.
+    due = next_blood_count_due(D0, series((0, 20), (last_day, 40)))
+    assert due.due == D0 + timedelta(next_day)
+    assert ("last day a run may start" in due.reason) == (next_day - last_day == 1)
 
 
 def _every_two_days(day0, until_day, value):

@@ -28,12 +28,13 @@ def test_counts_every_second_day_until_stabilization_then_at_the_visits():
     plan = plan_for(DAY0)
     # Pub.: "blood counts every 2 days until the stabilization of platelet counts"; the visits
     # of weeks 1 and 2 (days 7, 14) take a count and the series goes on 2 days after it (hand:
-    # 0, 2, 4, 6, 7, 9, 11, 13, 14, 16, ...). SAP: a durable run (≥ 100 for ≥ 28 days): ≥ 100
+    # 0, 2, 4, 6, 7, 9, 11, 13, 14, 16, ...), and day 21, the last day a run may start for week 3
+    # (SAP "first day ≤ 7k"; project choice). SAP: a durable run (≥ 100 for ≥ 28 days): ≥ 100
     # from day 0 is stable on day 28, then counts at the visits only (week 8, day 56)
-    early = [0, 2, 4, 6, 7, 9, 11, 13]
-    assert _counts_followed(plan, 60, 150) == early + list(range(14, 29, 2)) + [56]
+    early = [0, 2, 4, 6, 7, 9, 11, 13, 14, 16, 18, 20, 21, 23, 25, 27, 28]
+    assert _counts_followed(plan, 60, 150) == early + [56]
     # below 100 the series goes on past day 28
-    assert _counts_followed(plan, 40, 50) == early + list(range(14, 41, 2))
+    assert _counts_followed(plan, 40, 50) == early + list(range(30, 41, 2))
 
 
 def test_a_missed_count_is_due_until_done():

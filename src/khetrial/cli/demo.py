@@ -227,5 +227,7 @@ def _serve_demo(database: Path, host: str, port: int) -> None:
     for username, role, site, password in accounts:
         table.add_row(username, role, site or "all", password)
     console.print(table)
+    console.print("The admin (and anyone opening emergency unblinding) enrols an authenticator "
+                  "app (TOTP) at the first login: a QR code is shown.")
     sys.stdout.flush()  # the logins are visible before the server blocks, even through a pipe
     run_server(f"sqlite:///{database.resolve()}", host, port, SERVE_THREADS)

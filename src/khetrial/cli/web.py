@@ -1,5 +1,6 @@
-"""Commands: ``serve`` (the web application) and ``user add|list|disable|role|token``, plus
-``allocation create`` (the concealed randomization list, once, at trial set-up)."""
+"""Commands: ``serve`` (the web application) and ``user add|list|disable|enable|role|set-role|
+unlock|reset-password|remove-second-factor|token|revoke-token``, plus ``allocation create`` (the concealed
+randomization list, once, at trial set-up)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import sys
 import typer
 
 from khetrial.cli.app import DB_HELP, app, console, database_url, fail
-from khetrial.edc.accounts.roles import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
+from khetrial.edc.accounts.roles import (DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, SITE_OPTIONAL_ROLES,
+                                         SITE_REQUIRED_ROLES)
 
 user_app = typer.Typer(help="Manage the web application's accounts (roles, sites).",
                        no_args_is_help=True)
@@ -145,6 +147,16 @@ def _ensure_secret_key(db: str | None):
     return ensure_secret_key(secret_key_path(sqlite_file))
 
 
+def _check_site_option(role: str, site: str | None) -> None:
+    """The CLI's words for the site rule (the service says it without option names)."""
+    from khetrial.errors import ConfigurationError
+
+    if role in SITE_REQUIRED_ROLES and not (site or "").strip():
+        raise ConfigurationError(f"role {role} works for one site; give --site SITE")
+    if (site or "").strip() and role not in SITE_REQUIRED_ROLES | SITE_OPTIONAL_ROLES:
+        raise ConfigurationError(f"role {role} sees all sites; drop --site {site}")
+
+
 def _password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -178,6 +190,7 @@ def user_add(
     from khetrial.errors import KhetrialError
 
     try:
+        _check_site_option(role, site)
         _setup(db, create=True)
         from khetrial.edc.accounts.services import add_user
 
@@ -242,24 +255,121 @@ def user_disable(
         console.print(f"user {account.username} disabled")
 
 
+@user_app.command("set-role")
 @user_app.command("role")
 def user_role(
     name: str = typer.Argument(..., help="User name."),
     role: str = typer.Option(..., "--role", help=ROLE_HELP),
     site: str = typer.Option(None, "--site", help="Site code (see `user add`)."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the account as one JSON object."),
 ) -> None:
-    """Change an account's role and site (recorded in the audit trail)."""
+    """Change an account's role and site (audited); `role` and `set-role` are one command."""
     from khetrial.errors import KhetrialError
 
     try:
+        _check_site_option(role, site)
         _setup(db)
         from khetrial.edc.accounts.services import set_role
 
         account = set_role(name, role, site)
     except KhetrialError as exc:
         fail(exc)
-    console.print(f"user {account.username}: {account.role} {account.site or ''}".rstrip())
+    if as_json:
+        print(json.dumps(account.to_dict()))
+    else:
+        console.print(f"user {account.username}: {account.role} {account.site or ''}".rstrip())
+
+
+@user_app.command("enable")
+def user_enable(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the account as one JSON object."),
+) -> None:
+    """Enable a disabled account again (audited; its old API tokens stay revoked)."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        _setup(db)
+        from khetrial.edc.accounts.services import enable_user
+
+        account = enable_user(name)
+    except KhetrialError as exc:
+        fail(exc)
+    if as_json:
+        print(json.dumps(account.to_dict()))
+    else:
+        console.print(f"user {account.username} enabled")
+
+
+@user_app.command("unlock")
+def user_unlock(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print {\"user\": ..., \"unlocked\": N}."),
+) -> None:
+    """Lift the lock that failed logins put on an account (every address; audited)."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        _setup(db)
+        from khetrial.edc.accounts.services import unlock_user
+
+        n = unlock_user(name)
+    except KhetrialError as exc:
+        fail(exc)
+    print(json.dumps({"user": name, "unlocked": n}) if as_json
+          else f"user {name}: unlocked ({n} locked address(es) cleared)")
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json",
+                                 help="Print {\"user\": ..., \"temporary_password\": ...}."),
+) -> None:
+    """Give a user a temporary password (printed once); they must change it at the next login.
+
+    Their open sessions end. Hand the password over by a channel other than the one that
+    carries the user name.
+    """
+    from khetrial.errors import KhetrialError
+
+    try:
+        _setup(db)
+        from khetrial.edc.accounts.services import reset_password
+
+        password = reset_password(name)
+    except KhetrialError as exc:
+        fail(exc)
+    print(json.dumps({"user": name, "temporary_password": password}) if as_json
+          else f"user {name}: temporary password {password} (must be changed at the next login)")
+
+
+@user_app.command("remove-second-factor")
+def user_remove_second_factor(
+    name: str = typer.Argument(..., help="User name."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print {\"user\": ..., \"removed\": N}."),
+) -> None:
+    """Remove a user's authenticator app (a lost phone; audited).
+
+    They enrol a new one at the next login where one is required (administrators, unblinding).
+    The way back in for the last administrator.
+    """
+    from khetrial.errors import KhetrialError
+
+    try:
+        _setup(db)
+        from khetrial.edc.accounts.services import remove_second_factor
+
+        n = remove_second_factor(name)
+    except KhetrialError as exc:
+        fail(exc)
+    print(json.dumps({"user": name, "removed": n}) if as_json
+          else f"user {name}: {n} authenticator(s) removed")
 
 
 @user_app.command("token")

@@ -18,6 +18,9 @@
                              overwrites that header; otherwise a client could claim HTTPS.
                              Without it, ``KHETRIAL_HTTPS=1`` behind a proxy that speaks plain
                              HTTP to khetrial redirects every request to itself.
+``KHETRIAL_PEDSQL_TEXTS``    the licensed PedsQL item wording for the parents' questionnaire
+                             page (a JSON file, see ``khetrial.edc.web.epro.item_texts``);
+                             without it the questions are numbered as on the paper form.
 ``KHETRIAL_LOG_LEVEL``       level of the ``khetrial`` logger on standard error; default INFO.
 """
 
@@ -54,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "khetrial.edc.trial",
     "khetrial.edc.accounts",
     "khetrial.edc.audit",
@@ -69,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "khetrial.edc.web.middleware.ApiTokenMiddleware",
     "khetrial.edc.web.language.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -111,6 +117,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["khetrial.edc.accounts.backends.LockoutBackend"]
+
+# The parents' questionnaire (ePRO): the licensed item wording, if installed.
+PEDSQL_TEXTS_FILE = os.environ.get("KHETRIAL_PEDSQL_TEXTS", "")
+
+# The second factor (django-otp's TOTP devices): the issuer authenticator apps show.
+OTP_TOTP_ISSUER = "khetrial"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -13,7 +13,7 @@ from khetrial.edc.web.api import OPENAPI_ROLES, api, docs_view, openapi_view
 from khetrial.edc.web.language import switch_language
 from khetrial.edc.web.permissions import allow
 from khetrial.edc.web.views import audit, auth, entry, patients, queries, screening, static, trial
-from khetrial.edc.web.views import accounts, bedside, pedsql, standards, unblinding
+from khetrial.edc.web.views import accounts, bedside, epro, pedsql, signin, standards, unblinding
 
 handler400 = "khetrial.edc.web.errors.bad_request"
 handler403 = "khetrial.edc.web.errors.permission_denied"
@@ -60,6 +60,8 @@ urlpatterns = [
     path("patients/<pid:patient_id>/<str:table_name>/<int:pk>/void/", entry.void_record,
          name="record_void"),
     path("patients/<pid:patient_id>/query/", queries.query_new, name="query_new"),
+    path("patients/<pid:patient_id>/epro/", epro.epro_links, name="epro_links"),
+    path("q/<str:key>/", epro.epro_form, name="epro_form"),
     path("patients/<pid:patient_id>/unblind/", unblinding.unblinding_request,
          name="unblinding_request"),
     path("export/<str:table_name>.csv", patients.export_table, name="export"),
@@ -83,6 +85,16 @@ urlpatterns = [
     path("sites/", trial.sites, name="sites"),
     path("users/<str:username>/disable/", accounts.user_disable, name="user_disable"),
     path("users/<str:username>/approve/", accounts.user_approve, name="user_approve"),
+    path("users/<str:username>/enable/", accounts.user_enable, name="user_enable"),
+    path("users/<str:username>/unlock/", accounts.user_unlock, name="user_unlock"),
+    path("users/<str:username>/reset-password/", accounts.user_reset_password,
+         name="user_reset_password"),
+    path("users/<str:username>/role/", accounts.user_role, name="user_role"),
+    path("users/<str:username>/second-factor/remove/", accounts.user_second_factor_remove,
+         name="user_second_factor_remove"),
+    path("account/password/", signin.password_change, name="password_change"),
+    path("account/second-factor/", signin.otp_verify, name="otp_verify"),
+    path("account/second-factor/enrol/", signin.otp_enrol, name="otp_enrol"),
     path("vendor/plotly.min.js", static.plotly_js, name="plotly_js"),
     path("static/<path:path>", static.static_file, name="static"),
     path("api/openapi.json", allow(*OPENAPI_ROLES)(openapi_view), name="openapi"),

@@ -35,6 +35,19 @@ several rows of one date.
   assessment was recorded (a lab, a drug level, an MRI, a PedsQL answer or a sequela); the
   bundle has no visit table, so the data recorded are the evidence of a visit.
 
+- body size: the weight and height of ``patients.csv``, measured on ``body_size_on`` (the
+  randomization date unless given — the randomization form records them), read as the latest
+  body size on ``today`` (:func:`khetrial.protocol.dosing.latest_body_size`); older than
+  ``constants.BODY_SIZE_MAX_AGE_DAYS`` it is *stale* and the advice says to re-measure and
+  check with a clinician (project choice);
+- starting doses (:func:`khetrial.protocol.dosing.starting_doses`) are shown while no sirolimus
+  course has been recorded yet (right after randomization), prednisolone's only for arm SP;
+  PJP prophylaxis (both components) while it is required or taken; the next blood count of
+  "every 2 days until the stabilization" (:func:`khetrial.protocol.schedule.next_blood_count_due`);
+- every alert and advice line names its sources (:func:`alert_sources`, ``DoseRule.source``):
+  ``publication``, ``label`` or ``project choice``; :class:`ClinicianCheck` lists where the rules
+  ask a clinician to check (a cap applied, the label's age limit, a hold, a stale body size).
+
 A patient whose follow-up is over (``today`` after the last day of the protocol's last visit
 window, the year-2 visit) gets no advice: nothing can be due any more, and what was missed is
 a matter for data queries, not for the treating team.
@@ -45,16 +58,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
+from khetrial import constants as C
 from khetrial.constants import ARM_EXPERIMENTAL
 from khetrial.errors import ProtocolError
-from khetrial.protocol._checks import Number
+from khetrial.protocol._checks import Number, add_months, round_half_up
 from khetrial.protocol.alerts import Alert, PatientSnapshot, alerts
-from khetrial.protocol.dosing import body_surface_area, sirolimus_dose_from_mg
-from khetrial.protocol.prednisolone import TaperPlan, TaperStep, taper_plan
-from khetrial.protocol.schedule import VisitStatus, plan_visits, visit_statuses
-from khetrial.protocol.titration import TitrationAdvice, titrate_sirolimus
+from khetrial.protocol.dosing import (LABEL, PROJECT_CHOICE, PUBLICATION, BodySize, PrednisoloneDose,
+                                      StartingDoses, TmpSmxDose, body_surface_area, latest_body_size,
+                                      prednisolone_dose, prophylaxis_required_until, sirolimus_dose_from_mg,
+                                      starting_doses, tmp_smx_dose)
+from khetrial.protocol.prednisolone import TAPER_SOURCE, TRIGGER_SOURCE, TaperPlan, TaperStep, taper_plan
+from khetrial.protocol.schedule import BloodCountDue, VisitStatus, next_blood_count_due, plan_visits, visit_statuses
+from khetrial.protocol.titration import HOLD, MAX_RULE, TitrationAdvice, titrate_sirolimus
 
 # The tables whose rows are evidence of a visit (project choice, module doc).
 ASSESSMENT_TABLES = ("labs", "drug_levels", "mri", "qol", "sequelae")
@@ -63,22 +81,51 @@ SNAPSHOT_LABS = ("platelets", "fibrinogen", "hemoglobin")
 TWICE_DAILY_FREQUENCIES = ("bid", "")
 STUDY_DRUGS = ("sirolimus", "prednisolone")  # what a disposition row stops (bundle format)
 
-__all__ = ["ASSESSMENT_TABLES", "AdverseEvent", "BedsideAdvice", "Course", "DrugLevel", "Lab",
-           "Medications", "PatientBaseline", "PatientRecords", "bedside_advice", "course_dose_mg",
-           "latest_labs", "latest_trough", "medications_on", "ongoing_adverse_events",
-           "patient_snapshot", "platelet_history", "runs_on", "treatment_stopped_on", "visits_done"]
+# The sources of each alert's rule (alerts.py's table): the publication's sentence, and the
+# project's choices where it reads or bounds it (windows, tolerances, the grade-3 trigger).
+ALERT_SOURCES = {
+    "transfusion_plasma": (PUBLICATION,),  # "(2) platelet count <10 × 10⁹/L" ...
+    "transfusion_red_cells": (PUBLICATION,),  # "hemoglobin concentrations <60 g/L"
+    "adverse_event_grade3": (PUBLICATION, PROJECT_CHOICE),  # "toxicities precluding"; grade ≥ 3
+    "pjp_prophylaxis_missing": (PUBLICATION,),  # "at least during the first 6 months"
+    "trough_low": (PUBLICATION,), "trough_high": (PUBLICATION,),  # + the titration's rules
+    "trough_overdue": (PUBLICATION, PROJECT_CHOICE),  # trough schedule; ±3 days tolerance
+    "visit_overdue": (PUBLICATION, PROJECT_CHOICE),  # visit weeks; windows
+    "visit_due": (PUBLICATION, PROJECT_CHOICE),
+    "prednisolone_taper_due": (TRIGGER_SOURCE,),  # + the taper's steps when a plan is shown
+}
+# Where the rules ask a clinician to check the advice (ClinicianCheck.code -> its source).
+CHECK_SOURCES = {
+    "body_size_stale": PROJECT_CHOICE,  # constants.BODY_SIZE_MAX_AGE_DAYS
+    "sirolimus_hold": PROJECT_CHOICE,  # constants.SIROLIMUS_HOLD_ABOVE_NG_ML
+    "sirolimus_max": LABEL,  # "should not exceed 40 mg" a day
+    "prednisolone_capped": PROJECT_CHOICE,  # constants.PREDNISOLONE_MAX_MG_DAY
+    "tmp_smx_capped": LABEL,  # "should not exceed 1600 mg sulfamethoxazole and 320 mg trimethoprim"
+    "tmp_smx_young": LABEL,  # contraindicated "less than 2 months of age"
+}
+
+__all__ = ["ALERT_SOURCES", "ASSESSMENT_TABLES", "AdverseEvent", "BedsideAdvice", "CHECK_SOURCES",
+           "ClinicianCheck", "Course", "DrugLevel", "Lab", "Medications", "PatientBaseline",
+           "PatientRecords", "age_in_months", "alert_sources", "bedside_advice", "body_size_age_days",
+           "body_size_on", "body_size_stale", "course_dose_mg", "latest_labs", "latest_trough",
+           "medications_on", "ongoing_adverse_events", "patient_snapshot", "platelet_history", "runs_on",
+           "treatment_stopped_on", "visits_done"]
 
 
 # --- the rows ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class PatientBaseline:
-    """A row of ``patients.csv``, as far as the bedside needs it."""
+    """A row of ``patients.csv``, as far as the bedside needs it. ``arm`` is ``None`` when the
+    reader may not see the allocation; ``body_size_on`` is the date weight and height were
+    measured (``None`` = the randomization date)."""
 
     patient_id: str
     randomization_date: date | None
     arm: str | None = None
     weight_kg: Number | None = None
     height_cm: Number | None = None
+    birth_date: date | None = None
+    body_size_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -156,10 +203,10 @@ def latest_labs(labs: Iterable[Lab]) -> dict[str, Number]:
     return latest
 
 
-def platelet_history(labs: Iterable[Lab]) -> tuple[tuple[date, Number], ...]:
-    """Every platelet count with a value as (date, count), in date order."""
+def platelet_history(labs: Iterable[Lab], test: str = "platelets") -> tuple[tuple[date, Number], ...]:
+    """Every value of ``test`` (platelet counts unless named) as (date, value), in date order."""
     return tuple((lab.date, lab.value) for lab in _by_date(labs, lambda r: r.date)
-                 if lab.test == "platelets" and lab.value is not None)
+                 if lab.test == test and lab.value is not None)
 
 
 def latest_trough(levels: Iterable[DrugLevel]) -> DrugLevel | None:
@@ -186,6 +233,46 @@ def course_dose_mg(course: Course, weight_kg: Number | None,
         exact_mg = dose * Fraction(body_surface_area(weight_kg, height_cm))
         return Fraction(sirolimus_dose_from_mg(exact_mg).mg) if exact_mg > 0 else None
     return None
+
+
+def age_in_months(birth_date: date, on: date) -> int:
+    """Age in completed calendar months on ``on`` (the Bactrim label's "less than 2 months of
+    age" holds while this is below 2; born 31 January, 2 months are completed on 31 March)."""
+    months = (on.year - birth_date.year) * 12 + on.month - birth_date.month
+    return months - 1 if add_months(birth_date, months) > on else months
+
+
+def body_size_on(patient: PatientBaseline, today: date) -> BodySize | None:
+    """The weight and height the doses use on ``today``, each with the date it was measured —
+    the latest measured on or before ``today`` (project choice: doses follow the current body
+    size, :func:`khetrial.protocol.dosing.latest_body_size`); ``None`` without a weight or
+    before its measurement."""
+    measured = patient.body_size_on or patient.randomization_date
+    if patient.weight_kg is None or measured is None or measured > today:
+        return None
+    return latest_body_size([(measured, patient.weight_kg, patient.height_cm)], today)
+
+
+def body_size_age_days(body: BodySize, today: date) -> int:
+    """Days from the older of the weight's and the height's measurement to ``today``."""
+    dates = [d for d in (body.weight_on, body.height_on) if d is not None]
+    return (today - min(dates)).days if dates else 0
+
+
+def body_size_stale(body: BodySize, today: date) -> bool:
+    """Whether ``body`` was measured more than ``constants.BODY_SIZE_MAX_AGE_DAYS`` (30) days
+    before ``today`` (project choice: 30 days old is current, 31 is stale)."""
+    return body_size_age_days(body, today) > C.BODY_SIZE_MAX_AGE_DAYS
+
+
+def alert_sources(alert: Alert) -> tuple[str, ...]:
+    """The sources of the rules behind ``alert`` (:data:`ALERT_SOURCES`), with those of the dose
+    advice it carries (a trough's titration rules, a taper's weekly steps), each once, in order."""
+    sources = list(ALERT_SOURCES.get(alert.code, (PROJECT_CHOICE,)))
+    sources += [rule["source"] for rule in alert.details.get("rules", ())]
+    if "plan" in alert.details:
+        sources.append(TAPER_SOURCE)
+    return tuple(dict.fromkeys(sources))
 
 
 def treatment_stopped_on(disposition_dates: Iterable[date], today: date) -> date | None:
@@ -271,12 +358,30 @@ def patient_snapshot(records: PatientRecords, today: date,
 
 # --- the advice ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class ClinicianCheck:
+    """A point where the rules ask a clinician to check the advice before acting on it
+    (``code`` one of :data:`CHECK_SOURCES`, which names the rule's source)."""
+
+    code: str
+
+    @property
+    def source(self) -> str:
+        return CHECK_SOURCES[self.code]
+
+
+@dataclass(frozen=True)
 class BedsideAdvice:
     """What the treating team sees for one patient on ``today``.
 
     ``problem`` is the protocol's message when the data could not be read into advice (an
     implausible value, a dose too small for the syringe): shown instead of silence.
     ``follow_up_end`` is the last day of the last visit window; after it there is no advice.
+    ``body_size`` (with ``bsa_m2``, Mosteller, 4 decimals) is what every dose below is computed
+    from; ``starting`` the starting doses while no sirolimus course is recorded;
+    ``prednisolone`` the full daily dose (arm SP only, ``None`` when the arm is not known);
+    ``tmp_smx`` PJP prophylaxis per dose while it is required (until ``prophylaxis_until``) or
+    taken; ``blood_count`` the next count of the 2-day series; ``checks`` where the rules ask
+    a clinician to check.
     """
 
     patient_id: str
@@ -289,6 +394,16 @@ class BedsideAdvice:
     taper: TaperPlan | None = None
     medications: Medications | None = None
     problem: str = ""
+    body_size: BodySize | None = None
+    bsa_m2: Decimal | None = None
+    age_months: int | None = None
+    starting: StartingDoses | None = None
+    prednisolone: PrednisoloneDose | None = None
+    prednisolone_started: bool = False
+    tmp_smx: TmpSmxDose | None = None
+    prophylaxis_until: date | None = None
+    blood_count: BloodCountDue | None = None
+    checks: tuple[ClinicianCheck, ...] = ()
 
     @property
     def follow_up_over(self) -> bool:
@@ -305,9 +420,66 @@ class BedsideAdvice:
     def taper_step(self) -> TaperStep | None:
         return self.taper.step_on(self.today) if self.taper else None
 
+    @property
+    def body_size_age_days(self) -> int | None:
+        return None if self.body_size is None else body_size_age_days(self.body_size, self.today)
+
+    @property
+    def body_size_stale(self) -> bool:
+        return self.body_size is not None and body_size_stale(self.body_size, self.today)
+
+
+def _label_age(age_months: int | None) -> int | None:
+    """The age the TMP-SMX caution is given: only an age below the label's 2 months matters, and
+    the dose calculator checks ages up to 15 years while follow-up runs 2 years past enrolment
+    at up to 14 (an older child would make the whole advice a problem)."""
+    return age_months if age_months is not None and age_months < C.TMP_SMX_MIN_AGE_MONTHS else None
+
+
+def _doses(records: PatientRecords, snap: PatientSnapshot, today: date) -> dict:
+    """Body size, starting doses, prednisolone and PJP prophylaxis on ``today`` (module doc)."""
+    patient = records.patient
+    body = body_size_on(patient, today)
+    birth = patient.birth_date
+    age = age_in_months(birth, today) if birth is not None and birth <= today else None
+    if body is None:
+        return {"age_months": age}
+    doses: dict = {"body_size": body, "age_months": age}
+    stopped = treatment_stopped_on(records.disposition_dates, today) is not None
+    recorded = {c.drug for c in records.medications if c.start_date <= today}
+    if body.height_cm is not None:
+        bsa = body_surface_area(body.weight_kg, body.height_cm)
+        doses["bsa_m2"] = round_half_up(Fraction(bsa), C.BSA_DECIMALS)
+        if not stopped and not any(c.drug == "sirolimus" for c in records.medications):
+            doses["starting"] = starting_doses(body.weight_kg, body.height_cm, measured_on=body.weight_on,
+                                               age_months=_label_age(age))
+    if snap.arm == ARM_EXPERIMENTAL and (snap.on_prednisolone or not (stopped or "prednisolone" in recorded)):
+        doses["prednisolone"] = prednisolone_dose(body.weight_kg)
+        doses["prednisolone_started"] = "prednisolone" in recorded
+    until = prophylaxis_required_until(patient.randomization_date)
+    if snap.on_tmp_smx or patient.randomization_date <= today < until:
+        doses["tmp_smx"] = tmp_smx_dose(body.weight_kg, _label_age(age))
+        doses["prophylaxis_until"] = until
+    return doses
+
+
+def _checks(doses: dict, titration: TitrationAdvice | None, today: date) -> tuple[ClinicianCheck, ...]:
+    """Where the rules ask a clinician to check (:data:`CHECK_SOURCES`), in that order."""
+    body, prednisolone, tmp_smx = doses.get("body_size"), doses.get("prednisolone"), doses.get("tmp_smx")
+    found = {
+        "body_size_stale": body is not None and body_size_stale(body, today),
+        "sirolimus_hold": titration is not None and titration.action == HOLD,
+        "sirolimus_max": titration is not None and MAX_RULE in titration.rules,
+        "prednisolone_capped": prednisolone is not None and prednisolone.capped,
+        "tmp_smx_capped": tmp_smx is not None and tmp_smx.capped,
+        "tmp_smx_young": tmp_smx is not None and tmp_smx.caution is not None,
+    }
+    return tuple(ClinicianCheck(code) for code in CHECK_SOURCES if found[code])
+
 
 def bedside_advice(records: PatientRecords, today: date) -> BedsideAdvice:
-    """Alerts, visit statuses, sirolimus advice from the latest trough and the taper step; a
+    """Alerts, visit statuses, sirolimus advice from the latest trough, the taper step, the
+    doses from the latest body size, the next blood count and the clinician checks; a
     :class:`~khetrial.errors.ProtocolError` becomes the advice's ``problem``."""
     patient = records.patient
     try:
@@ -325,7 +497,10 @@ def bedside_advice(records: PatientRecords, today: date) -> BedsideAdvice:
         taper = None
         if snap.arm == ARM_EXPERIMENTAL and meds.taper_start is not None and snap.weight_kg:
             taper = taper_plan(snap.weight_kg, meds.taper_start)
+        doses = _doses(records, snap, today)
+        fibrinogen = platelet_history(records.labs, "fibrinogen")
+        blood = next_blood_count_due(snap.randomized, snap.platelet_history, today, fibrinogen=fibrinogen or None)
     except ProtocolError as error:
         return BedsideAdvice(patient.patient_id, today, problem=str(error))
-    return BedsideAdvice(patient.patient_id, today, end, found, snap, visits, titration, taper,
-                         meds)
+    return BedsideAdvice(patient.patient_id, today, end, found, snap, visits, titration, taper, meds,
+                         blood_count=blood, checks=_checks(doses, titration, today), **doses)

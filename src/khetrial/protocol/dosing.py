@@ -278,7 +278,9 @@ def tmp_smx_caution(age_months: Number | None) -> str | None:
     as a caution for a child younger than 2 months (``None`` when older or age unknown)."""
     if age_months is None:
         return None
-    age = exact(age_months, "age", maximum=C.ELIGIBLE_AGE_MAX_YEARS * 12 + 12, unit="months")
+    # the oldest child in the trial: enrolled before 15 years of age, followed for 2 years
+    oldest = (C.ELIGIBLE_AGE_MAX_YEARS + 1 + C.FOLLOW_UP_YEARS) * 12
+    age = exact(age_months, "age", maximum=oldest, unit="months")
     if age >= C.TMP_SMX_MIN_AGE_MONTHS:
         return None
     return (f"age {fmt(age)} months: sulfonamides are contraindicated below {C.TMP_SMX_MIN_AGE_MONTHS} months "

@@ -13,7 +13,12 @@ analysis scores whole tables with the vectorised twins in :mod:`khetrial.endpoin
 
 from __future__ import annotations
 
-from khetrial.constants import PEDSQL_ITEM_SCORE, PEDSQL_MAX_MISSING_FRACTION
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from khetrial.constants import (DAYS_PER_MONTH, PEDSQL_ITEM_SCORE, PEDSQL_MAX_MISSING_FRACTION,
+                                PEDSQL_WINDOWS)
 from khetrial.errors import ProtocolError
 
 # PedsQL 4.0 user's guide: the Infant Scales cover 1-12 and 13-24 months, the Toddler form 2-4 years.
@@ -32,8 +37,37 @@ FORMS = {
 SCALE_CODES = {"physical_functioning": "pf", "physical_symptoms": "ps", "emotional_functioning": "ef",
                "social_functioning": "sf", "cognitive_functioning": "cf", "school_functioning": "scf"}
 
-__all__ = ["FORMS", "SCALE_CODES", "form_for_age", "item_score", "items", "total_is_missing",
-           "total_score"]
+__all__ = ["FORMS", "SCALE_CODES", "DueQuestionnaire", "due_questionnaire", "form_for_age",
+           "item_score", "items", "total_is_missing", "total_score"]
+
+
+@dataclass(frozen=True)
+class DueQuestionnaire:
+    """A PedsQL assessment open today: its month (0 = baseline, 12), the window's first and
+    last day, and the parent-report form for the child's age today."""
+
+    month: int
+    opens: date
+    closes: date
+    form: str
+
+
+def due_questionnaire(randomized: date, birth: date, today: date,
+                      answered: Iterable[date] = ()) -> DueQuestionnaire | None:
+    """The PedsQL whose analysis window (SAP: baseline days −30…0, month 12 days 335…395)
+    holds ``today`` and in which no questionnaire was answered (``answered``: the dates of
+    recorded answers); ``None`` when none is due today.
+
+    >>> due_questionnaire(date(2018, 3, 7), date(2017, 12, 1), date(2019, 3, 20)).month
+    12
+    """
+    answered = list(answered)
+    for month, (first, last) in PEDSQL_WINDOWS.items():
+        opens, closes = randomized + timedelta(days=first), randomized + timedelta(days=last)
+        if opens <= today <= closes and not any(opens <= d <= closes for d in answered):
+            return DueQuestionnaire(month, opens, closes,
+                                    form_for_age((today - birth).days / DAYS_PER_MONTH))
+    return None
 
 
 def form_for_age(age_months: float) -> str:

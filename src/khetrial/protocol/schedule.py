@@ -184,10 +184,21 @@ def next_scheduled_trough(start: date, after: date) -> date:
 
 def blood_count_dates(start: date, until: date) -> tuple[date, ...]:
     """Blood counts "every 2 days until the stabilization of platelet counts was reached":
-    ``start``, ``start`` + 2, ... through ``until`` (the date platelets are judged stable)."""
+    ``start``, ``start`` + 2, ... through ``until`` (the date platelets are judged stable), and
+    days 7 and 21 after ``start`` (day 0), the last days a run may start for weeks 1 and 3 (SAP
+    "first day ≤ 7k"; project choice, ``constants.RESPONSE_WEEK_LAST_START_DAYS``)."""
     start, until = _check_span(start, until)
+    step, last = C.PLATELET_MONITORING_INTERVAL_DAYS, (until - start).days
+    days = set(range(0, last + 1, step)) | {d for d in C.RESPONSE_WEEK_LAST_START_DAYS if d <= last}
+    return tuple(start + timedelta(d) for d in sorted(days))
+
+
+def _next_count_day(last_day: int) -> int:
+    """The study day of the count after one on ``last_day``: 2 days later (Pub.), or day 7k
+    (k = 1…4) when it falls in between, the last day a run may start for week k (SAP; project
+    choice, ``constants.RESPONSE_WEEK_LAST_START_DAYS``)."""
     step = C.PLATELET_MONITORING_INTERVAL_DAYS
-    return tuple(start + timedelta(d) for d in range(0, (until - start).days + 1, step))
+    return min([last_day + step] + [d for d in C.RESPONSE_WEEK_LAST_START_DAYS if last_day < d < last_day + step])
 
 
 def _series(randomized: date, values: Iterable[tuple[date, Number]], today: date | None,
@@ -299,7 +310,7 @@ def next_blood_count_due(randomized: date, platelets: Iterable[tuple[date, Numbe
         fibrinogen_stable = fibrinogen_stabilized_on(day0, fibrinogen, today)
         decided = last_on >= day0 + timedelta(C.BLOOD_COUNT_MAXIMAL_PLAN_DAY)
         if fibrinogen_stable is None and not decided:
-            due = last_on + timedelta(C.PLATELET_MONITORING_INTERVAL_DAYS)
+            due = day0 + timedelta(_next_count_day((last_on - day0).days))
             return BloodCountDue(due, None, None, last_on,
                                  f"platelets stabilized on {stable}, fibrinogen not yet (> "
                                  f"{C.FIBRINOGEN_STABLE_THRESHOLD} g/L for ≥ {C.DURABLE_RUN_MIN_DAYS} "
@@ -313,10 +324,13 @@ def next_blood_count_due(randomized: date, platelets: Iterable[tuple[date, Numbe
     step = C.PLATELET_MONITORING_INTERVAL_DAYS
     if last is None:
         return BloodCountDue(day0, None, None, None, f"no count since randomization: first count on day 0 ({day0})")
-    due = last_on + timedelta(step)
+    due = day0 + timedelta(_next_count_day((last_on - day0).days))
     keeps = last_on + timedelta(C.RUN_MAX_GAP_DAYS) if last[1] >= C.PLATELET_RESPONSE_THRESHOLD else None
     reason = (f"counts every {step} days until platelets stabilize (≥ {C.PLATELET_RESPONSE_THRESHOLD} ×10⁹/L "
               f"for ≥ {C.DURABLE_RUN_MIN_DAYS} days): next on {due}")
+    if (due - last_on).days < step:
+        reason += (f" (day {(due - day0).days}, the last day a run may start for week "
+                   f"{(due - day0).days // C.DAYS_PER_WEEK}: project choice)")
     if keeps is not None:
         reason += f"; a count after {keeps} would break the current run"
     return BloodCountDue(due, keeps, None, last_on, reason)

@@ -32,7 +32,8 @@ def test_user_add_list_disable(tmp_path):
     assert _khetrial("user", "disable", "alice", "--db", db).returncode == 0
     users = json.loads(_khetrial("user", "list", "--db", db, "--json").stdout)["users"]
     assert users == [{"username": "alice", "role": "investigator", "site": "A",
-                      "active": False, "locked": False, "person": "", "pending": False}]
+                      "active": False, "locked": False, "person": "", "pending": False,
+                      "must_change_password": False, "second_factor": False}]
 
 
 def _fresh_db(tmp_path) -> str:
@@ -83,3 +84,57 @@ def test_serve_creates_a_private_key_file_beside_the_database(tmp_path, monkeypa
     key_file = tmp_path / "k.sqlite3.secret-key"
     assert key_file.exists() and (key_file.stat().st_mode & 0o777) == 0o600
     assert len(key_file.read_text().strip()) >= 50
+
+
+def _python(db: str, code: str) -> str:
+    """Run ``code`` with Django set up on ``db``; its standard output."""
+    out = subprocess.run([sys.executable, "-c", f"from khetrial.edc.db import setup; "
+                          f"setup({db!r}); {code}"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_user_unlock_reset_password_enable_remove_second_factor_and_set_role_are_audited(
+        tmp_path):
+    db = str(tmp_path / "k.sqlite3")
+    subprocess.run([sys.executable, "-c", "from khetrial.edc.db import setup; setup(%r);"
+                    "from khetrial.edc.trial.models import Site; Site.objects.create(code='A');"
+                    "Site.objects.create(code='B')" % db], check=True, timeout=120)
+    r = _khetrial("user", "add", "alice", "--role", "investigator", "--site", "A",
+                  "--password-stdin", "--db", db, stdin="long-password-123\n")
+    assert r.returncode == 0, r.stderr
+    # five failed logins from one address lock alice there (MAX_FAILED_LOGINS, roles.py)
+    _python(db, "from khetrial.edc.accounts.throttle import register_failure as f; "
+                "[f('alice', '10.0.0.9') for _ in range(5)]")
+    users = json.loads(_khetrial("user", "list", "--db", db, "--json").stdout)["users"]
+    assert users[0]["locked"] is True
+    r = _khetrial("user", "unlock", "alice", "--db", db, "--json")
+    assert json.loads(r.stdout) == {"user": "alice", "unlocked": 1}
+    r = _khetrial("user", "reset-password", "alice", "--db", db, "--json")
+    temporary = json.loads(r.stdout)["temporary_password"]
+    assert len(temporary) == 19  # 4 groups of 4 and 3 dashes (services.TEMPORARY_GROUPS)
+    assert _python(db, "from django.contrib.auth import authenticate as a; "
+                       f"u = a(username='alice', password={temporary!r}); "
+                       "print(u.profile.must_change_password)") == "True"
+    assert _khetrial("user", "disable", "alice", "--db", db).returncode == 0
+    assert _khetrial("user", "enable", "alice", "--db", db).returncode == 0
+    r = _khetrial("user", "enable", "alice", "--db", db)
+    assert r.returncode == 2 and "already enabled" in r.stderr
+    _python(db, "from django_otp.plugins.otp_totp.models import TOTPDevice as D; "
+                "from django.contrib.auth.models import User; "
+                "D.objects.create(user=User.objects.get(username='alice'), confirmed=True)")
+    r = _khetrial("user", "remove-second-factor", "alice", "--db", db, "--json")
+    assert json.loads(r.stdout) == {"user": "alice", "removed": 1}
+    r = _khetrial("user", "set-role", "alice", "--role", "investigator", "--db", db)
+    assert r.returncode == 2 and "--site" in r.stderr  # the CLI names its option
+    r = _khetrial("user", "set-role", "alice", "--role", "investigator", "--site", "B",
+                  "--db", db, "--json")
+    assert json.loads(r.stdout)["site"] == "B"
+    details = _python(db, "from khetrial.edc.audit.models import AuditEntry as E; "
+                          "print('|'.join(E.objects.filter(action='role_change', actor='cli', "
+                          "record_id='alice').order_by('id').values_list('detail', flat=True)))")
+    assert details.split("|")[1:] == [
+        "alice: unlocked (1 locked address(es) cleared)",
+        "alice: password reset; a temporary password must be changed at the next login",
+        "alice: disabled", "alice: enabled", "alice: second factor removed (1 device(s))",
+        "alice: investigator A -> investigator B"]

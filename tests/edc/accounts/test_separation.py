@@ -11,6 +11,7 @@ from khetrial.edc.accounts.services import (add_user, approve_user, list_users, 
                                             set_role)
 from khetrial.edc.audit.models import AuditEntry
 from khetrial.errors import PermissionDenied
+from tests.conftest import pass_second_factor
 from tests.edc.accounts.conftest import PASSWORD
 
 
@@ -23,6 +24,7 @@ def admins(site_a):
 def _logged_in(username: str) -> Client:
     c = Client()
     assert c.login(username=username, password=PASSWORD)
+    pass_second_factor(c, username)  # administrators need one (issue 15)
     return c
 
 

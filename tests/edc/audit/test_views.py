@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from tests.conftest import pass_second_factor
 from tests.edc.web.conftest import PASSWORD, fast_hasher, make_trial  # noqa: F401  (fixture)
 
 import pytest
@@ -18,6 +19,7 @@ def trial(db):
 def _login(client, username):
     client.logout()
     assert client.login(username=username, password=PASSWORD)
+    pass_second_factor(client, username)  # administrators need one (issue 15)
     return client
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import pass_second_factor
+
 PASSWORD = "correct-horse-battery-7"
 SITES = ("A", "B", "C", "D", "E")
 ROLE_USERS = {  # username -> (role, site)
@@ -88,10 +90,12 @@ def trial(db):
 
 @pytest.fixture
 def login(client):
-    """``login("inv_a")`` logs the test client in as that user."""
+    """``login("inv_a")`` logs the test client in as that user, second factor passed
+    (administrators and the unblinding pages require one; ``client.login`` alone does not)."""
     def _login(username):
         client.logout()
         assert client.login(username=username, password=PASSWORD), username
+        pass_second_factor(client, username)
         return client
     return _login
 
@@ -126,3 +130,12 @@ def token_for(db):
 
         return ApiToken.issue(get_user_model().objects.get(username=username))[1]
     return _token
+
+
+def randomize_confirmed(client, url: str, data: dict):
+    """Post the randomization form at ``url``, then confirm its summary (issue 15: the form
+    alone allocates nothing). Returns the last response (the summary when the form was refused)."""
+    summary = client.post(url, data)
+    if summary.status_code != 200 or "token" not in (summary.context or {}):
+        return summary
+    return client.post(url, {"confirmation": summary.context["token"], "confirm": ""})

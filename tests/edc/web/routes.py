@@ -44,10 +44,26 @@ def samples(site: str, username: str = "") -> dict:
     from khetrial.edc.trial.models import Screening
 
     screening = Screening.objects.filter(site=patient.site).first()
-    return {"screening_pk": screening.pk, "patient_id": pid, "table_name": "mri", "pk": mri.pk, "record_id": mri.pk,
+    return {"key": _epro_key(pid),"screening_pk": screening.pk, "patient_id": pid, "table_name": "mri", "pk": mri.pk, "record_id": mri.pk,
             "username": "inv_b", "path": "style.css", "query_pk": query.pk, "fmt": "odm",
             "approve_pk": open_req.pk if open_req else 0,
             "reveal_pk": done_req.pk if done_req else 0}
+
+
+def _epro_key(pid: str) -> str:
+    """A live parents' questionnaire link of ``pid`` (opening it does not use it up)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from khetrial.edc.web.epro import hash_key
+    from khetrial.edc.web.models import EproLink
+
+    key = f"walk-{pid}"
+    EproLink.objects.get_or_create(key_hash=hash_key(key), defaults={
+        "patient_id": pid, "site_code": pid[0], "instrument": "infant_1_12", "month": 0,
+        "created_by": "fixture", "expires_at": timezone.now() + dt.timedelta(days=1)})
+    return key
 
 
 def page_routes(site: str, username: str = "") -> list[Route]:

@@ -1,16 +1,20 @@
 """At the bedside in a real browser (Debian's chromium via Playwright, issue 6's "done when"):
 an investigator enters a platelet count of 8 ×10⁹/L through the lab form → the transfusion
 alert is on the patient page and on the site dashboard; enters a trough of 6 ng/mL → the new
-dose advice is shown; the blinded assessor's view of the same patient shows neither.
+dose advice is shown with its sources, the body size with its date; the blinded assessor's view of the same patient shows neither.
 Screenshots are kept under test-output/.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.edc.web.conftest import PASSWORD, make_trial
 from tests.edc.web.test_bedside import make_bedside_patient, today
+
+SCREENSHOT = "/tmp/bedside.png"  # the panel, to look at (issue 10: sources and body-size date)
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -68,7 +72,25 @@ def test_bedside_alert_and_dose_advice_in_chromium_and_not_for_the_assessor(chro
             # label §2.1: 0.3 × 12.5/6 = 0.625 mg, capped at twice the dose: 0.6 mg = 0.60 mL
             advice = page.locator("#sirolimus-advice")
             assert "increase to 0.60 mg (0.60 mL) twice daily" in advice.inner_text()
+            # issue 10: each advice line names its rule's sources — the trough 6 advice follows
+            # Pub. "10 to 15 ng/mL", the label's proportion and the project's twofold bound
+            sources = advice.locator(".source")
+            assert sources.all_inner_texts() == ["publication", "drug label", "project choice"]
+            assert all(s.is_visible() for s in sources.all())
+            lines = page.locator("#bedside .advice-line")
+            assert lines.count() >= 8
+            for i in range(lines.count()):
+                assert lines.nth(i).locator(".source").count() >= 1, lines.nth(i).inner_text()
+            # the body size the doses use, with the date it was measured (randomized 40 days ago)
+            body = page.locator("#body-size")
+            measured = (today() - dt.timedelta(days=40)).isoformat()
+            assert body.is_visible()
+            assert f"Weight 6 kg, measured on {measured}" in body.inner_text()
+            assert "measured 40 days ago" in body.inner_text()
+            # 40 > 30 days (constants.BODY_SIZE_MAX_AGE_DAYS): re-measure, check with a clinician
+            assert page.locator("#clinician-checks li[data-check=body_size_stale]").is_visible()
             page.locator("#bedside").screenshot(path=str(output_dir / "bedside_panel.png"))
+            page.locator("#bedside").screenshot(path=SCREENSHOT)
             page.screenshot(path=str(output_dir / "patient_investigator.png"), full_page=True)
             log_out(page)
 
@@ -76,7 +98,8 @@ def test_bedside_alert_and_dose_advice_in_chromium_and_not_for_the_assessor(chro
             page.goto(f"{base}/patients/A-09/")
             text = page.inner_text("body")
             assert page.locator("#bedside").count() == 0
-            for hidden in ("transfusion", "plasma", "0.60 mg", "trough", "sirolimus", "At the bedside"):
+            for hidden in ("transfusion", "plasma", "0.60 mg", "trough", "sirolimus", "At the bedside",
+                           "drug label", "project choice", "measured on"):
                 assert hidden.lower() not in text.lower(), hidden
             page.screenshot(path=str(output_dir / "patient_assessor.png"), full_page=True)
             response = page.goto(f"{base}/dashboard/")

@@ -17,6 +17,7 @@ from khetrial.bundle.format import TABLE_SPECS
 from khetrial.bundle.validate import validate_bundle
 from khetrial.edc.trial.models import LabResult, Patient
 from khetrial.errors import BundleError
+from tests.edc.web.conftest import randomize_confirmed
 
 TODAY = dt.date(2018, 4, 1)
 
@@ -128,7 +129,7 @@ def test_randomization_and_import_refuse_the_same_patient_ids(trial, login, tmp_
     from khetrial.edc.trial.models import Screening
 
     screening = Screening.objects.get(screening_id="SCR-A1")
-    r = login("inv_a").post(f"/screening/{screening.pk}/randomize/", {
+    r = randomize_confirmed(login("inv_a"), f"/screening/{screening.pk}/randomize/", {
         "patient_id": patient_id, "sex": "F", "birth_date": "2017-12-01", "weight_kg": "6",
         "height_cm": "62", "lesion_depth": "deep", "lesion_site": "trunk", "biopsy": "1"})
     problems = _import_problems(tmp_path, "labs", {}, {"patient_id": patient_id})

@@ -33,7 +33,8 @@ VALUES = st.one_of(st.sampled_from(TRICKY), st.text(max_size=40))
 FORM_PAGES = {"login", "home", "patient", "patient_edit", "pedsql", "record_add", "record_edit",
               "record_void", "query_new", "unblinding_request", "screening_new", "randomize",
               "query_answer", "query_close", "audit", "lock", "users", "sites", "user_disable",
-              "unblinding_approve"}
+              "unblinding_approve", "epro_links", "epro_form", "password_change", "otp_verify",
+              "otp_enrol"}
 
 
 def _forms(html: str, page: str) -> list[tuple[str, str, list[str]]]:

@@ -20,6 +20,7 @@ from django.test import Client
 from khetrial.edc.trial.models import Screening, Site
 from tests.edc.web.catalogue import (MO_PATH, PO_PATH, extract_messages, read_catalogue,
                                      template_files)
+from tests.conftest import pass_second_factor
 from tests.edc.web.conftest import PASSWORD
 
 # Text a template may show untranslated: the product's name, units and symbols, identifiers.
@@ -196,6 +197,7 @@ def test_the_language_choice_is_remembered_for_the_user(trial, client, login):
     assert response.status_code == 302 and response["Location"] == "/patients/"
     other_browser = Client()  # no language cookie
     assert other_browser.login(username="inv_a", password=PASSWORD)
+    pass_second_factor(other_browser, "inv_a")  # inv_a has an authenticator (login fixture)
     page = other_browser.get("/patients/")
     assert "患者编号" in page.content.decode()
     assert page.cookies["django_language"].value == "zh-hans"  # the browser remembers it too

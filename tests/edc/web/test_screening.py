@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.edc.web.conftest import randomize_confirmed
+
 BASE = {"screening_id": "SCR-A9", "date": "2018-05-02", "birth_date": "2018-02-01",
         "diagnosis_basis": ["clinical", "mri"], "platelets": "25", "fibrinogen": "0.8",
         "d_dimer": "6", "liver_function_adequate": "on", "renal_function_adequate": "on",
@@ -20,7 +22,7 @@ def test_failing_criterion_is_shown_then_fixed_then_randomized(trial, login):
     assert not Screening.objects.filter(screening_id="SCR-A9").exists()
     r = c.post("/screening/new/", BASE)
     assert r.status_code == 302 and "/randomize/" in r["Location"]
-    r = c.post(r["Location"], {"patient_id": "A-09", "sex": "M", "birth_date": "2018-02-01",
+    r = randomize_confirmed(c, r["Location"], {"patient_id": "A-09", "sex": "M", "birth_date": "2018-02-01",
                                "weight_kg": "4.5", "height_cm": "55", "lesion_depth": "deep",
                                "lesion_site": "trunk", "biopsy": "0"})
     assert r.status_code == 302
@@ -34,7 +36,7 @@ def test_screen_failure_can_be_recorded_and_cannot_be_randomized(trial, login):
     from khetrial.edc.trial.models import Screening
 
     c = login("inv_a")
-    r = c.post("/screening/new/", {**BASE, "active_infection": "on", "record_failure": "1"})
+    r = c.post("/screening/new/", {**BASE, "active_infection": "on", "screen_failure": ""})
     assert r.status_code == 302
     row = Screening.objects.get(screening_id="SCR-A9")
     assert row.eligible is False and "inclusion_no_active_infection" in row.reason
@@ -125,9 +127,9 @@ def test_a_second_submit_for_a_randomized_screening_goes_to_the_first_patient(tr
     pk = Screening.objects.get(screening_id="SCR-A1").pk
     form = {"sex": "F", "birth_date": "2018-01-01", "weight_kg": "6", "height_cm": "60",
             "lesion_depth": "deep", "lesion_site": "trunk", "biopsy": "1"}
-    first = c.post(f"/screening/{pk}/randomize/", {"patient_id": "A-11", **form})
+    first = randomize_confirmed(c, f"/screening/{pk}/randomize/", {"patient_id": "A-11", **form})
     assert first.status_code == 302 and first["Location"].endswith("/A-11/")
     n = Patient.objects.count()
-    again = c.post(f"/screening/{pk}/randomize/", {"patient_id": "A-12", **form})
+    again = randomize_confirmed(c, f"/screening/{pk}/randomize/", {"patient_id": "A-12", **form})
     assert again.status_code == 302 and Patient.objects.count() == n
     assert not Patient.objects.filter(patient_id="A-12").exists()

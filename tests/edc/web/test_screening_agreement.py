@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 
 from khetrial.edc.trial.models import MedicationCourse, Patient, Screening
+from tests.edc.web.conftest import randomize_confirmed
 
 TODAY = dt.date(2018, 5, 2)
 SCREEN = {"screening_id": "SCR-A9", "date": "2018-05-02", "birth_date": "2018-02-01",
@@ -54,7 +55,7 @@ def test_a_contradiction_with_the_screening_is_refused(screened, change, field):
 
 def test_agreeing_data_is_randomized(screened):
     c, url = screened
-    assert c.post(url, BASELINE).status_code == 302
+    assert randomize_confirmed(c, url, BASELINE).status_code == 302
     assert Screening.objects.get(screening_id="SCR-A9").patient.patient_id == "A-09"
 
 
@@ -62,7 +63,7 @@ def test_agreeing_data_is_randomized(screened):
 def test_sirolimus_before_randomization_is_refused_without_an_earlier_mtor_inhibitor(
         screened, client, token_for, start, ok):
     c, url = screened
-    assert c.post(url, BASELINE).status_code == 302  # randomized on 2018-05-02 (day 0)
+    assert randomize_confirmed(c, url, BASELINE).status_code == 302  # randomized on 2018-05-02 (day 0)
     course = {"drug": "sirolimus", "start_date": start, "dose": "0.8", "dose_unit": "mg_m2",
               "frequency": "bid"}
     r = c.post("/patients/A-09/medications/add/", course)
@@ -80,7 +81,7 @@ def test_sirolimus_before_randomization_is_refused_without_an_earlier_mtor_inhib
 
 def test_a_prior_prednisolone_course_is_history_and_accepted(screened):
     c, url = screened
-    c.post(url, BASELINE)
+    randomize_confirmed(c, url, BASELINE)
     r = c.post("/patients/A-09/medications/add/", {"drug": "prednisolone",
                                                    "start_date": "2018-03-01", "dose": "2",
                                                    "dose_unit": "mg_kg", "frequency": "qd"})

@@ -3,7 +3,9 @@
 The role and site live on :class:`Profile` (one per Django user). The site is a site code
 (``Site.code`` of the trial app) kept as text so accounts do not depend on clinical tables.
 ``person`` names the human who holds the account (separation of duties); an account granted on
-the web stays ``pending`` (inactive) until a second administrator approves it.
+the web stays ``pending`` (inactive) until a second administrator approves it. After an administrator
+resets a password, ``must_change_password`` holds the user on the password page until they
+choose their own.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class Profile(models.Model):
                                   help_text="granted on the web, waiting for a second admin")
     granted_by = models.CharField(max_length=150, blank=True, default="")
     approved_by = models.CharField(max_length=150, blank=True, default="")
+    must_change_password = models.BooleanField(
+        default=False, help_text="an administrator reset the password: the user chooses a new "
+                                 "one at the next login before anything else")
 
     def __str__(self) -> str:
         site = self.site_code or "all sites"

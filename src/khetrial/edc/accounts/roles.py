@@ -29,6 +29,10 @@ SITE_OPTIONAL_ROLES = frozenset({ASSESSOR})
 # both the assessor who asks for an unblinding and the investigator who approves it.
 ADMIN_ROLES = frozenset({ADMIN})
 
+# A second factor (TOTP) is required of administrators, and of anyone opening the emergency
+# unblinding pages (project choice, issue 15); other roles may enrol one.
+SECOND_FACTOR_ROLES = frozenset({ADMIN})
+
 # Login throttling, per user name AND address (project choice, issue 16): after this many failed
 # logins from one address, that address may not log in as that user for LOCKOUT_MINUTES. The lock
 # is not renewed by attempts made while it holds, and other addresses (the real user's) are not

@@ -1,15 +1,24 @@
 """Account management used by the CLI and the admin pages: add, grant and approve, list,
-disable, role changes, API tokens.
+disable and enable, role and site changes, unlock, password reset, API tokens.
 
 Two paths create accounts. ``add_user`` is the operator's (``khetrial user add``, at the server,
 with the database in hand): the account is active at once. ``propose_user`` is an administrator's
 on the web: the account stays pending until ``approve_user`` by a *different* administrator, and
 the audit trail names both (separation of duties, issue 16).
+
+Account care (issue 15) lives here too, for both shells: ``unlock_user`` forgets the login
+throttle's locks, ``reset_password`` gives a temporary password that the user must replace at
+the next login (``change_password`` clears the flag), ``enable_user``/``disable_user`` and
+``set_role``. Each writes one ``role_change`` entry in the audit trail naming the actor. ``by``
+is the administrator's user name on the web and ``"cli"`` for the operator at the server; an
+administrator never acts on their own account here (nobody changes their own role or unlocks,
+resets or re-enables themselves).
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -18,7 +27,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from khetrial.edc.accounts import second_factor, throttle
 from khetrial.edc.accounts.models import ApiToken, Profile
 from khetrial.edc.accounts.roles import (ADMIN, MAX_TOKEN_DAYS, ROLES, SITE_OPTIONAL_ROLES,
                                          SITE_REQUIRED_ROLES, USERNAME_HELP, USERNAME_PATTERN)
@@ -28,6 +39,12 @@ from khetrial.edc.trial.models import Site
 from khetrial.errors import ConfigurationError, PermissionDenied
 
 USERNAME_RE = re.compile(USERNAME_PATTERN)
+CLI = "cli"  # ``by`` of the operator at the server (not a user of the web application)
+# A temporary password: 4 groups of 4 letters and digits without look-alikes (0/O, 1/l/I),
+# 16 characters from 56 symbols ≈ 93 bits (project choice; NIST SP 800-63B 5.1.1.2 asks for
+# at least 6 random characters of an issued secret).
+TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+TEMPORARY_GROUPS, TEMPORARY_GROUP_LENGTH = 4, 4
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,8 @@ class Account:
     person: str = ""
     pending: bool = False
     granted_by: str = ""
+    must_change_password: bool = False
+    second_factor: bool = False
 
     @property
     def linkable(self) -> bool:
@@ -49,7 +68,8 @@ class Account:
     def to_dict(self) -> dict:
         return {"username": self.username, "role": self.role, "site": self.site,
                 "active": self.active, "locked": self.locked, "person": self.person,
-                "pending": self.pending}
+                "pending": self.pending, "must_change_password": self.must_change_password,
+                "second_factor": self.second_factor}
 
 
 def check_username(username: str) -> str:
@@ -65,9 +85,11 @@ def check_role_and_site(role: str, site: str | None) -> str:
         raise ConfigurationError(f"role {role!r} is unknown; expected one of {', '.join(ROLES)}")
     site = (site or "").strip()
     if role in SITE_REQUIRED_ROLES and not site:
-        raise ConfigurationError(f"role {role} works for one site; give --site SITE")
+        raise ConfigurationError(_("role %(role)s works for one site; give its site code")
+                                 % {"role": role})
     if site and role not in SITE_REQUIRED_ROLES | SITE_OPTIONAL_ROLES:
-        raise ConfigurationError(f"role {role} sees all sites; drop --site {site}")
+        raise ConfigurationError(_("role %(role)s sees all sites; leave the site empty "
+                                   "(got %(site)s)") % {"role": role, "site": site})
     if site and not Site.objects.filter(code=site).exists():
         known = ", ".join(Site.objects.order_by("code").values_list("code", flat=True))
         raise ConfigurationError(f"site {site!r} does not exist; known sites: {known or 'none'}")
@@ -138,32 +160,124 @@ def approve_user(username: str, *, by: str) -> Account:
     return account_of(user)
 
 
-def set_role(username: str, role: str, site: str | None = None, *, by: str = "cli") -> Account:
-    """Change a user's role and site (recorded in the audit trail)."""
+def set_role(username: str, role: str, site: str | None = None, *, by: str = CLI) -> Account:
+    """Change a user's role and site (recorded in the audit trail); never one's own."""
     user = _get(username)
+    _not_self(username, by, _("change your own role or site"))
     site_code = check_role_and_site(role, site)
     profile = user.profile
     check_separation(profile.person or username, role, except_user=username)
     old = f"{profile.role} {profile.site_code or '*'}"
     profile.role, profile.site_code = role, site_code
-    profile.save()
-    record_event("role_change", actor=by, detail=f"{username}: {old} -> {role} {site_code or '*'}",
-                 username_target=username)
+    with transaction.atomic():
+        profile.save(update_fields=["role", "site_code"])
+        record_event("role_change", actor=by, username_target=username,
+                     detail=f"{username}: {old} -> {role} {site_code or '*'}")
     return account_of(user)
 
 
-def disable_user(username: str, *, by: str = "cli") -> Account:
+def disable_user(username: str, *, by: str = CLI) -> Account:
     """Deactivate an account (never deleted: the audit trail refers to it)."""
     user = _get(username)
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    Profile.objects.filter(user=user).update(pending=False)
-    ApiToken.objects.filter(user=user).update(revoked=True)
-    record_event("role_change", actor=by, detail=f"{username}: disabled", username_target=username)
+    _not_self(username, by, _("disable your own account"))
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        Profile.objects.filter(user=user).update(pending=False)
+        ApiToken.objects.filter(user=user).update(revoked=True)
+        record_event("role_change", actor=by, detail=f"{username}: disabled",
+                     username_target=username)
     return account_of(user)
 
 
-def issue_token(username: str, days: int, label: str = "api", *, by: str = "cli") -> str:
+def enable_user(username: str, *, by: str = CLI) -> Account:
+    """Re-activate a disabled account, if its person still holds no account of another role
+    (its API tokens stay revoked)."""
+    user = _get(username)
+    _not_self(username, by, _("enable your own account"))
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        raise ConfigurationError(_("user %(user)s has no role; give it one first")
+                                 % {"user": username})
+    if profile.pending:
+        raise ConfigurationError(_("user %(user)s is waiting for a second administrator's "
+                                   "approval; approve it instead") % {"user": username})
+    if user.is_active:
+        raise ConfigurationError(_("user %(user)s is already enabled") % {"user": username})
+    check_separation(profile.person or username, profile.role, except_user=username)
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        record_event("role_change", actor=by, detail=f"{username}: enabled",
+                     username_target=username)
+    return account_of(user)
+
+
+def unlock_user(username: str, *, by: str = CLI) -> int:
+    """Lift the login throttle's locks on ``username`` (every address); returns how many
+    addresses were locked out."""
+    _get(username)
+    _not_self(username, by, _("unlock your own account"))
+    with transaction.atomic():
+        n = throttle.unlock(username)
+        record_event("role_change", actor=by, username_target=username,
+                     detail=f"{username}: unlocked ({n} locked address(es) cleared)")
+    return n
+
+
+def temporary_password() -> str:
+    """A random temporary password, e.g. ``x7Kd-Pq2m-...`` (see TEMPORARY_ALPHABET)."""
+    return "-".join("".join(secrets.choice(TEMPORARY_ALPHABET)
+                            for _k in range(TEMPORARY_GROUP_LENGTH))
+                    for _g in range(TEMPORARY_GROUPS))
+
+
+def reset_password(username: str, *, by: str = CLI) -> str:
+    """Give ``username`` a temporary password (returned, shown once) that must be changed at
+    the next login; the user's open sessions end (Django ties a session to the password)."""
+    user = _get(username)
+    _not_self(username, by, _("reset your own password (change it instead)"))
+    if getattr(user, "profile", None) is None:
+        raise ConfigurationError(_("user %(user)s has no role") % {"user": username})
+    password = temporary_password()
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        Profile.objects.filter(user=user).update(must_change_password=True)
+        record_event("role_change", actor=by, username_target=username,
+                     detail=f"{username}: password reset; a temporary password must be "
+                            "changed at the next login")
+    return password
+
+
+def remove_second_factor(username: str, *, by: str = CLI) -> int:
+    """Delete the user's authenticator (a lost phone): they enrol a new one at the next login
+    where one is required. Returns how many devices were removed."""
+    user = _get(username)
+    _not_self(username, by, _("remove your own second factor"))
+    with transaction.atomic():
+        n = second_factor.remove_devices(user)
+        record_event("role_change", actor=by, username_target=username,
+                     detail=f"{username}: second factor removed ({n} device(s))")
+    return n
+
+
+def change_password(username: str, new_password: str) -> None:
+    """The user chooses a new password (after a reset, or at will); the reset flag is cleared.
+    The caller has checked the old password (Django's password change form)."""
+    user = _get(username)
+    check_password(new_password, username)
+    if user.check_password(new_password):
+        raise ConfigurationError(_("the new password must differ from the old one"))
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        Profile.objects.filter(user=user).update(must_change_password=False)
+        record_event("role_change", actor=username, username_target=username,
+                     detail=f"{username}: password changed by the user")
+
+
+def issue_token(username: str, days: int, label: str = "api", *, by: str = CLI) -> str:
     """A new API token for an active user, valid ``days`` (1..MAX_TOKEN_DAYS); the clear key."""
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ConfigurationError(f"--days {days}: a token lives 1 to {MAX_TOKEN_DAYS} days")
@@ -177,7 +291,7 @@ def issue_token(username: str, days: int, label: str = "api", *, by: str = "cli"
     return key
 
 
-def revoke_tokens(username: str, *, by: str = "cli") -> int:
+def revoke_tokens(username: str, *, by: str = CLI) -> int:
     """Revoke every API token of ``username``; returns how many were still valid."""
     user = _get(username)
     n = ApiToken.objects.filter(user=user, revoked=False,
@@ -191,17 +305,21 @@ def revoke_tokens(username: str, *, by: str = "cli") -> int:
 def list_users() -> list[Account]:
     users = get_user_model().objects.select_related("profile").order_by("username")
     locked = locked_usernames()
-    return [account_of(u, locked) for u in users]
+    enrolled = second_factor.enrolled_user_ids()
+    return [account_of(u, locked, enrolled) for u in users]
 
 
-def account_of(user, locked: set[str] | None = None) -> Account:
+def account_of(user, locked: set[str] | None = None, enrolled: set[int] | None = None) -> Account:
     profile = getattr(user, "profile", None)
     locked = locked_usernames() if locked is None else locked
+    enrolled = second_factor.enrolled_user_ids(user) if enrolled is None else enrolled
     return Account(username=user.username, role=profile.role if profile else "",
                    site=profile.site_code if profile else "", active=user.is_active,
                    locked=user.username in locked, person=profile.person if profile else "",
                    pending=bool(profile and profile.pending),
-                   granted_by=profile.granted_by if profile else "")
+                   granted_by=profile.granted_by if profile else "",
+                   must_change_password=bool(profile and profile.must_change_password),
+                   second_factor=user.pk in enrolled)
 
 
 def _create(username: str, role: str, password: str, site: str | None, *, by: str, person: str,
@@ -237,6 +355,12 @@ def same_person(username_a: str, username_b: str) -> bool:
 def _get_person_key(username: str) -> str:
     profile = Profile.objects.select_related("user").filter(user__username=username).first()
     return profile.person_key if profile else username.casefold()
+
+
+def _not_self(username: str, by: str, what: str) -> None:
+    if by != CLI and (by == username or _get_person_key(by) == _get_person_key(username)):
+        raise PermissionDenied(_("you cannot %(what)s; ask another administrator")
+                               % {"what": what})
 
 
 def _get(username: str):

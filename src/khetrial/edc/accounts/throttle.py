@@ -53,6 +53,15 @@ def clear(username: str, address: str) -> None:
     LoginThrottle.objects.filter(username=username, address=address[:MAX_ADDRESS_LENGTH]).delete()
 
 
+def unlock(username: str, now=None) -> int:
+    """Forget every failure and lock of ``username`` (an administrator's unlock); returns how
+    many addresses were locked out right now."""
+    rows = LoginThrottle.objects.filter(username=username)
+    locked = rows.filter(locked_until__gt=now or timezone.now()).count()
+    rows.delete()
+    return locked
+
+
 def _ensure_row(username: str, address: str) -> None:
     if LoginThrottle.objects.filter(username=username, address=address).exists():
         return

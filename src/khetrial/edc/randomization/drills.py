@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -21,6 +22,8 @@ from khetrial.edc.trial.models import Screening, Site
 FORM = {"sex": "F", "birth_date": "2018-01-01", "weight_kg": "6", "height_cm": "60",
         "lesion_depth": "deep", "lesion_site": "trunk", "biopsy": "1"}
 """The baseline fields of a randomization form the drills post."""
+CONFIRMATION = re.compile(r'name="confirmation" value="([^"]+)"')
+"""The signed summary on the confirmation page (the form alone allocates nothing)."""
 
 
 def allocate_many(site: str, start: int, n: int) -> tuple[str, list[int]]:
@@ -33,11 +36,16 @@ def allocate_many(site: str, start: int, n: int) -> tuple[str, list[int]]:
 
 
 def post_randomize(username: str, pk: int, patient_id: str) -> tuple[int, str]:
-    """One ``POST /screening/<pk>/randomize/`` by ``username``: (status, redirect target)."""
+    """One randomization at ``/screening/<pk>/randomize/`` by ``username``, the form then its
+    confirmation: (status, redirect target) of the last response."""
     try:
         client = Client(raise_request_exception=False)
         client.force_login(get_user_model().objects.get(username=username))
-        response = client.post(f"/screening/{pk}/randomize/", {"patient_id": patient_id, **FORM})
+        url = f"/screening/{pk}/randomize/"
+        response = client.post(url, {"patient_id": patient_id, **FORM})
+        token = CONFIRMATION.search(response.content.decode("utf-8", "replace"))
+        if response.status_code == 200 and token:
+            response = client.post(url, {"confirmation": token.group(1), "confirm": ""})
         return response.status_code, response.get("Location", "")
     finally:
         connection.close()

@@ -21,6 +21,7 @@ from ninja.security import HttpBearer, django_auth
 
 from khetrial.bundle.format import ID_PATTERN
 from khetrial.edc.accounts.models import ApiToken
+from khetrial.edc.accounts.second_factor import pending_step
 from khetrial.edc.audit.models import AuditEntry
 from khetrial.edc.randomization.services import randomize_patient
 from khetrial.edc.trial import records as record_service
@@ -57,6 +58,9 @@ def api_allow(*roles: str):
         def wrapped(request, *args, **kwargs):
             if role_of(request.user) not in roles:
                 raise HttpError(403, "your role may not use this route")
+            if not getattr(request, "khetrial_token", False) and pending_step(request.user):
+                raise HttpError(403, "finish signing in on the web pages first (new password "
+                                     "or second factor)")
             request.disclosure = disclosure_for(request.user)
             return fn(request, *args, **kwargs)
 

@@ -6,7 +6,9 @@ the rows and hands them over, and ``today`` comes in as an argument (the view re
 Rows are read through the user's :class:`~khetrial.edc.web.blinding.Disclosure`, so a role
 that may not see a table gets no rows of it; the views show this advice only to
 :data:`BEDSIDE_ROLES`, never to a blinded role (it names the drugs, the doses and, through the
-taper, the arm).
+taper, the arm). The arm itself is passed to the core only when the disclosure shows it, so
+arm-specific advice (prednisolone) needs both gates. Weight and height are the randomization
+form's, measured on the randomization date (the bundle has no later body size yet).
 
 :func:`read_records` reads any number of patients in one query per table (eight in all), so
 the site's dashboard costs the same number of queries for 1 patient as for 200.
@@ -73,9 +75,11 @@ def read_records(disclosure, patients: Iterable) -> dict[int, PatientRecords]:
         for pk, day in (disclosure.records(table).filter(patient_id__in=pks, voided=False)
                         .order_by().values_list("patient_id", "date").distinct()):
             other_dates[pk].add(day)
+    # the arm only for a reader who may see it: no arm, no arm-specific (prednisolone) advice
+    sees_arm = "arm" in disclosure.fields("patients")
     return {p.pk: PatientRecords(
-        patient=PatientBaseline(p.patient_id, p.randomization_date, p.arm or None,
-                                p.weight_kg, p.height_cm),
+        patient=PatientBaseline(p.patient_id, p.randomization_date, (p.arm or None) if sees_arm else None,
+                                p.weight_kg, p.height_cm, p.birth_date),
         labs=tuple(Lab(*r) for r in rows["labs"][p.pk]),
         drug_levels=tuple(DrugLevel(*r) for r in rows["drug_levels"][p.pk]),
         medications=tuple(_course(*r) for r in rows["medications"][p.pk]),

@@ -149,7 +149,10 @@ class Disclosure:
             if self.blinded and field_name and field_name not in self.fields(q.table):
                 field_name = withheld("", MONITOR)
             out.append({"pk": q.pk, "patient_id": q.patient_id, "table": q.table,
-                        "field": field_name, "status": q.status, "raised_by": q.raised_by,
+                        "record_id": q.record_id, "field": field_name, "status": q.status,
+                        "raised_by": q.raised_by, "raised_at": q.raised_at,
+                        "answered_by": q.answered_by, "answered_at": q.answered_at,
+                        "closed_by": q.closed_by, "closed_at": q.closed_at,
                         "text": self.free_text(q.text, q.raised_by, MONITOR),
                         "answer": self.free_text(q.answer, q.answered_by, INVESTIGATOR)})
         return out
@@ -222,7 +225,7 @@ class Disclosure:
         role wrote it, else the note that it exists."""
         row = {"at": entry.at.strftime("%Y-%m-%d %H:%M:%S UTC"), "actor": entry.actor,
                "role": entry.role, "action": entry.action, "form": entry.form,
-               "patient_id": entry.patient_id, "site": entry.site_code, "field": entry.field,
+               "record_id": entry.record_id, "patient_id": entry.patient_id, "site": entry.site_code, "field": entry.field,
                "old": entry.old, "new": entry.new, "reason": entry.reason,
                "detail": entry.detail}
         if not self.blinded:

@@ -12,6 +12,7 @@ with the patient's dates, so a form, the API (which validates with these forms) 
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -27,6 +28,7 @@ from khetrial.edc.web.labels import (field_label, lazy_code_choices, lazy_code_l
 #: the site or the allocation (patient_id, site_id, arm, randomization_date).
 BASELINE_FIELDS = tuple(c for c in TABLE_SPECS["patients"].column_names
                         if c not in ("patient_id", "site_id", "arm", "randomization_date"))
+EMPTY_CHOICE = ("", "—")
 REASON_HELP = _("Why is this value changed? Required for every correction (audit trail).")
 YES_NO_CHOICES = [("1", _("yes")), ("0", _("no"))]
 
@@ -38,14 +40,14 @@ def spec_field(spec, table: str) -> forms.Field:
     if spec.kind == DATE:
         return forms.DateField(required=required, label=label,
                                widget=forms.DateInput(attrs={"type": "date"}))
+    # No clinical answer is pre-selected: every choice starts at "—", which a required field
+    # refuses, so the answer is always one the user picked (issue 15).
     if spec.kind == CODE:
-        empty = [] if required else [("", "—")]
         return forms.ChoiceField(required=required, label=label,
-                                 choices=empty + lazy_code_choices(spec.name, spec.codes))
+                                 choices=[EMPTY_CHOICE] + lazy_code_choices(spec.name, spec.codes))
     if spec.kind == FLAG:
-        empty = [] if required else [("", "—")]
         return forms.TypedChoiceField(required=required, label=label,
-                                      choices=empty + YES_NO_CHOICES,
+                                      choices=[EMPTY_CHOICE, *YES_NO_CHOICES],
                                       coerce=lambda v: v == "1", empty_value=None)
     if spec.kind == NUMBER:
         help_text = _lab_units_help() if (table, spec.name) == ("labs", "value") \
@@ -192,6 +194,22 @@ class ReasonForm(forms.Form):
         return reason
 
 
+RANDOMIZATION_HELP = {
+    "patient_id": _("The trial number written on the case report form; it cannot be changed "
+                    "after randomization."),
+    "sex": _("Pre-filled from the screening form when it was recorded there."),
+    "birth_date": _("From the birth certificate or the medical record."),
+    "weight_kg": _("Measured today, in kg: the doses are computed from it."),
+    "height_cm": _("Measured today, in cm (length lying down under 2 years)."),
+    "lesion_depth": _("From the baseline MRI."),
+    "lesion_site": _("Where the main lesion is."),
+    "kmp_onset_date": _("First low platelet count (Kasabach-Merritt phenomenon); leave empty "
+                        "if not known."),
+    "biopsy": _("Whether the diagnosis was confirmed by a biopsy."),
+}
+"""Field-level help on the randomization form (project wording, for site staff)."""
+
+
 class PatientForm(forms.Form):
     """Baseline data entered at randomization (arm and date come from the allocation)."""
 
@@ -207,6 +225,35 @@ class PatientForm(forms.Form):
         spec = TABLE_SPECS["patients"]
         for name in BASELINE_FIELDS:
             self.fields[name] = spec_field(spec.column(name), "patients")
+        for name, text in RANDOMIZATION_HELP.items():
+            if name in self.fields:
+                rng = self.fields[name].help_text  # a number's plausible range
+                self.fields[name].help_text = format_lazy("{} ({})", text, rng) if rng else text
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The cleaned values in words, in the form's order: (label, value) pairs for the
+        confirmation page (a choice by its label, a date in the language's format, "not
+        given")."""
+        out = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            raw = self.data.get(name, "")
+            if value in (None, ""):
+                text = str(_("not given"))
+            elif hasattr(field, "choices"):
+                text = str(dict(field.choices).get(raw, raw))
+            elif hasattr(value, "isoformat"):
+                text = date_format(value, "DATE_FORMAT")  # ISO in English
+            elif isinstance(value, float):
+                text = f"{value:g}"
+            else:
+                text = str(value)
+            out.append((str(field.label), text))
+        return out
+
+    def raw_values(self) -> dict[str, str]:
+        """The values as typed (what the confirmation signs and "go back" shows again)."""
+        return {name: str(self.data.get(name, "")) for name in self.fields}
 
     def clean_patient_id(self):
         pid = self.cleaned_data["patient_id"].strip()
@@ -227,16 +274,73 @@ class PatientForm(forms.Form):
 
 
 class DataQueryForm(forms.Form):
-    table = forms.CharField(label=_("Form"), max_length=40, required=False)
-    record_id = forms.CharField(label=_("Record"), max_length=40, required=False)
-    field = forms.CharField(label=_("Field"), max_length=60, required=False)
-    text = forms.CharField(label=_("Question"),
+    """A query on one value, picked from the patient's tables, rows and fields
+    (:class:`~khetrial.edc.web.query_targets.QueryTargets`); anything else is refused with a
+    message naming what exists. Rows and fields are offered as ``table:id`` and
+    ``table:field`` (one list for every table); a bare id or field is read in the chosen table."""
+
+    table = forms.CharField(label=_("form"), max_length=40)
+    record = forms.CharField(label=_("record"), max_length=60, required=False,
+                             help_text=_("Leave empty for a question on the whole form."))
+    field = forms.CharField(label=_("field"), max_length=100, required=False,
+                            help_text=_("Leave empty for a question on the whole record."))
+    text = forms.CharField(label=_("question"),
                            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = targets
+        t = targets
+        self.fields["table"].widget = forms.Select(choices=[EMPTY_CHOICE, *t.tables.items()])
+        self.fields["record"].widget = forms.Select(choices=[EMPTY_CHOICE, *(
+            (t.tables[name], [(f"{name}:{pk}", t.row_label(name, pk)) for pk in rows])
+            for name, rows in t.rows.items())])
+        self.fields["field"].widget = forms.Select(choices=[EMPTY_CHOICE, *(
+            (t.tables[name], [(f"{name}:{f}", t.field_label(name, f)) for f in names])
+            for name, names in t.fields.items())])
+
+    def _in_table(self, value: str, table: str, what: str) -> str:
+        name, sep, rest = value.partition(":")
+        if not sep:
+            return value
+        if name != table:
+            message = (_("this record belongs to %(other)s, not to %(table)s") if what == "record"
+                       else _("this field belongs to %(other)s, not to %(table)s"))
+            self.add_error(what, message % {"other": self.targets.tables.get(name, name),
+                                            "table": self.targets.tables[table]})
+        return rest
+
+    def clean(self):
+        data = super().clean()
+        table = data.get("table", "")
+        if "table" in self.errors:
+            return data
+        if table not in self.targets.tables:
+            self.add_error("table", _("“%(got)s” is not a form of this patient; pick one of: "
+                                      "%(tables)s") % {"got": table[:40], "tables": ", ".join(
+                                          self.targets.tables.values())})
+            return data
+        record = self._in_table(data.get("record", ""), table, "record")
+        if record and record not in self.targets.rows[table]:
+            self.add_error("record", _("record “%(got)s” is not a row of %(table)s for this "
+                                       "patient (voided rows cannot be queried)") % {
+                                           "got": record[:40], "table": self.targets.tables[table]})
+        name = self._in_table(data.get("field", ""), table, "field")
+        if name and name not in self.targets.fields[table]:
+            self.add_error("field", _("“%(got)s” is not a field of %(table)s; its fields are: "
+                                      "%(fields)s") % {"got": name[:60],
+                                                       "table": self.targets.tables[table],
+                                                       "fields": ", ".join(
+                                                           self.targets.field_label(table, f)
+                                                           for f in self.targets.fields[table])})
+        data["record_id"], data["field"] = record, name
+        return data
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"),
-                             widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    answer = forms.CharField(label=_("answer"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+                             help_text=_("Say what the source document shows; correct the value "
+                                         "itself on the patient's page (with a reason)."))
 
 
 class SiteForm(forms.Form):

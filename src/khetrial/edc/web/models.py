@@ -27,7 +27,8 @@ QUERY_STATUSES = ("open", "answered", "closed")
 
 
 class DataQuery(models.Model):
-    """A monitor's question about one value; the site answers, the monitor closes it."""
+    """A monitor's question about one value (``table``, ``record_id``, ``field``); the site
+    answers, the monitor closes it. Who did each step and when is its history."""
 
     patient_id = models.CharField(max_length=64, db_index=True)
     site_code = models.CharField(max_length=64, db_index=True)
@@ -42,6 +43,8 @@ class DataQuery(models.Model):
     answer = models.TextField(blank=True, default="")
     answered_by = models.CharField(max_length=150, blank=True, default="")
     answered_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.CharField(max_length=150, blank=True, default="")
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_at"]
@@ -94,3 +97,28 @@ class LanguagePreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="language_preference")
     language = models.CharField(max_length=10)
+
+
+class EproLink(models.Model):
+    """A one-time, expiring link by which a parent answers one PedsQL questionnaire without
+    an account (:mod:`khetrial.edc.web.epro`). Only the SHA-256 of its key is stored; the link
+    is dead once ``used_at`` or ``revoked_at`` is set or ``expires_at`` has passed."""
+
+    patient_id = models.CharField(max_length=64, db_index=True)
+    site_code = models.CharField(max_length=64)
+    instrument = models.CharField(max_length=40)
+    month = models.PositiveSmallIntegerField(help_text="PedsQL assessment: 0 = baseline, 12")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def actor(self) -> str:
+        """Who the audit trail names for the answers given through this link."""
+        return f"epro:{self.pk}"

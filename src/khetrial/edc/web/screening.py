@@ -11,6 +11,22 @@ from khetrial.bundle.labels import THERAPY_LABELS
 from khetrial.edc.trial.models import ScreeningFacts
 from khetrial.edc.web.forms import IdentifierField
 from khetrial.edc.web.labels import lazy_code_choices, lazy_code_label, lazy_field_label
+from khetrial.protocol import eligibility as criteria
+
+#: Field-level help: the publication's criterion each screening answer is checked against.
+CRITERION_OF_FIELD = {
+    "birth_date": criteria.AGE, "diagnosis_basis": criteria.DIAGNOSIS,
+    "platelets": criteria.KMP, "fibrinogen": criteria.KMP, "d_dimer": criteria.KMP,
+    "liver_function_adequate": criteria.ORGAN_FUNCTION,
+    "renal_function_adequate": criteria.ORGAN_FUNCTION,
+    "marrow_function_adequate": criteria.ORGAN_FUNCTION,
+    "active_infection": criteria.NO_ACTIVE_INFECTION,
+    "sirolimus_allergy": criteria.SIROLIMUS_CONTRAINDICATION,
+    "prior_mtor_inhibitor": criteria.PRIOR_MTOR_INHIBITOR,
+    "last_major_surgery": criteria.RECENT_MAJOR_SURGERY,
+    "severe_concurrent_disease": criteria.SEVERE_CONCURRENT_DISEASE,
+    "unable_to_comply": criteria.UNABLE_TO_COMPLY,
+}
 
 
 def evaluate(data: dict):
@@ -84,7 +100,13 @@ class ScreeningForm(forms.Form):
                 required=False,
                 label=format_lazy(_("Date of last {therapy}"),
                                   therapy=_(THERAPY_LABELS[therapy])),
-                widget=forms.DateInput(attrs={"type": "date"}))
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text=format_lazy(_("Publication, exclusion: {text}"),
+                                      text=_(criteria.RECENT_KHE_THERAPY.text)))
+        for name, criterion in CRITERION_OF_FIELD.items():
+            kind = _("inclusion") if criterion.kind == "inclusion" else _("exclusion")
+            self.fields[name].help_text = format_lazy(_("Publication, {kind}: {text}"),
+                                                      kind=kind, text=_(criterion.text))
 
     def clean(self):
         from khetrial.errors import ProtocolError

@@ -33,6 +33,12 @@ def cell(row, table, field):
 
 
 @register.simple_tag
+def value_label(table, field, value):
+    """``{% value_label "qol" "instrument" link.instrument %}`` — one value in words."""
+    return labels.value_label(table, field, value)
+
+
+@register.simple_tag
 def table_label(table):
     """``{% table_label "labs" %}`` — the file's title (translated)."""
     return labels.table_label(table)

@@ -7,9 +7,10 @@ The views validate with the forms and write through the record service
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from khetrial.edc.trial import records
 from khetrial.edc.web.forms import (BASELINE_FIELDS, ReasonForm, baseline_form_class,
@@ -22,7 +23,7 @@ from khetrial.edc.web.views.patients import visible_patient
 def _record(request, table_name: str, patient, pk: int):
     obj = request.disclosure.records(table_name).filter(patient=patient, pk=pk).first()
     if obj is None:
-        raise Http404(gettext("no such record"))
+        raise Http404(_("no such record"))
     return obj
 
 
@@ -41,8 +42,9 @@ def add_record(request, patient_id, table_name):
     if request.method == "POST" and form.is_valid():
         records.add(table_name, patient, {f: form.cleaned_data[f] for f in fields},
                     author=author(request, table_name))
+        _saved(request, _("%(table)s of %(patient)s: the new row is saved."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, table_label(table_name), patient, form, gettext("Add"))
+    return _render(request, table_label(table_name), patient, form, _("Add"))
 
 
 @allow(*ENTRY_ROLES)
@@ -51,7 +53,7 @@ def edit_record(request, patient_id, table_name, pk):
     patient = visible_patient(request, patient_id)
     obj = _record(request, table_name, patient, pk)
     if obj.voided:
-        raise Http404(gettext("a voided record cannot be changed"))
+        raise Http404(_("a voided record cannot be changed"))
     fields = request.disclosure.fields(table_name)
     initial = {f: _initial(getattr(obj, f)) for f in fields}
     form = record_form_class(table_name, fields)(request.POST or None, initial=initial,
@@ -59,8 +61,10 @@ def edit_record(request, patient_id, table_name, pk):
     if request.method == "POST" and form.is_valid():
         records.correct(obj, {f: form.cleaned_data[f] for f in fields},
                         reason=form.cleaned_data["reason"], author=author(request, table_name))
+        _saved(request, _("%(table)s of %(patient)s: the correction is saved, with its reason, "
+                          "in the audit trail."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, table_label(table_name), patient, form, gettext("Correct"), obj)
+    return _render(request, table_label(table_name), patient, form, _("Correct"), obj)
 
 
 @allow(*ENTRY_ROLES)
@@ -71,8 +75,16 @@ def void_record(request, patient_id, table_name, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not obj.voided:
         records.void(obj, reason=form.cleaned_data["reason"], author=author(request, table_name))
+        _saved(request, _("%(table)s of %(patient)s: the row is voided (kept, struck through, "
+                          "in the audit trail)."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, table_label(table_name), patient, form, gettext("Void"), obj)
+    return _render(request, table_label(table_name), patient, form, _("Void"), obj)
+
+
+def _saved(request, message: str, table_name: str, patient) -> None:
+    """The success message after a write (``message`` names ``%(table)s`` and ``%(patient)s``)."""
+    messages.success(request, message % {"table": table_label(table_name),
+                                          "patient": patient.patient_id})
 
 
 def _initial(value):
@@ -91,5 +103,7 @@ def edit_patient(request, patient_id):
     if request.method == "POST" and form.is_valid():
         records.correct(patient, {f: form.cleaned_data[f] for f in BASELINE_FIELDS},
                         reason=form.cleaned_data["reason"], author=author(request, "patients"))
+        messages.success(request, _("Baseline data of %(patient)s: the correction is saved.")
+                         % {"patient": patient.patient_id})
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, gettext("Baseline data"), patient, form, gettext("Correct"))
+    return _render(request, _("Baseline data"), patient, form, _("Correct"))

@@ -31,12 +31,12 @@ def _requests(request):
     return qs.filter(site_code=d.site) if d.site else qs
 
 
-@allow(ASSESSOR, INVESTIGATOR)
+@allow(ASSESSOR, INVESTIGATOR, second_factor=True)
 def unblinding_list(request):
     return render(request, "web/unblinding.html", {"requests": _requests(request)[:200]})
 
 
-@allow(ASSESSOR)
+@allow(ASSESSOR, second_factor=True)
 def unblinding_request(request, patient_id):
 
     patient = visible_patient(request, patient_id)
@@ -53,7 +53,7 @@ def unblinding_request(request, patient_id):
     return render(request, "web/unblinding_form.html", {"form": form, "patient_id": patient_id})
 
 
-@allow(INVESTIGATOR)
+@allow(INVESTIGATOR, second_factor=True)
 def unblinding_approve(request, pk):
 
     req = _requests(request).filter(pk=pk, approved_at__isnull=True).first()
@@ -73,7 +73,7 @@ def unblinding_approve(request, pk):
     return render(request, "web/unblinding_form.html", {"approve": req})
 
 
-@allow(ASSESSOR)
+@allow(ASSESSOR, second_factor=True)
 def unblinding_reveal(request, pk):
 
     req = _requests(request).filter(pk=pk, approved_at__isnull=False).first()

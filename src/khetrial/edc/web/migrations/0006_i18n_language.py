@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0003_report_job'),
+        ('web', '0005_accounts_epro'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,296 @@
+"""Worklists: what each role's home page lists for ``today``.
+
+- **investigator** (one site): visits and blood counts due today or overdue, open alerts, open
+  queries to answer and incomplete forms (an eligible child not randomized, a baseline value
+  missing, a PedsQL questionnaire with unanswered items). The calendar and the alerts are the
+  protocol's (:mod:`khetrial.protocol.bedside`, :func:`~khetrial.protocol.schedule.next_blood_count_due`);
+  the rows are read by :func:`khetrial.edc.web.bedside.read_records`.
+- **monitor** (all sites): queries not closed, oldest first, with their age in days; missing
+  data by site (visits whose window closed without any assessment recorded, baseline gaps).
+- **statistician**: per binary endpoint, the patients whose outcome is already known today
+  (:mod:`khetrial.endpoints.completeness`), pooled over the arms.
+- **assessor** (blinded): the MRI volumes and year-2 sequelae due
+  (:mod:`khetrial.protocol.assessments`), built from randomization dates and the assessor's own
+  tables only — no allocation, no treatment.
+
+Every builder reads a bounded number of queries, whatever the number of patients (one per
+table), through the user's :class:`~khetrial.edc.web.blinding.Disclosure`; ``today`` comes in as
+an argument (the view reads the clock).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from khetrial.bundle.format import TABLE_SPECS
+from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
+from khetrial.edc.store import export_bundle
+from khetrial.edc.web.bedside import read_records
+from khetrial.edc.web.labels import alert_message, field_label, table_label, value_label, visit_label
+from khetrial.edc.web.models import DataQuery
+from khetrial.edc.web.tables import ALL_TABLES
+from khetrial.endpoints.adsl import BINARY_ENDPOINTS, derive_analysis_tables
+from khetrial.endpoints.completeness import derive_evaluable
+from khetrial.errors import KhetrialError, ProtocolError
+from khetrial.protocol.assessments import MRI, OPEN_STATUSES, outcome_assessments
+from khetrial.protocol.bedside import (ASSESSMENT_TABLES, bedside_advice, platelet_history,
+                                       treatment_stopped_on, visits_done)
+from khetrial.protocol.schedule import DUE, OVERDUE, UPCOMING, next_blood_count_due, visit_statuses
+from khetrial.report.published import ENDPOINT_LABELS
+
+QUERY_AGE_BANDS = (7, 30)
+"""Project choice: a query's age is read in bands of up to a week, up to a month, older."""
+UPCOMING_ASSESSMENT_DAYS = 30
+"""Project choice: the assessor also sees assessments whose window opens within 30 days."""
+VISIT_ALERTS = ("visit_due", "visit_overdue")  # listed as visits, not again as alerts
+OPTIONAL_BASELINE = tuple(c.name for c in TABLE_SPECS["patients"].columns if not c.required)
+STATUS_ORDER = {OVERDUE: 0, DUE: 1, UPCOMING: 2}
+
+
+def visible_queries(disclosure):
+    """The data queries this user may see: its site's, and for a blinded user only those on
+    tables it may see."""
+    qs = DataQuery.objects.all()
+    if disclosure.site:
+        qs = qs.filter(site_code=disclosure.site)
+    if disclosure.blinded:
+        qs = qs.filter(table__in=disclosure.tables())
+    return qs
+
+
+def table_title(name: str) -> str:
+    """A table's page title ("Laboratory results", translated), else the name as stored."""
+    return table_label(name) if name in ALL_TABLES else name
+
+
+def query_age(query, today: date) -> int:
+    """Days a query has been open on ``today`` (0 on the day it was raised)."""
+    return (today - timezone.localtime(query.raised_at).date()).days
+
+
+def age_band(days: int) -> str:
+    week, month = QUERY_AGE_BANDS
+    if days <= week:
+        return _("up to %(n)d days") % {"n": week}
+    if days <= month:
+        return _("%(a)d to %(b)d days") % {"a": week + 1, "b": month}
+    return _("over %(n)d days") % {"n": month}
+
+
+def _query_rows(disclosure, queries, today: date) -> list[dict]:
+    rows = disclosure.queries(queries)
+    for row, q in zip(rows, queries):
+        row["age"] = query_age(q, today)
+        row["site"] = q.site_code
+        row["table_title"] = table_title(q.table)
+        row["band"] = age_band(row["age"])
+    return rows
+
+
+# --- investigator -------------------------------------------------------------------------------
+def _blood_count_due(records, today: date):
+    """The blood count due on or before ``today`` (protocol: every 2 days until stable), or None;
+    none once the study treatment stopped (a disposition row: project choice, the 2-day counts
+    monitor the treatment)."""
+    if treatment_stopped_on(records.disposition_dates, today) is not None:
+        return None
+    platelets = platelet_history(records.labs)
+    fibrinogen = [(lab.date, lab.value) for lab in records.labs
+                  if lab.test == "fibrinogen" and lab.value is not None]
+    try:
+        due = next_blood_count_due(records.patient.randomization_date, platelets, today,
+                                   fibrinogen=fibrinogen or None)
+    except ProtocolError:
+        return None  # the advice's problem says it on the patient's page
+    return due if due.due is not None and due.due <= today else None
+
+
+def _due_rows(patient_id: str, advice, records, today: date) -> list[dict]:
+    rows = [{"patient_id": patient_id, "what": _("%(visit)s visit") % {"visit": visit_label(v.visit)},
+             "start": v.visit.window_start, "end": v.visit.window_end, "status": v.status,
+             "late": (today - v.visit.window_end).days if v.status == OVERDUE else 0}
+            for v in advice.visits if v.status in (DUE, OVERDUE)]
+    blood = _blood_count_due(records, today)
+    if blood is not None:
+        status = OVERDUE if blood.is_overdue(today) else DUE
+        rows.append({"patient_id": patient_id, "what": _("blood count (every 2 days)"),
+                     "table": "labs",
+                     "start": blood.due, "end": blood.due, "status": status,
+                     "late": (today - blood.due).days})
+    return rows
+
+
+def _incomplete_forms(disclosure, patients) -> list[dict]:
+    rows = [{"patient_id": p.patient_id, "what": _("baseline: %(fields)s missing") % {
+                "fields": ", ".join(field_label("patients", f) for f in missing)},
+             "link": ("patient_edit", p.patient_id)}
+            for p in patients
+            if (missing := [f for f in OPTIONAL_BASELINE if getattr(p, f, None) in (None, "")])]
+    by_pk = {p.pk: p.patient_id for p in patients}
+    unanswered = (disclosure.records("qol").filter(voided=False, response__isnull=True,
+                                                   patient_id__in=list(by_pk))
+                  .values("patient_id", "date", "instrument").annotate(n=Count("id"))
+                  .order_by("patient_id", "date"))
+    rows += [{"patient_id": by_pk[r["patient_id"]],
+              "what": _("PedsQL %(instrument)s of %(date)s: %(n)d item(s) not answered") % {
+                  "instrument": value_label("qol", "instrument", r["instrument"]),
+                  "date": date_format(r["date"], "SHORT_DATE_FORMAT"), "n": r["n"]},
+              "link": ("patient", by_pk[r["patient_id"]])} for r in unanswered]
+    return rows
+
+
+def investigator_worklist(disclosure, today: date) -> dict:
+    """Due and overdue visits and counts, open alerts, queries to answer, incomplete forms."""
+    patients = list(disclosure.patients().order_by("patient_id"))
+    records = read_records(disclosure, patients)
+    due, alerts, problems = [], [], []
+    for p in patients:
+        advice = bedside_advice(records[p.pk], today)
+        if advice.follow_up_over:
+            continue
+        if advice.problem:
+            problems.append({"patient_id": p.patient_id, "message": advice.problem})
+            continue
+        due += _due_rows(p.patient_id, advice, records[p.pk], today)
+        alerts += [{"patient_id": p.patient_id, "severity": a.severity, "code": a.code,
+                    "message": alert_message(a)} for a in advice.alerts if a.code not in VISIT_ALERTS]
+    due.sort(key=lambda r: (STATUS_ORDER[r["status"]], -r["late"], r["patient_id"]))
+    severity = {"critical": 0, "warning": 1, "info": 2}
+    alerts.sort(key=lambda r: (severity.get(r["severity"], 3), r["patient_id"]))
+    queries = list(visible_queries(disclosure).filter(status="open").order_by("raised_at"))
+    waiting = (disclosure.records("screening").filter(voided=False, eligible=True,
+                                                      patient__isnull=True).order_by("date"))
+    return {"due": due, "alerts": alerts, "problems": problems,
+            "queries": _query_rows(disclosure, queries, today),
+            "screenings": [{"pk": s.pk, "screening_id": s.screening_id, "date": s.date}
+                           for s in waiting],
+            "incomplete": _incomplete_forms(disclosure, patients)}
+
+
+# --- monitor ------------------------------------------------------------------------------------
+def assessment_dates(disclosure, pks: list[int]) -> dict[int, set[date]]:
+    """Patient pk -> the dates of any assessment recorded (evidence of a visit), one query per
+    table of :data:`~khetrial.protocol.bedside.ASSESSMENT_TABLES`."""
+    out: dict[int, set[date]] = defaultdict(set)
+    for table in ASSESSMENT_TABLES:
+        if not disclosure.may_see(table):
+            continue
+        for pk, day in (disclosure.records(table).filter(patient_id__in=pks, voided=False)
+                        .order_by().values_list("patient_id", "date").distinct()):
+            out[pk].add(day)
+    return out
+
+
+def missed_visits(patient, dates: set[date], today: date) -> int:
+    """Visits of ``patient`` whose window closed before ``today`` with no assessment in it."""
+    try:
+        done = visits_done(patient.randomization_date, dates)
+        statuses = visit_statuses(patient.randomization_date, today, done)
+    except ProtocolError:
+        return 0
+    return sum(s.status == OVERDUE for s in statuses)
+
+
+def missing_by_site(disclosure, today: date) -> list[dict]:
+    """Per site: patients, visits missed, patients with a visit missed, baseline gaps, open
+    queries."""
+    patients = list(disclosure.patients().order_by("site__code", "patient_id"))
+    dates = assessment_dates(disclosure, [p.pk for p in patients])
+    open_queries = dict(visible_queries(disclosure).exclude(status="closed")
+                        .values_list("site_code").annotate(n=Count("id")).order_by())
+    sites: dict[str, dict] = {}
+    for p in patients:
+        row = sites.setdefault(p.site.code, {"site": p.site.code, "patients": 0, "missed": 0,
+                                             "patients_missing": 0, "baseline_gaps": 0})
+        missed = missed_visits(p, dates[p.pk], today)
+        row["patients"] += 1
+        row["missed"] += missed
+        row["patients_missing"] += missed > 0
+        row["baseline_gaps"] += any(getattr(p, f, None) in (None, "") for f in OPTIONAL_BASELINE)
+    for code, n in open_queries.items():
+        sites.setdefault(code, {"site": code, "patients": 0, "missed": 0, "patients_missing": 0,
+                                "baseline_gaps": 0})
+    for row in sites.values():
+        row["open_queries"] = open_queries.get(row["site"], 0)
+    return [sites[code] for code in sorted(sites)]
+
+
+def monitor_worklist(disclosure, today: date) -> dict:
+    """Queries not closed, oldest first, their age bands; missing data by site."""
+    queries = list(visible_queries(disclosure).exclude(status="closed").order_by("raised_at"))
+    rows = _query_rows(disclosure, queries, today)
+    bands = Counter(r["band"] for r in rows)
+    order = [age_band(0), age_band(QUERY_AGE_BANDS[0] + 1), age_band(QUERY_AGE_BANDS[1] + 1)]
+    return {"queries": rows, "bands": [(b, bands.get(b, 0)) for b in order],
+            "sites": missing_by_site(disclosure, today)}
+
+
+# --- statistician -------------------------------------------------------------------------------
+def statistician_worklist(disclosure, today: date) -> dict:
+    """Per binary endpoint: patients whose outcome is known today, of those randomized (pooled
+    over the arms: a home page shows no comparison)."""
+    try:
+        bundle = export_bundle(sites=[disclosure.site] if disclosure.site else None)
+        n = len(bundle.patients)
+        if n == 0:
+            return {"n": 0, "endpoints": [], "problem": ""}
+        tables = derive_analysis_tables(bundle)
+        evaluable = derive_evaluable(tables.adsl, bundle.patients, today)
+    except KhetrialError as error:
+        return {"n": 0, "endpoints": [], "problem": str(error)}
+    rows = []
+    for endpoint in BINARY_ENDPOINTS:
+        known = int(evaluable[endpoint].sum())
+        rows.append({"endpoint": endpoint, "label": _(ENDPOINT_LABELS.get(endpoint, endpoint)),
+                     "known": known, "n": n, "percent": round(100 * known / n)})
+    return {"n": n, "endpoints": rows, "problem": ""}
+
+
+# --- assessor -----------------------------------------------------------------------------------
+def _dates_by_patient(disclosure, table: str, pks: list[int]) -> dict[int, list[date]]:
+    out: dict[int, list[date]] = defaultdict(list)
+    for pk, day in (disclosure.records(table).filter(patient_id__in=pks, voided=False)
+                    .order_by().values_list("patient_id", "date")):
+        out[pk].append(day)
+    return out
+
+
+def assessor_worklist(disclosure, today: date) -> dict:
+    """The MRI volumes and sequelae due, overdue or opening within
+    :data:`UPCOMING_ASSESSMENT_DAYS`, from randomization dates and the assessor's own tables."""
+    patients = list(disclosure.patients().order_by("patient_id"))
+    pks = [p.pk for p in patients]
+    mri, sequelae = (_dates_by_patient(disclosure, t, pks) for t in ("mri", "sequelae"))
+    rows = []
+    for p in patients:
+        try:
+            plan = outcome_assessments(p.randomization_date, today, mri[p.pk], sequelae[p.pk])
+        except ProtocolError:
+            continue
+        for a in plan:
+            soon = a.status == UPCOMING and (a.window_start - today).days <= UPCOMING_ASSESSMENT_DAYS
+            if a.status not in OPEN_STATUSES and not soon:
+                continue
+            what = (_("MRI lesion volume, month %(m)d") % {"m": a.month} if a.kind == MRI
+                    else _("sequelae, year 2"))
+            rows.append({"patient_id": p.patient_id, "table": a.kind, "what": what,
+                         "start": a.window_start, "end": a.window_end, "status": a.status,
+                         "late": (today - a.window_end).days if a.status == OVERDUE else 0})
+    rows.sort(key=lambda r: (STATUS_ORDER[r["status"]], -r["late"], r["start"], r["patient_id"]))
+    return {"assessments": rows}
+
+
+WORKLISTS = {INVESTIGATOR: investigator_worklist, MONITOR: monitor_worklist,
+             STATISTICIAN: statistician_worklist, ASSESSOR: assessor_worklist}
+
+
+def worklist_for(disclosure, today: date) -> dict | None:
+    """The worklist of the user's role, or None (the administrator has none)."""
+    build = WORKLISTS.get(disclosure.role)
+    return build(disclosure, today) if build else None

@@ -70,11 +70,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "khetrial.edc.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "khetrial.edc.web.middleware.ApiTokenMiddleware",
+    "khetrial.edc.web.language.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -154,9 +156,19 @@ _PROXY_HEADER = os.environ.get("KHETRIAL_PROXY_SSL_HEADER", "").strip()
 if _PROXY_HEADER:  # e.g. X-Forwarded-Proto -> ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_HEADER.upper().replace("-", "_"), "https")
 
+# Languages (issue 15): English and Simplified Chinese. The language is the one chosen with the
+# switch in the page header (Django's set_language view, remembered in a cookie for a year),
+# else the browser's Accept-Language, else English. The catalogue is edc/locale/ (see
+# ARCHITECTURE.md, "Translations"); dates are written in the language's formats.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["khetrial.edc.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = _HTTPS
 TIME_ZONE = "UTC"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -10,6 +10,7 @@ from django.urls import path, register_converter
 from khetrial.bundle.format import ID_URL_REGEX
 
 from khetrial.edc.web.api import OPENAPI_ROLES, api, docs_view, openapi_view
+from khetrial.edc.web.language import switch_language
 from khetrial.edc.web.permissions import allow
 from khetrial.edc.web.views import audit, auth, entry, patients, queries, screening, static, trial
 from khetrial.edc.web.views import accounts, bedside, dmc, epro, pedsql, signin, standards, unblinding
@@ -46,6 +47,7 @@ def _api_urls():
 urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
+    path("language/", switch_language, name="set_language"),
     path("", auth.home, name="home"),
     path("dashboard/", bedside.dashboard, name="dashboard"),
     path("patients/", patients.patient_list, name="patients"),

@@ -24,6 +24,7 @@ from datetime import date
 from enum import Enum
 
 from khetrial.errors import ProtocolError
+from khetrial.i18n import gettext_noop
 from khetrial import constants as C
 from khetrial.protocol._checks import Number, check_date, check_flag, completed_years, optional_exact
 from khetrial.protocol.definitions import is_elevated_d_dimer, is_hypofibrinogenemia, is_kmp_thrombocytopenia
@@ -58,23 +59,23 @@ def _exc(code: str, text: str) -> Criterion:
     return Criterion(f"exclusion_{code}", "exclusion", text)
 
 
-AGE = _inc("age", "between 0 and 14 years of age")
-DIAGNOSIS = _inc("diagnosis", "diagnosis of KHE based on clinical features, magnetic resonance imaging (MRI), "
-                              "and/or histopathologic data")
-KMP = _inc("kmp", "KMP: a platelet count <100 × 10⁹/L, with consumptive coagulopathy and hypofibrinogenemia")
-ORGAN_FUNCTION = _inc("organ_function", "adequate liver, renal, and bone marrow function")
-NO_ACTIVE_INFECTION = _inc("no_active_infection", "an absence of active infection")
-SIROLIMUS_CONTRAINDICATION = _exc("sirolimus_contraindication", "contraindications for the administration of "
-                                  "sirolimus (eg, an allergy to sirolimus or other rapamycin analogs)")
-PRIOR_MTOR_INHIBITOR = _exc("prior_mtor_inhibitor", "a history of treatment with sirolimus or other mTOR inhibitors")
-RECENT_KHE_THERAPY = _exc("recent_khe_therapy", "treated with the following KHE therapies within 1 week before "
-                          "enrollment: embolization, sclerotherapy, corticosteroids, propranolol, and chemotherapy")
-RECENT_MAJOR_SURGERY = _exc("recent_major_surgery", "a history of a major surgery within 2 weeks before enrollment")
-SEVERE_CONCURRENT_DISEASE = _exc("severe_concurrent_disease", "concurrent severe and/or uncontrolled medical "
+AGE = _inc("age", gettext_noop("between 0 and 14 years of age"))
+DIAGNOSIS = _inc("diagnosis", gettext_noop("diagnosis of KHE based on clinical features, magnetic resonance imaging (MRI), "
+                              "and/or histopathologic data"))
+KMP = _inc("kmp", gettext_noop("KMP: a platelet count <100 × 10⁹/L, with consumptive coagulopathy and hypofibrinogenemia"))
+ORGAN_FUNCTION = _inc("organ_function", gettext_noop("adequate liver, renal, and bone marrow function"))
+NO_ACTIVE_INFECTION = _inc("no_active_infection", gettext_noop("an absence of active infection"))
+SIROLIMUS_CONTRAINDICATION = _exc("sirolimus_contraindication", gettext_noop("contraindications for the administration of "
+                                  "sirolimus (eg, an allergy to sirolimus or other rapamycin analogs)"))
+PRIOR_MTOR_INHIBITOR = _exc("prior_mtor_inhibitor", gettext_noop("a history of treatment with sirolimus or other mTOR inhibitors"))
+RECENT_KHE_THERAPY = _exc("recent_khe_therapy", gettext_noop("treated with the following KHE therapies within 1 week before "
+                          "enrollment: embolization, sclerotherapy, corticosteroids, propranolol, and chemotherapy"))
+RECENT_MAJOR_SURGERY = _exc("recent_major_surgery", gettext_noop("a history of a major surgery within 2 weeks before enrollment"))
+SEVERE_CONCURRENT_DISEASE = _exc("severe_concurrent_disease", gettext_noop("concurrent severe and/or uncontrolled medical "
                                  "disease that could compromise participation in the study (eg, severe infection, "
                                  "severe malnutrition, chronic liver or renal disease, immunodeficiency, active "
-                                 "upper gastrointestinal tract ulceration)")
-UNABLE_TO_COMPLY = _exc("unable_to_comply", "unwilling or unable to comply with the protocol")
+                                 "upper gastrointestinal tract ulceration)"))
+UNABLE_TO_COMPLY = _exc("unable_to_comply", gettext_noop("unwilling or unable to comply with the protocol"))
 
 #: Every criterion, in the publication's order.
 CRITERIA: tuple[Criterion, ...] = (AGE, DIAGNOSIS, KMP, ORGAN_FUNCTION, NO_ACTIVE_INFECTION,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from khetrial.constants import ARM_CONTROL as S
 from khetrial.constants import ARM_EXPERIMENTAL as SP
 from khetrial.constants import PUBLISHED_N, PUBLISHED_SCREENED
+from khetrial.i18n import gettext_noop
 from khetrial.sap.results import Results
 
 # id -> (events SP, events S, difference %, (CI low %, CI high %), sign, sentence)
@@ -41,17 +42,17 @@ PUBLISHED_BINARY = {
 }
 
 ENDPOINT_LABELS = {
-    "durable_platelet_response_wk1": "Durable platelet response, week 1",
-    "durable_platelet_response_wk2": "Durable platelet response, week 2",
-    "durable_platelet_response_wk3": "Durable platelet response, week 3",
-    "durable_platelet_response_wk4": "Durable platelet response, week 4 (primary)",
-    "fibrinogen_stabilization_wk4": "Fibrinogen stabilization, week 4",
-    "lesion_overall_response_m12": "Overall lesion response, month 12",
-    "lesion_good_response_m12": "Good lesion response, month 12",
-    "qol_improvement_m12": "QOL improvement, month 12",
-    "kmp_rebound": "KMP rebound",
-    "sequelae_m24": "Disease sequelae, month 24",
-    "discontinued_lack_of_efficacy": "Discontinued for lack of efficacy",
+    "durable_platelet_response_wk1": gettext_noop("Durable platelet response, week 1"),
+    "durable_platelet_response_wk2": gettext_noop("Durable platelet response, week 2"),
+    "durable_platelet_response_wk3": gettext_noop("Durable platelet response, week 3"),
+    "durable_platelet_response_wk4": gettext_noop("Durable platelet response, week 4 (primary)"),
+    "fibrinogen_stabilization_wk4": gettext_noop("Fibrinogen stabilization, week 4"),
+    "lesion_overall_response_m12": gettext_noop("Overall lesion response, month 12"),
+    "lesion_good_response_m12": gettext_noop("Good lesion response, month 12"),
+    "qol_improvement_m12": gettext_noop("QOL improvement, month 12"),
+    "kmp_rebound": gettext_noop("KMP rebound"),
+    "sequelae_m24": gettext_noop("Disease sequelae, month 24"),
+    "discontinued_lack_of_efficacy": gettext_noop("Discontinued for lack of efficacy"),
 }
 
 PUBLISHED_TRANSFUSIONS = {SP: 1.4, S: 2.5, "p_value": 0.003}  # "(2.5 vs 1.4; P = .003)"

@@ -21,7 +21,8 @@ def test_a_correction_shows_before_and_after_with_its_reason(trial, login):
     r = login("inv_a").get("/audit/?patient_id=A-01&table=labs&actor=inv_a")
     [row] = [x for x in r.context["rows"] if x["action"] == "change"]
     # the fixture's day-0 count was 21 ×10⁹/L; the correction typed 23
-    assert row["changes"] == [{"field": "value", "before": "21.0", "after": "23.0"}]
+    # fields named by the label source (bundle/labels.py: labs.value is "Result")
+    assert row["changes"] == [{"field": "Result", "before": "21.0", "after": "23.0"}]
     assert (row["table_title"], row["record_id"], row["reason"]) == (
         "Laboratory results", str(lab.pk), "transcription error")
     html = r.content.decode()
@@ -34,9 +35,10 @@ def test_a_new_row_lists_its_values_one_per_field(trial, login):
                                                          "lesion_volume_ml": "12.5"})
     assert r.status_code == 302
     rows = login("inv_a").get("/audit/?table=mri&action=create&actor=inv_a").context["rows"]
+    # labels and units from the label source and the format (bundle/labels.py, mri columns)
     assert [row["changes"] for row in rows] == [[
-        {"field": "date", "before": "", "after": "2018-03-08"},
-        {"field": "lesion volume ml", "before": "", "after": "12.5"}]]
+        {"field": "Date of MRI", "before": "", "after": "2018-03-08"},
+        {"field": "Lesion volume (mL)", "before": "", "after": "12.5"}]]
 
 
 def test_filters_by_user_form_and_date_range(trial, login):

@@ -129,3 +129,103 @@ def test_screen_randomize_enter_chart_assess_and_report(chromium, transactional_
         finally:
             browser.close()
     assert not errors, errors
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_main_path_in_chinese(chromium, transactional_db, live_server, output_dir):
+    """Issue 15: the main path in Simplified Chinese — the switch on the login page, the
+    patient list, the patient page, a data-entry form, the investigator's worklist and the
+    randomization's confirmation — with the clinical terms of the catalogue; screenshots
+    zh-*.png (and /tmp/zh.png, the patient page; /tmp/zh_worklist.png,
+    /tmp/zh_randomize_confirm.png).
+
+    The application's clock is 2018-04-04, day 28 of the fixture's patients (randomized
+    2018-03-07, counts on days 0, 7, 14): week 4 (SAP: day 28 ± 3) is due and the blood count due
+    on day 16 (Pub.: every 2 days until stabilization) overdue, as in test_worklist_browser."""
+    from playwright.sync_api import sync_playwright
+
+    make_trial()
+    base = live_server.url
+    errors: list[str] = []
+    now = dt.datetime(2018, 4, 4, 9, tzinfo=dt.timezone.utc)
+    with sync_playwright() as p, time_machine.travel(now, tick=True):
+        browser = p.chromium.launch(**chromium)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900}, locale="en-US")
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                    if r.status >= 400 else None)
+            page.goto(f"{base}/login/")
+            assert page.locator("html").get_attribute("lang") == "en"
+            page.select_option("#language-select", "zh-hans")
+            page.click("#language-submit")
+            page.wait_for_url(f"{base}/login/")
+            assert page.locator("html").get_attribute("lang") == "zh-hans"
+            assert page.locator("main h1").inner_text() == "登录"
+            page.fill("#id_username", "inv_a")
+            page.fill("#id_password", PASSWORD)
+            page.click("main button[type=submit]")
+            page.wait_for_url(f"{base}/")
+            assert "KHE-KMP 临床试验" in page.locator("main").inner_text()
+
+            page.goto(f"{base}/patients/")
+            assert page.locator("main h1").inner_text() == "患者"
+            assert page.locator("th[data-field=patient_id]").inner_text() == "患者编号"
+            page.screenshot(path=str(output_dir / "zh-1-patients.png"), full_page=True)
+
+            page.goto(f"{base}/patients/A-01/labs/add/")
+            assert "实验室检查" in page.locator("main h1").inner_text()
+            assert page.locator("label[for=id_date]").inner_text().startswith("采样日期")
+            page.fill("#id_date", "2018-03-21")
+            page.select_option("#id_test", "platelets")
+            assert page.locator("#id_test option:checked").inner_text() == "血小板计数"
+            page.fill("#id_value", "95")
+            page.screenshot(path=str(output_dir / "zh-2-lab-form.png"), full_page=True)
+            page.click("main button[type=submit]")
+            page.wait_for_url(f"{base}/patients/A-01/")
+            page.screenshot(path=str(output_dir / "zh-3-patient.png"), full_page=True)
+            page.screenshot(path="/tmp/zh.png", full_page=False)
+            main = page.locator("main").inner_text()
+            for term in ("患者 A-01", "血小板计数", "纤维蛋白原", "西罗莫司谷浓度 (ng/mL)", "不良事件",
+                         "输血", "治疗组", "西罗莫司 + 泼尼松龙", "每日两次", "时间线"):
+                assert term in main, term
+            assert "patient_id" not in main and "sirolimus_trough_ng_ml" not in main
+            assert "95 ×10⁹/L" in main  # the new platelet count in the timeline, with its unit
+
+            page.goto(f"{base}/")  # the investigator's worklist
+            worklist = page.locator("#worklist").inner_text()
+            for term in ("今日待完成及已逾期（2018年4月4日）", "第 4 周访视", "血常规（每 2 天一次）",
+                         "已逾期", "未处理的警示", "待回复的质疑", "未完成的表单",
+                         "筛选号 SCR-A1"):
+                assert term in worklist, term
+            page.screenshot(path=str(output_dir / "zh-4-worklist.png"), full_page=True)
+            page.screenshot(path="/tmp/zh_worklist.png", full_page=True)
+
+            page.click(".worklist-incomplete a:text('随机化')")
+            page.wait_for_url("**/randomize/")
+            page.fill("#id_patient_id", "A-07")
+            page.select_option("#id_sex", "M")
+            page.fill("#id_birth_date", "2018-02-01")
+            page.fill("#id_weight_kg", "4.5")
+            page.fill("#id_height_cm", "55")
+            page.select_option("#id_lesion_depth", "deep")
+            page.select_option("#id_lesion_site", "head_neck")
+            page.select_option("#id_biopsy", "0")
+            page.click("main button[type=submit]")
+            assert page.locator("main h1").inner_text() == "确认筛选号 SCR-A1 的随机化"
+            summary = page.locator("#randomization-summary").inner_text()
+            # 2018-02-01 to 2018-04-04: 62 days (2.0 months of 30.4375 days)
+            for term in ("随机化日期", "2018年4月4日", "随机化时年龄", "62 天（2.0 个月）",
+                         "性别", "男", "病灶深度", "深部", "病灶部位", "头颈部", "体重 (kg)", "4.5",
+                         "未填写"):
+                assert term in summary, term
+            assert "head_neck" not in summary and "lesion_site" not in summary
+            page.screenshot(path=str(output_dir / "zh-5-randomize-confirm.png"), full_page=True)
+            page.screenshot(path="/tmp/zh_randomize_confirm.png", full_page=True)
+            page.click("#confirm-randomize")
+            page.wait_for_url(f"{base}/patients/A-07/")
+            assert "A-07 已随机化" in page.locator(".messages").inner_text()
+        finally:
+            browser.close()
+    assert not errors, errors

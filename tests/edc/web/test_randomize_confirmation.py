@@ -46,8 +46,10 @@ def test_the_form_alone_allocates_nothing_and_shows_the_summary_in_words(url, lo
     r = login("inv_a").post(url, FORM)
     assert r.status_code == 200 and _allocated() == before
     summary = dict(r.context["summary"])
-    assert summary["lesion site"] == "head neck" and summary["biopsy"] == "no"
-    assert summary["weight kg (kg)"] == "6" and summary["kmp onset date"] == "not given"
+    # labels from the label source (bundle/labels.py), the unit from the format
+    assert summary["Lesion site"] == "Head and neck" and summary["Biopsy performed"] == "no"
+    assert summary["Weight (kg)"] == "6"
+    assert summary["Onset of Kasabach-Merritt phenomenon"] == "not given"
     html = r.content.decode()
     assert "Confirm and randomize" in html and "Go back and change" in html
 

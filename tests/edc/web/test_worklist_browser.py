@@ -136,7 +136,8 @@ def test_randomization_confirmation(chromium, transactional_db, live_server, out
         shot("randomize_form")
         page.click("main button[type=submit]")
         summary = page.locator("#randomization-summary").inner_text()
-        assert "head neck" in summary and "4.5" in summary and "2018-04-04" in summary
+        # the label source's words (bundle/labels.py: head_neck is "Head and neck")
+        assert "Head and neck" in summary and "4.5" in summary and "2018-04-04" in summary
         assert "62 days (2.0 months)" in summary  # 2018-02-01 to 2018-04-04
         assert not Patient.objects.filter(patient_id="A-07").exists()  # nothing allocated yet
         shot("randomize_confirm")
@@ -144,7 +145,7 @@ def test_randomization_confirmation(chromium, transactional_db, live_server, out
         assert page.eval_on_selector("#id_lesion_site", "e => e.value") == "head_neck"
         page.select_option("#id_lesion_site", "trunk")
         page.click("main button[type=submit]")
-        assert "trunk" in page.locator("#randomization-summary").inner_text()
+        assert "Trunk" in page.locator("#randomization-summary").inner_text()
         page.click("#confirm-randomize")
         page.wait_for_url(f"{base}/patients/A-07/")
         assert "randomized" in page.locator(".messages").inner_text()

@@ -51,8 +51,10 @@ READERS = tuple(role for role in ROLES if role not in NO_DATA_ROLES and role not
 
 # The guard looks for the allocation itself, never for short strings: the fields that carry it
 # (the arm; the medication courses' drug and dose and the drug levels' trough, which only a
-# treated patient's rows have) as a JSON key, a table heading or a CSV column; an arm code or
-# label right after the word "arm"; an element marked ``data-allocation`` (the reveal page).
+# treated patient's rows have) as a JSON key, a table heading (its name, or the
+# ``data-field`` a labelled heading carries, in any language) or a CSV column; an arm code or
+# label right after the word "arm" (分组, 治疗组 in Chinese); an element marked
+# ``data-allocation`` (the reveal page).
 ALLOCATION_FIELDS = ("arm", "drug", "dose", "dose_unit", "sirolimus_trough_ng_ml", "allocation")
 
 
@@ -63,7 +65,9 @@ def _leak_pattern() -> re.Pattern:
     return re.compile(
         rf"\"(?:{fields})\"\s*:"  # a JSON key
         rf"|<th\b[^>]*>\s*(?:{fields})\s*</th>"  # a table heading
-        rf"|(?i:\barm\b)[\s:=]*(?:<[^>]*>\s*)*(?:{values})(?![\w+])"  # "arm SP", "arm: <b>S</b>"
+        rf"|\bdata-field=\"(?:{fields})\""  # a labelled heading: <th data-field="arm">
+        rf"|(?:(?i:\barm\b)|分组|治疗组)[\s:=：]*(?:<[^>]*>\s*)*(?:{values})(?![\w+])"  # "arm SP",
+        # "arm: <b>S</b>", and in the Chinese interface "分组 SP", "治疗组：S"
         r"|\bdata-allocation\b")
 
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from khetrial.edc.accounts.roles import ADMIN, ASSESSOR, DMC, INVESTIGATOR, MONITOR, STAFF_ROLES, STATISTICIAN
 from khetrial.edc.web.permissions import role_of
 
 NAV = (
-    ("Home", "home", None),
-    ("Patients", "patients", (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)),
-    ("Dashboard", "dashboard", (INVESTIGATOR,)),
-    ("Screening", "screening", (INVESTIGATOR,)),
-    ("Queries", "queries", (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)),
-    ("Emergency unblinding", "unblinding", (INVESTIGATOR, ASSESSOR)),
-    ("Audit trail", "audit", STAFF_ROLES),
-    ("Downloads", "downloads", (STATISTICIAN,)),
-    ("Database lock", "lock", (STATISTICIAN, ADMIN)),
-    ("Users", "users", (ADMIN,)),
-    ("Sites", "sites", (ADMIN,)),
-    ("DMC report", "dmc_report", (DMC,)),
+    (_("Home"), "home", None),
+    (_("Patients"), "patients", (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)),
+    (_("Dashboard"), "dashboard", (INVESTIGATOR,)),
+    (_("Screening"), "screening", (INVESTIGATOR,)),
+    (_("Queries"), "queries", (INVESTIGATOR, ASSESSOR, STATISTICIAN, MONITOR)),
+    (_("Emergency unblinding"), "unblinding", (INVESTIGATOR, ASSESSOR)),
+    (_("Audit trail"), "audit", STAFF_ROLES),
+    (_("Downloads"), "downloads", (STATISTICIAN,)),
+    (_("Database lock"), "lock", (STATISTICIAN, ADMIN)),
+    (_("Users"), "users", (ADMIN,)),
+    (_("Sites"), "sites", (ADMIN,)),
+    (_("DMC report"), "dmc_report", (DMC,)),
 )
 
 

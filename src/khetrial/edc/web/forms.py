@@ -12,26 +12,31 @@ with the patient's dates, so a form, the API (which validates with these forms) 
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from khetrial.bundle.checks import identifier_problem, row_findings, screening_findings
 from khetrial.bundle.format import (CODE, DATE, DATE_ORDER_RULES, FLAG, ID_MAX_LENGTH, INTEGER,
                                     LAB_RANGES, NUMBER, TABLE_SPECS, describe_range)
 from khetrial.edc.trial.models import Patient
 from khetrial.edc.trial.records import edc_today, patient_dates, screened
+from khetrial.edc.web.labels import (field_label, lazy_code_choices, lazy_code_label,
+                                    lazy_field_label, value_label)
 
 #: The patient's columns entered at randomization and corrected later; never the identity,
 #: the site or the allocation (patient_id, site_id, arm, randomization_date).
 BASELINE_FIELDS = tuple(c for c in TABLE_SPECS["patients"].column_names
                         if c not in ("patient_id", "site_id", "arm", "randomization_date"))
 EMPTY_CHOICE = ("", "—")
-REASON_HELP = "Why is this value changed? Required for every correction (audit trail)."
+REASON_HELP = _("Why is this value changed? Required for every correction (audit trail).")
+YES_NO_CHOICES = [("1", _("yes")), ("0", _("no"))]
 
 
-def spec_field(spec) -> forms.Field:
-    """A form field for one bundle column."""
+def spec_field(spec, table: str) -> forms.Field:
+    """A form field for one bundle column of ``table``, labelled from the label source."""
     required = spec.required
-    label = spec.name.replace("_", " ") + (f" ({spec.unit})" if spec.unit else "")
+    label = lazy_field_label(table, spec.name)
     if spec.kind == DATE:
         return forms.DateField(required=required, label=label,
                                widget=forms.DateInput(attrs={"type": "date"}))
@@ -39,15 +44,16 @@ def spec_field(spec) -> forms.Field:
     # refuses, so the answer is always one the user picked (issue 15).
     if spec.kind == CODE:
         return forms.ChoiceField(required=required, label=label,
-                                 choices=[EMPTY_CHOICE] + [(c, c.replace("_", " "))
-                                                           for c in spec.codes])
+                                 choices=[EMPTY_CHOICE] + lazy_code_choices(spec.name, spec.codes))
     if spec.kind == FLAG:
         return forms.TypedChoiceField(required=required, label=label,
-                                      choices=[EMPTY_CHOICE, ("1", _("yes")), ("0", _("no"))],
+                                      choices=[EMPTY_CHOICE, *YES_NO_CHOICES],
                                       coerce=lambda v: v == "1", empty_value=None)
     if spec.kind == NUMBER:
+        help_text = _lab_units_help() if (table, spec.name) == ("labs", "value") \
+            else _range_help(spec)
         return forms.FloatField(required=required, label=label, min_value=spec.low,
-                                max_value=spec.high, help_text=_range_help(spec))
+                                max_value=spec.high, help_text=help_text)
     if spec.kind == INTEGER:
         return forms.IntegerField(required=required, label=label, min_value=spec.low,
                                   max_value=spec.high, help_text=_range_help(spec))
@@ -62,12 +68,13 @@ class IdentifierField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", None)
         super().__init__(**kwargs)
-        self.help_text = self.help_text or f"up to {ID_MAX_LENGTH} letters, digits, . _ -"
+        self.help_text = self.help_text or format_lazy(_("up to {n} letters, digits, . _ -"),
+                                                       n=ID_MAX_LENGTH)
 
     def clean(self, value):
         value = super().clean(value)
         if value:
-            message = identifier_problem(value, self.label or "id")
+            message = identifier_problem(value, str(self.label or "id"))
             if message:
                 raise forms.ValidationError(message)
         return value
@@ -84,6 +91,12 @@ def add_edit_check_errors(form: forms.Form, table: str, data: dict, patient=None
             continue  # the field's own check said it first
         form.add_error(finding.column if finding.column in form.fields else None,
                        finding.message)
+
+
+def _lab_units_help():
+    """"Platelet count: ×10⁹/L; Fibrinogen: g/L; ..." (translated when shown)."""
+    parts = [(lazy_code_label("test", test), rng.unit) for test, rng in LAB_RANGES.items()]
+    return format_lazy("; ".join(["{}: {}"] * len(parts)), *[x for p in parts for x in p])
 
 
 def _range_help(spec) -> str:
@@ -103,13 +116,13 @@ class RecordForm(forms.Form):
         self.patient = patient  # the row's patient, for the edit checks (None: baseline form)
         if correction:
             self.fields["reason"] = forms.CharField(
-                label="reason for change", help_text=REASON_HELP,
+                label=_("Reason for the change"), help_text=REASON_HELP,
                 widget=forms.TextInput(attrs={"size": 60}))
 
     def clean_reason(self):
         reason = (self.cleaned_data.get("reason") or "").strip()
         if self.correction and not reason:
-            raise forms.ValidationError("a correction needs a reason")
+            raise forms.ValidationError(_("a correction needs a reason"))
         return reason
 
     def clean(self):
@@ -117,26 +130,31 @@ class RecordForm(forms.Form):
         for table, end, start in DATE_ORDER_RULES:
             if table == self.table_name and data.get(end) and data.get(start) \
                     and data[end] < data[start]:
-                self.add_error(end, f"{end} {data[end]} is before {start} {data[start]}")
+                self.add_error(end, gettext("%(end)s %(end_value)s is before %(start)s "
+                                            "%(start_value)s") % {
+                    "end": field_label(table, end), "end_value": data[end],
+                    "start": field_label(table, start), "start_value": data[start]})
         if self.table_name == "labs" and data.get("test") in LAB_RANGES \
                 and data.get("value") is not None:
             rng = LAB_RANGES[data["test"]]
             if not rng.low <= data["value"] <= rng.high:
-                self.add_error("value", f"{data['test']} must be "
-                                        f"{describe_range(rng.low, rng.high, rng.unit)}; "
-                                        f"got {data['value']:g}")
+                self.add_error("value", gettext("%(test)s must be %(range)s; got %(value)s") % {
+                    "test": value_label("labs", "test", data["test"]),
+                    "range": describe_range(rng.low, rng.high, rng.unit),
+                    "value": f"{data['value']:g}"})
         if self.table_name == "labs" and data.get("test") and data.get("value") is None \
                 and "value" not in self.errors:
-            self.add_error("value", "enter the measured value")
+            self.add_error("value", gettext("enter the measured value"))
         if self.table_name == "disposition":
             status, reason = data.get("status"), data.get("reason")
             if status == "discontinued" and not reason:
-                self.add_error("reason", "a discontinuation needs a reason")
+                self.add_error("reason", gettext("a discontinuation needs a reason"))
             if status == "completed" and reason:
-                self.add_error("reason", "leave the reason empty when the course was completed")
+                self.add_error("reason", gettext("leave the reason empty when the study was "
+                                                 "completed"))
         if self.table_name == "medications" and data.get("dose") is not None \
                 and not data.get("dose_unit"):
-            self.add_error("dose_unit", "a dose needs a dose unit")
+            self.add_error("dose_unit", gettext("a dose needs a dose unit"))
         if self.table_name == "patients":
             row = dict(data)
             if self.patient is not None:
@@ -152,25 +170,27 @@ def record_form_class(table: str, fields: tuple[str, ...]) -> type[RecordForm]:
     spec = TABLE_SPECS[table]
     attrs = {"table_name": table}
     for name in fields:
-        attrs[name] = spec_field(spec.column(name))
+        attrs[name] = spec_field(spec.column(name), table)
     return type(f"{table.title().replace('_', '')}Form", (RecordForm,), attrs)
 
 
 def baseline_form_class(fields: tuple[str, ...]) -> type[RecordForm]:
     """The form for correcting a patient's baseline columns (``patients.csv``)."""
     spec = TABLE_SPECS["patients"]
-    attrs = {"table_name": "patients", **{n: spec_field(spec.column(n)) for n in fields}}
+    attrs = {"table_name": "patients",
+             **{n: spec_field(spec.column(n), "patients") for n in fields}}
     return type("BaselineForm", (RecordForm,), attrs)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="reason", help_text="Required: recorded in the audit trail.",
+    reason = forms.CharField(label=_("Reason"),
+                             help_text=_("Required: recorded in the audit trail."),
                              widget=forms.TextInput(attrs={"size": 60}))
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError("give a reason")
+            raise forms.ValidationError(_("give a reason"))
         return reason
 
 
@@ -193,7 +213,7 @@ RANDOMIZATION_HELP = {
 class PatientForm(forms.Form):
     """Baseline data entered at randomization (arm and date come from the allocation)."""
 
-    patient_id = IdentifierField(label="patient_id")
+    patient_id = IdentifierField(label=lazy_field_label("patients", "patient_id"))
 
     def __init__(self, *args, screening=None, **kwargs):
         """``screening``: the Screening row randomized from; its recorded birth date and sex
@@ -204,15 +224,16 @@ class PatientForm(forms.Form):
         super().__init__(*args, **kwargs)
         spec = TABLE_SPECS["patients"]
         for name in BASELINE_FIELDS:
-            self.fields[name] = spec_field(spec.column(name))
+            self.fields[name] = spec_field(spec.column(name), "patients")
         for name, text in RANDOMIZATION_HELP.items():
             if name in self.fields:
                 rng = self.fields[name].help_text  # a number's plausible range
-                self.fields[name].help_text = f"{text} ({rng})" if rng else text
+                self.fields[name].help_text = format_lazy("{} ({})", text, rng) if rng else text
 
     def summary(self) -> list[tuple[str, str]]:
         """The cleaned values in words, in the form's order: (label, value) pairs for the
-        confirmation page (a choice by its label, a date as YYYY-MM-DD, "not given")."""
+        confirmation page (a choice by its label, a date in the language's format, "not
+        given")."""
         out = []
         for name, field in self.fields.items():
             value = self.cleaned_data.get(name)
@@ -222,7 +243,7 @@ class PatientForm(forms.Form):
             elif hasattr(field, "choices"):
                 text = str(dict(field.choices).get(raw, raw))
             elif hasattr(value, "isoformat"):
-                text = value.isoformat()
+                text = date_format(value, "DATE_FORMAT")  # ISO in English
             elif isinstance(value, float):
                 text = f"{value:g}"
             else:
@@ -237,9 +258,9 @@ class PatientForm(forms.Form):
     def clean_patient_id(self):
         pid = self.cleaned_data["patient_id"].strip()
         if not pid:
-            raise forms.ValidationError("give a patient id")
+            raise forms.ValidationError(_("give a patient number"))
         if Patient.objects.filter(patient_id=pid).exists():
-            raise forms.ValidationError(f"patient {pid} already exists")
+            raise forms.ValidationError(_("patient %(pid)s already exists") % {"pid": pid})
         return pid
 
     def clean(self):
@@ -275,7 +296,7 @@ class DataQueryForm(forms.Form):
             (t.tables[name], [(f"{name}:{pk}", t.row_label(name, pk)) for pk in rows])
             for name, rows in t.rows.items())])
         self.fields["field"].widget = forms.Select(choices=[EMPTY_CHOICE, *(
-            (t.tables[name], [(f"{name}:{f}", f.replace("_", " ")) for f in names])
+            (t.tables[name], [(f"{name}:{f}", t.field_label(name, f)) for f in names])
             for name, names in t.fields.items())])
 
     def _in_table(self, value: str, table: str, what: str) -> str:
@@ -283,9 +304,10 @@ class DataQueryForm(forms.Form):
         if not sep:
             return value
         if name != table:
-            self.add_error(what, _("this %(what)s belongs to %(other)s, not to %(table)s") % {
-                "what": what, "other": self.targets.tables.get(name, name),
-                "table": self.targets.tables[table]})
+            message = (_("this record belongs to %(other)s, not to %(table)s") if what == "record"
+                       else _("this field belongs to %(other)s, not to %(table)s"))
+            self.add_error(what, message % {"other": self.targets.tables.get(name, name),
+                                            "table": self.targets.tables[table]})
         return rest
 
     def clean(self):
@@ -308,7 +330,9 @@ class DataQueryForm(forms.Form):
             self.add_error("field", _("“%(got)s” is not a field of %(table)s; its fields are: "
                                       "%(fields)s") % {"got": name[:60],
                                                        "table": self.targets.tables[table],
-                                                       "fields": ", ".join(self.targets.fields[table])})
+                                                       "fields": ", ".join(
+                                                           self.targets.field_label(table, f)
+                                                           for f in self.targets.fields[table])})
         data["record_id"], data["field"] = record, name
         return data
 
@@ -320,5 +344,5 @@ class AnswerForm(forms.Form):
 
 
 class SiteForm(forms.Form):
-    code = IdentifierField(label="site_id", help_text="the bundle's site_id")
-    name = forms.CharField(max_length=200, required=False)
+    code = IdentifierField(label=_("Site code"), help_text=_("the bundle's site_id"))
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)

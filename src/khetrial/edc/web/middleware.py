@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from khetrial.edc.accounts.models import ApiToken
 from khetrial.edc.audit.trail import record_event
@@ -84,7 +85,7 @@ class BlindingGuardMiddleware:
                     request.user.username, request.path, what)
         record_event("blinding_guard", actor=request.user.username,
                      detail=f"response refused on {request.path}: {what}")
-        return error_response(request, 500, "The page could not be shown.")
+        return error_response(request, 500, gettext("The page could not be shown."))
 
 
 class ErrorPageMiddleware:

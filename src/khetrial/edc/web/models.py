@@ -1,7 +1,9 @@
-"""Web-side records: emergency unblinding requests and monitors' data queries."""
+"""Web-side records: emergency unblinding requests, monitors' data queries, stored report
+results and jobs, users' language preferences."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -86,6 +88,15 @@ class ReportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class LanguagePreference(models.Model):
+    """The language a user chose with the switch in the page header (issue 15): the pages
+    follow it on any browser the user logs in from (:mod:`khetrial.edc.web.language`)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="language_preference")
+    language = models.CharField(max_length=10)
 
 
 class EproLink(models.Model):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from khetrial.bundle.format import LAB_RANGES, SEXES
+from khetrial.bundle.labels import THERAPY_LABELS
 from khetrial.edc.trial.models import ScreeningFacts
 from khetrial.edc.web.forms import IdentifierField
+from khetrial.edc.web.labels import lazy_code_choices, lazy_code_label, lazy_field_label
 from khetrial.protocol import eligibility as criteria
 
 #: Field-level help: the publication's criterion each screening answer is checked against.
@@ -51,31 +54,42 @@ def evaluate(data: dict):
 def _lab(name: str) -> forms.FloatField:
     rng = LAB_RANGES[name]
     return forms.FloatField(required=False, min_value=rng.low, max_value=rng.high,
-                            label=f"{name.replace('_', '-')} ({rng.unit})")
+                            label=format_lazy("{} ({})", lazy_code_label("test", name), rng.unit))
 
 
 class ScreeningForm(forms.Form):
-    screening_id = IdentifierField(label="screening_id")
-    date = forms.DateField(label="screening date", widget=forms.DateInput(attrs={"type": "date"}))
-    birth_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    sex = forms.ChoiceField(required=False, choices=[("", "—"), *((c, c) for c in SEXES)],
-                            help_text="pre-fills the randomization form")
+    screening_id = IdentifierField(label=lazy_field_label("screening", "screening_id"))
+    date = forms.DateField(label=lazy_field_label("screening", "date"),
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=lazy_field_label("patients", "birth_date"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    sex = forms.ChoiceField(label=lazy_field_label("patients", "sex"), required=False,
+                            choices=[("", "—"), *lazy_code_choices("sex", SEXES)],
+                            help_text=_("pre-fills the randomization form"))
     diagnosis_basis = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[("clinical", "clinical features"), ("mri", "MRI"), ("histology", "histology")])
+        label=_("Diagnosis based on"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[("clinical", _("clinical features")), ("mri", _("MRI")),
+                 ("histology", _("histology"))])
     platelets = _lab("platelets")
     fibrinogen = _lab("fibrinogen")
     d_dimer = _lab("d_dimer")
-    liver_function_adequate = forms.BooleanField(required=False)
-    renal_function_adequate = forms.BooleanField(required=False)
-    marrow_function_adequate = forms.BooleanField(required=False, label="bone marrow function adequate")
-    active_infection = forms.BooleanField(required=False)
-    sirolimus_allergy = forms.BooleanField(required=False, label="contraindication to the study drug")
-    prior_mtor_inhibitor = forms.BooleanField(required=False, label="earlier mTOR inhibitor")
-    last_major_surgery = forms.DateField(required=False,
+    liver_function_adequate = forms.BooleanField(required=False,
+                                                 label=_("Liver function adequate"))
+    renal_function_adequate = forms.BooleanField(required=False,
+                                                 label=_("Renal function adequate"))
+    marrow_function_adequate = forms.BooleanField(required=False,
+                                                  label=_("Bone marrow function adequate"))
+    active_infection = forms.BooleanField(required=False, label=_("Active infection"))
+    sirolimus_allergy = forms.BooleanField(required=False,
+                                           label=_("Contraindication to sirolimus"))
+    prior_mtor_inhibitor = forms.BooleanField(required=False,
+                                              label=_("Earlier sirolimus or other mTOR inhibitor"))
+    last_major_surgery = forms.DateField(required=False, label=_("Date of last major surgery"),
                                          widget=forms.DateInput(attrs={"type": "date"}))
-    severe_concurrent_disease = forms.BooleanField(required=False)
-    unable_to_comply = forms.BooleanField(required=False)
+    severe_concurrent_disease = forms.BooleanField(required=False,
+                                                   label=_("Severe concurrent disease"))
+    unable_to_comply = forms.BooleanField(required=False,
+                                          label=_("Unwilling or unable to follow the protocol"))
 
     def __init__(self, *args, **kwargs):
         from khetrial.protocol.eligibility import PRIOR_KHE_THERAPIES
@@ -83,14 +97,16 @@ class ScreeningForm(forms.Form):
         super().__init__(*args, **kwargs)
         for therapy in PRIOR_KHE_THERAPIES:
             self.fields[f"last_{therapy}"] = forms.DateField(
-                required=False, label=f"last {therapy}",
+                required=False,
+                label=format_lazy(_("Date of last {therapy}"),
+                                  therapy=_(THERAPY_LABELS[therapy])),
                 widget=forms.DateInput(attrs={"type": "date"}),
-                help_text=_("Publication, exclusion: %(text)s") % {
-                    "text": criteria.RECENT_KHE_THERAPY.text})
+                help_text=format_lazy(_("Publication, exclusion: {text}"),
+                                      text=_(criteria.RECENT_KHE_THERAPY.text)))
         for name, criterion in CRITERION_OF_FIELD.items():
             kind = _("inclusion") if criterion.kind == "inclusion" else _("exclusion")
-            self.fields[name].help_text = _("Publication, %(kind)s: %(text)s") % {
-                "kind": kind, "text": criterion.text}
+            self.fields[name].help_text = format_lazy(_("Publication, {kind}: {text}"),
+                                                      kind=kind, text=_(criterion.text))
 
     def clean(self):
         from khetrial.errors import ProtocolError

@@ -2,7 +2,8 @@
 
 Names, order and fields come from :data:`khetrial.bundle.format.TABLE_SPECS`
 (``docs/bundle-format.md``), the model of each table from
-:mod:`khetrial.edc.trial.tables`; only the page titles are written here. A field is the
+:mod:`khetrial.edc.trial.tables`, the titles (English) from :mod:`khetrial.bundle.labels`
+(translated where shown: :func:`khetrial.edc.web.labels.table_label`). A field is the
 bundle column's name, except the key columns, shown as their objects (``site_id`` -> ``site``,
 ``patient_id`` -> ``patient``). The order is the order of columns in pages, CSV exports and API
 responses.
@@ -15,23 +16,10 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from khetrial.bundle.format import DATE, TABLE_NAMES, TABLE_SPECS
+from khetrial.bundle.labels import TABLE_LABELS
 from khetrial.edc.trial.tables import (CLINICAL_TABLE_NAMES, MODEL_NAMES, PATIENT_KEY, SITE_KEY,
                                        model_of)
 
-TITLES = {
-    "patients": "Patients",
-    "labs": "Laboratory results",
-    "drug_levels": "Drug levels",
-    "body_size": "Body size",
-    "medications": "Medication courses",
-    "mri": "MRI lesion volumes",
-    "qol": "PedsQL answers",
-    "adverse_events": "Adverse events",
-    "transfusions": "Transfusions",
-    "sequelae": "Sequelae",
-    "disposition": "Disposition",
-    "screening": "Screening",
-}
 DATE_FIELDS = {"patients": "randomization_date"}  # else the table's first date column
 
 
@@ -63,7 +51,7 @@ def _field(table: str, column: str) -> str:
 def _table(name: str) -> Table:
     dates = [c.name for c in TABLE_SPECS[name].columns if c.kind == DATE]
     return Table(name, MODEL_NAMES[name], _fields(name),
-                 TITLES.get(name, name.replace("_", " ").capitalize()),
+                 TABLE_LABELS.get(name, name.replace("_", " ").capitalize()),
                  date_field=DATE_FIELDS.get(name, dates[0]))
 
 

@@ -25,12 +25,14 @@ from datetime import date
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from khetrial.bundle.format import TABLE_SPECS
 from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
 from khetrial.edc.store import export_bundle
 from khetrial.edc.web.bedside import read_records
+from khetrial.edc.web.labels import alert_message, field_label, table_label, value_label, visit_label
 from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.tables import ALL_TABLES
 from khetrial.endpoints.adsl import BINARY_ENDPOINTS, derive_analysis_tables
@@ -63,8 +65,8 @@ def visible_queries(disclosure):
 
 
 def table_title(name: str) -> str:
-    """A table's page title ("Laboratory results"), else the name as stored."""
-    return ALL_TABLES[name].title if name in ALL_TABLES else name
+    """A table's page title ("Laboratory results", translated), else the name as stored."""
+    return table_label(name) if name in ALL_TABLES else name
 
 
 def query_age(query, today: date) -> int:
@@ -110,7 +112,7 @@ def _blood_count_due(records, today: date):
 
 
 def _due_rows(patient_id: str, advice, records, today: date) -> list[dict]:
-    rows = [{"patient_id": patient_id, "what": _("%(visit)s visit") % {"visit": v.visit.name},
+    rows = [{"patient_id": patient_id, "what": _("%(visit)s visit") % {"visit": visit_label(v.visit)},
              "start": v.visit.window_start, "end": v.visit.window_end, "status": v.status,
              "late": (today - v.visit.window_end).days if v.status == OVERDUE else 0}
             for v in advice.visits if v.status in (DUE, OVERDUE)]
@@ -126,7 +128,7 @@ def _due_rows(patient_id: str, advice, records, today: date) -> list[dict]:
 
 def _incomplete_forms(disclosure, patients) -> list[dict]:
     rows = [{"patient_id": p.patient_id, "what": _("baseline: %(fields)s missing") % {
-                "fields": ", ".join(f.replace("_", " ") for f in missing)},
+                "fields": ", ".join(field_label("patients", f) for f in missing)},
              "link": ("patient_edit", p.patient_id)}
             for p in patients
             if (missing := [f for f in OPTIONAL_BASELINE if getattr(p, f, None) in (None, "")])]
@@ -137,7 +139,8 @@ def _incomplete_forms(disclosure, patients) -> list[dict]:
                   .order_by("patient_id", "date"))
     rows += [{"patient_id": by_pk[r["patient_id"]],
               "what": _("PedsQL %(instrument)s of %(date)s: %(n)d item(s) not answered") % {
-                  "instrument": r["instrument"], "date": r["date"], "n": r["n"]},
+                  "instrument": value_label("qol", "instrument", r["instrument"]),
+                  "date": date_format(r["date"], "SHORT_DATE_FORMAT"), "n": r["n"]},
               "link": ("patient", by_pk[r["patient_id"]])} for r in unanswered]
     return rows
 
@@ -156,7 +159,7 @@ def investigator_worklist(disclosure, today: date) -> dict:
             continue
         due += _due_rows(p.patient_id, advice, records[p.pk], today)
         alerts += [{"patient_id": p.patient_id, "severity": a.severity, "code": a.code,
-                    "message": a.message} for a in advice.alerts if a.code not in VISIT_ALERTS]
+                    "message": alert_message(a)} for a in advice.alerts if a.code not in VISIT_ALERTS]
     due.sort(key=lambda r: (STATUS_ORDER[r["status"]], -r["late"], r["patient_id"]))
     severity = {"critical": 0, "warning": 1, "info": 2}
     alerts.sort(key=lambda r: (severity.get(r["severity"], 3), r["patient_id"]))
@@ -244,7 +247,7 @@ def statistician_worklist(disclosure, today: date) -> dict:
     rows = []
     for endpoint in BINARY_ENDPOINTS:
         known = int(evaluable[endpoint].sum())
-        rows.append({"endpoint": endpoint, "label": ENDPOINT_LABELS.get(endpoint, endpoint),
+        rows.append({"endpoint": endpoint, "label": _(ENDPOINT_LABELS.get(endpoint, endpoint)),
                      "known": known, "n": n, "percent": round(100 * known / n)})
     return {"n": n, "endpoints": rows, "problem": ""}
 

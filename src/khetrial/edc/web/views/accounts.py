@@ -20,6 +20,7 @@ from khetrial.edc.accounts.services import (approve_user, disable_user, enable_u
                                             propose_user, remove_second_factor, reset_password,
                                             set_role, unlock_user)
 from khetrial.edc.trial.models import Site
+from khetrial.edc.web.labels import ROLE_LABELS
 from khetrial.edc.web.permissions import ADMIN, allow
 from khetrial.errors import ConfigurationError, KhetrialError, PermissionDenied
 
@@ -82,7 +83,7 @@ def user_role(request, username):
     role, site = request.POST.get("role", ""), request.POST.get("site", "")
     return _act(request, lambda: set_role(username, role, site or None, by=request.user.username),
                 _("user %(user)s is now %(role)s %(site)s")
-                % {"user": username, "role": role, "site": site})
+                % {"user": username, "role": ROLE_LABELS.get(role, role), "site": site})
 
 
 @allow(ADMIN)

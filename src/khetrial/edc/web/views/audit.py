@@ -16,11 +16,12 @@ import json
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from khetrial.bundle.csvfile import spreadsheet_cell
 from khetrial.edc.audit.models import ACTIONS, AuditEntry
 from khetrial.edc.audit.trail import record_event
+from khetrial.edc.web.labels import field_label, table_label, value_label
 from khetrial.edc.web.permissions import EVERYONE, allow
 from khetrial.edc.web.tables import ALL_TABLES, TABLE_OF_MODEL
 from khetrial.errors import ConfigurationError
@@ -70,8 +71,9 @@ def _date_param(request, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ConfigurationError(f"{name}: got {value[:40]!r}; expected a date as YYYY-MM-DD, "
-                                 "e.g. 2026-03-31") from None
+        raise ConfigurationError(gettext("%(name)s: got %(value)s; expected a date as "
+                                         "YYYY-MM-DD, e.g. 2026-03-31")
+                                 % {"name": name, "value": repr(value[:40])}) from None
 
 
 def _json(text: str) -> dict | None:
@@ -82,28 +84,29 @@ def _json(text: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _label(field: str) -> str:
-    return field.replace("_", " ")
-
-
-def _words(value):
-    """A stored flag in words (the trail keeps Python's "True"/"False")."""
-    return {"True": _("yes"), "False": _("no")}.get(value, value)
+def _words(table: str, field: str, value):
+    """A stored value in words (:func:`~khetrial.edc.web.labels.value_label`: a code's label, a
+    date in the language's format); a flag the trail keeps as Python's "True"/"False" too."""
+    if value in ("True", "False"):
+        return value_label(table, field, value == "True")
+    return value_label(table, field, value)
 
 
 def changes(row: dict) -> list[dict]:
     """The entry's values as (field, before, after) lines: a new row's values one per field,
     a changed field its old and new value, a removed row its old values."""
     new, old = _json(row["new"]), _json(row["old"])
+    t = TABLE_OF_MODEL.get(row["detail"], "")
     if row["action"] == "create" and new is not None:
-        return [{"field": _label(k), "before": "", "after": _words(v)} for k, v in sorted(new.items())
-                if k not in HIDDEN_FIELDS and v not in ("", None)]
+        return [{"field": field_label(t, k), "before": "", "after": _words(t, k, v)}
+                for k, v in sorted(new.items()) if k not in HIDDEN_FIELDS and v not in ("", None)]
     if old is not None and row["field"] in ("(row deleted)", "(row voided)", ""):
-        return [{"field": _label(k), "before": _words(v), "after": ""} for k, v in sorted(old.items())
-                if k not in HIDDEN_FIELDS and v not in ("", None)]
+        return [{"field": field_label(t, k), "before": _words(t, k, v), "after": ""}
+                for k, v in sorted(old.items()) if k not in HIDDEN_FIELDS and v not in ("", None)]
     if row["field"]:
-        return [{"field": _label(row["field"]), "before": _words(row["old"]),
-                 "after": _words(row["new"])}]
+        f = row["field"]
+        return [{"field": field_label(t, f), "before": _words(t, f, row["old"]),
+                 "after": _words(t, f, row["new"])}]
     return []
 
 
@@ -112,8 +115,8 @@ def readable(row: dict) -> dict:
     table = TABLE_OF_MODEL.get(row["detail"], "")
     data = row["action"] in ("create", "change", "void") and table
     return {**row, "action_words": ACTION_WORDS.get(row["action"], row["action"]),
-            "table_title": ALL_TABLES[table].title if data else (
-                ALL_TABLES[row["form"]].title if row["form"] in ALL_TABLES else ""),
+            "table_title": table_label(table) if data else (
+                table_label(row["form"]) if row["form"] in ALL_TABLES else ""),
             "changes": changes(row) if data else [],
             "note": "" if data else row["detail"]}
 
@@ -124,7 +127,7 @@ def audit_list(request):
     rows = [readable(r) for r in request.disclosure.audit_rows(page.object_list)]
     query = request.GET.copy()
     query.pop("page", None)
-    tables = [(name, ALL_TABLES[name].title) for name in request.disclosure.tables()]
+    tables = [(name, table_label(name)) for name in request.disclosure.tables()]
     return render(request, "web/audit.html", {
         "rows": rows, "page": page, "query": query.urlencode(), "tables": tables,
         "actions": [(a, ACTION_WORDS.get(a, a)) for a in ACTIONS],

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from khetrial import constants as C
 from khetrial.edc.trial.records import edc_today
 from khetrial.edc.web.bedside import BEDSIDE_ROLES, bedside_advice, may_receive_advice, site_advice
+from khetrial.edc.web.labels import alert_message
 from khetrial.edc.web.permissions import allow
 from khetrial.protocol.alerts import SEVERITY_ORDER
 from khetrial.protocol.bedside import BedsideAdvice, alert_sources
@@ -45,7 +46,7 @@ def _sources(*sources: str) -> list[dict]:
 
 def _alert_rows(advice: BedsideAdvice) -> list[dict]:
     return [{"patient_id": advice.patient_id, "severity": a.severity, "code": a.code,
-             "message": a.message, "css": SEVERITY_CLASS.get(a.severity, ""),
+             "message": alert_message(a), "css": SEVERITY_CLASS.get(a.severity, ""),
              "sources": _sources(*alert_sources(a))}
             for a in advice.alerts]
 

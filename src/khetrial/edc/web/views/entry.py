@@ -15,21 +15,21 @@ from django.utils.translation import gettext as _
 from khetrial.edc.trial import records
 from khetrial.edc.web.forms import (BASELINE_FIELDS, ReasonForm, baseline_form_class,
                                    record_form_class)
+from khetrial.edc.web.labels import table_label
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.policy import ENTRY_ROLES, editable_table
-from khetrial.edc.web.tables import CLINICAL_TABLES
 from khetrial.edc.web.views.patients import visible_patient
 
 def _record(request, table_name: str, patient, pk: int):
     obj = request.disclosure.records(table_name).filter(patient=patient, pk=pk).first()
     if obj is None:
-        raise Http404("no such record")
+        raise Http404(_("no such record"))
     return obj
 
 
-def _render(request, title, patient, form, action: str, record=None):
+def _render(request, title: str, patient, form, action: str, record=None):
     return render(request, "web/record_form.html", {
-        "table": title, "patient_id": patient.patient_id, "form": form, "action": action,
+        "table_title": title, "patient_id": patient.patient_id, "form": form, "action": action,
         "record": record})
 
 
@@ -44,7 +44,7 @@ def add_record(request, patient_id, table_name):
                     author=author(request, table_name))
         _saved(request, _("%(table)s of %(patient)s: the new row is saved."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, CLINICAL_TABLES[table_name], patient, form, "Add")
+    return _render(request, table_label(table_name), patient, form, _("Add"))
 
 
 @allow(*ENTRY_ROLES)
@@ -53,7 +53,7 @@ def edit_record(request, patient_id, table_name, pk):
     patient = visible_patient(request, patient_id)
     obj = _record(request, table_name, patient, pk)
     if obj.voided:
-        raise Http404("a voided record cannot be changed")
+        raise Http404(_("a voided record cannot be changed"))
     fields = request.disclosure.fields(table_name)
     initial = {f: _initial(getattr(obj, f)) for f in fields}
     form = record_form_class(table_name, fields)(request.POST or None, initial=initial,
@@ -64,7 +64,7 @@ def edit_record(request, patient_id, table_name, pk):
         _saved(request, _("%(table)s of %(patient)s: the correction is saved, with its reason, "
                           "in the audit trail."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, CLINICAL_TABLES[table_name], patient, form, "Correct", obj)
+    return _render(request, table_label(table_name), patient, form, _("Correct"), obj)
 
 
 @allow(*ENTRY_ROLES)
@@ -78,12 +78,12 @@ def void_record(request, patient_id, table_name, pk):
         _saved(request, _("%(table)s of %(patient)s: the row is voided (kept, struck through, "
                           "in the audit trail)."), table_name, patient)
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, CLINICAL_TABLES[table_name], patient, form, "Void", obj)
+    return _render(request, table_label(table_name), patient, form, _("Void"), obj)
 
 
 def _saved(request, message: str, table_name: str, patient) -> None:
     """The success message after a write (``message`` names ``%(table)s`` and ``%(patient)s``)."""
-    messages.success(request, message % {"table": CLINICAL_TABLES[table_name].title,
+    messages.success(request, message % {"table": table_label(table_name),
                                           "patient": patient.patient_id})
 
 
@@ -106,4 +106,4 @@ def edit_patient(request, patient_id):
         messages.success(request, _("Baseline data of %(patient)s: the correction is saved.")
                          % {"patient": patient.patient_id})
         return redirect("patient", patient_id=patient.patient_id)
-    return _render(request, {"title": "Baseline"}, patient, form, "Correct")
+    return _render(request, _("Baseline data"), patient, form, _("Correct"))

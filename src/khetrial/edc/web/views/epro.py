@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 
 from khetrial.edc.web import epro
+from khetrial.edc.web.labels import lazy_code_label
 from khetrial.edc.web.models import EproLink
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, public
 from khetrial.edc.web.views.patients import visible_patient
@@ -26,14 +27,6 @@ from khetrial.protocol.pedsql import items
 PARENT_ANSWERS = [("0", gettext_lazy("Never")), ("1", gettext_lazy("Almost never")),
                   ("2", gettext_lazy("Sometimes")), ("3", gettext_lazy("Often")),
                   ("4", gettext_lazy("Almost always"))]
-SCALE_LABELS = {
-    "physical_functioning": gettext_lazy("Physical functioning"),
-    "physical_symptoms": gettext_lazy("Physical symptoms"),
-    "emotional_functioning": gettext_lazy("Emotional functioning"),
-    "social_functioning": gettext_lazy("Social functioning"),
-    "cognitive_functioning": gettext_lazy("Cognitive functioning"),
-    "school_functioning": gettext_lazy("School functioning"),
-}
 REFUSED_STATUS = {"unknown": 404, "used": 410, "revoked": 410, "expired": 410}
 
 
@@ -49,7 +42,7 @@ def parent_form(instrument: str, data=None, language: str = "en") -> forms.Form:
             choices=PARENT_ANSWERS, required=False, coerce=int, empty_value=None,
             widget=forms.RadioSelect,
             label=texts.get(item) or _("Question %(n)d") % {"n": numbers[scale]})
-        form.fields[item].scale_label = SCALE_LABELS.get(scale, scale)
+        form.fields[item].scale_label = lazy_code_label("scale", scale)  # the label source
     return form
 
 

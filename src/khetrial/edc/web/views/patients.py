@@ -9,10 +9,13 @@ import json
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from khetrial.bundle.csvfile import spreadsheet_cell
+from khetrial.bundle.labels import lab_unit
 from khetrial.constants import HYPOFIBRINOGENEMIA_THRESHOLD, PLATELET_RESPONSE_THRESHOLD
 from khetrial.edc.audit.trail import record_event
+from khetrial.edc.web.labels import field_label, table_label, value_label
 from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.permissions import CLINICAL, allow
 from khetrial.edc.web.policy import may_edit
@@ -58,11 +61,14 @@ def patient_detail(request, patient_id):
             continue
         qs = d.records(name).filter(patient=patient).order_by(t.date_field, "seq", "id")
         rows = d.rows(name, qs)
-        sections.append({"name": name, "title": t.title, "columns": d.fields(name), "rows": rows,
+        sections.append({"name": name, "title": table_label(name), "columns": d.fields(name),
+                         "rows": rows,
                          "can_edit": may_edit(d.role, name)})
         for row in rows:
             if not row.get("voided"):
-                timeline.append({"date": row.get(t.date_field) or "", "table": t.title,
+                day = row.get(t.date_field) or ""
+                timeline.append({"date": day, "shown_date": value_label(name, t.date_field, day),
+                                 "table": table_label(name),
                                  "summary": _summary(name, row)})
     timeline.sort(key=lambda r: r["date"])
     queries = DataQuery.objects.filter(patient_id=patient.patient_id).exclude(status="closed")
@@ -77,15 +83,26 @@ def patient_detail(request, patient_id):
 
 
 def _summary(name: str, row: dict) -> str:
-    skip = {"id", "patient_id", "voided", "date"}
-    return ", ".join(f"{k} {v}" for k, v in row.items() if k not in skip and v not in (None, ""))
+    """"Platelet count, Result 25": the row's values with their labels (a lab's value with the
+    test's unit)."""
+    skip = {"id", "patient", "patient_id", "voided", "date"}
+    parts = []
+    for k, v in row.items():
+        if k in skip or v in (None, ""):
+            continue
+        if name == "labs" and k == "value":
+            parts.append(f"{v:g} {lab_unit(row.get('test', ''))}".strip())
+        elif name == "labs" and k == "test":
+            parts.append(value_label(name, k, v))
+        else:
+            parts.append(f"{field_label(name, k)}: {value_label(name, k, v)}")
+    return "; ".join(parts)
 
 
 def _charts_json(d, patient) -> str:
     """Platelet and fibrinogen series with their thresholds, as plotly figure JSON."""
     thresholds = {"platelets": float(PLATELET_RESPONSE_THRESHOLD),
                   "fibrinogen": float(HYPOFIBRINOGENEMIA_THRESHOLD)}
-    units = {"platelets": "×10⁹/L", "fibrinogen": "g/L"}
     labs = d.rows("labs", d.records("labs").filter(patient=patient, voided=False,
                                                    test__in=CHART_TESTS).order_by("date", "seq"))
     figures = []
@@ -93,15 +110,18 @@ def _charts_json(d, patient) -> str:
         points = [(r["date"], r["value"]) for r in labs if r["test"] == test]
         x = [p[0] for p in points]
         figures.append({"id": f"chart-{test}", "data": [
-            {"x": x, "y": [p[1] for p in points], "mode": "lines+markers", "name": test},
+            {"x": x, "y": [p[1] for p in points], "mode": "lines+markers",
+             "name": value_label("labs", "test", test)},
         ], "layout": {
-            "title": {"text": f"{test} ({units[test]})"}, "height": 320,
+            "title": {"text": f"{value_label('labs', 'test', test)} ({lab_unit(test)})"},
+            "height": 320,
             "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
             "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1,
                         "y0": thresholds[test], "y1": thresholds[test],
                         "line": {"dash": "dash", "color": "firebrick"}}],
             "annotations": [{"xref": "paper", "x": 1, "y": thresholds[test], "showarrow": False,
-                             "text": f"threshold {thresholds[test]:g}", "yanchor": "bottom",
+                             "text": gettext("threshold %(value)s") % {
+                                 "value": f"{thresholds[test]:g}"}, "yanchor": "bottom",
                              "xanchor": "right"}],
         }})
     return json.dumps(figures)

@@ -11,24 +11,27 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy as _
 
 from khetrial.edc.trial import records
 from khetrial.edc.web.forms import add_edit_check_errors
+from khetrial.edc.web.labels import field_label, value_label
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.views.patients import visible_patient
 from khetrial.protocol.pedsql import FORMS, items, total_score
 
-RESPONSES = [("", "not answered"), ("0", "0 never"), ("1", "1 almost never"),
-             ("2", "2 sometimes"), ("3", "3 often"), ("4", "4 almost always")]
+RESPONSES = [("", _("not answered")), ("0", _("0 never")), ("1", _("1 almost never")),
+             ("2", _("2 sometimes")), ("3", _("3 often")), ("4", _("4 almost always"))]
 
 
 def questionnaire_form(instrument: str, data=None):
     form = forms.Form(data)
-    form.fields["date"] = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    form.fields["date"] = forms.DateField(label=field_label("qol", "date"),
+                                          widget=forms.DateInput(attrs={"type": "date"}))
     for scale, item in items(instrument):
         form.fields[item] = forms.TypedChoiceField(
             choices=RESPONSES, required=False, coerce=int, empty_value=None,
-            label=f"{scale.replace('_', ' ')} — {item}")
+            label=f"{value_label('qol', 'scale', scale)} — {item}")
     return form
 
 
@@ -43,8 +46,9 @@ def questionnaire(request, patient_id):
     patient = visible_patient(request, patient_id)
     instrument = request.GET.get("instrument") or request.POST.get("instrument") or ""
     if instrument not in FORMS:
-        return render(request, "web/pedsql.html", {"patient_id": patient.patient_id,
-                                                   "instruments": list(FORMS)})
+        return render(request, "web/pedsql.html", {
+            "patient_id": patient.patient_id,
+            "instruments": [(f, value_label("qol", "instrument", f)) for f in FORMS]})
     form = questionnaire_form(instrument, request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():  # the edit checks of the date (qol rows)
@@ -57,9 +61,14 @@ def questionnaire(request, patient_id):
              "item": item, "response": response} for scale, item, response in answers],
             author=author(request, "qol"))
         total, n, answered = result
-        messages.success(request, f"PedsQL {instrument}: {answered} of {n} items answered; "
-                         + (f"total {total:.1f}" if total is not None
-                            else "total missing (more than half of the items unanswered)"))
+        values = {"instrument": value_label("qol", "instrument", instrument),
+                  "answered": answered, "n": n}
+        messages.success(request, gettext("%(instrument)s: %(answered)s of %(n)s items answered; ")
+                         % values + (gettext("total %(total)s") % {"total": f"{total:.1f}"}
+                                     if total is not None else
+                                     gettext("total missing (more than half of the items "
+                                             "unanswered)")))
         return redirect("patient", patient_id=patient.patient_id)
-    return render(request, "web/pedsql.html", {"patient_id": patient.patient_id, "form": form,
-                                               "instrument": instrument})
+    return render(request, "web/pedsql.html", {
+        "patient_id": patient.patient_id, "form": form, "instrument": instrument,
+        "instrument_label": value_label("qol", "instrument", instrument)})

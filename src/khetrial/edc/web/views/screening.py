@@ -13,6 +13,7 @@ from khetrial.edc.trial.models import Screening, Site
 from khetrial.edc.trial.records import edc_today, next_seq, writing
 from khetrial.edc.web import confirmation
 from khetrial.edc.web.forms import PatientForm
+from khetrial.edc.web.labels import value_label
 from khetrial.edc.web.permissions import INVESTIGATOR, allow, author
 from khetrial.edc.web.screening import ScreeningForm, record_screening_facts
 
@@ -36,7 +37,7 @@ def screening_new(request):
         failure = "screen_failure" in request.POST
         sid = form.cleaned_data["screening_id"].strip()
         if Screening.objects.filter(screening_id=sid, voided=False).exists():
-            form.add_error("screening_id", _("screening id %(sid)s is already used") % {"sid": sid})
+            form.add_error("screening_id", _("screening number %(sid)s is already used") % {"sid": sid})
         elif failure and result.eligible:
             messages.error(request, _("All criteria are met: a screen failure needs a failed "
                                       "criterion. Check eligibility to randomize the child."))
@@ -119,6 +120,7 @@ def _confirmed(request, screening):
     except AlreadyRandomizedError as first:  # a second submit: show the first allocation
         messages.error(request, str(first))
         return redirect("patient", patient_id=first.patient_id)
-    messages.success(request, _("%(patient)s randomized: arm %(arm)s") % {
-        "patient": patient.patient_id, "arm": allocation.arm})
+    messages.success(request, _("%(patient)s randomized: arm %(arm)s (%(label)s)") % {
+        "patient": patient.patient_id, "arm": allocation.arm,
+        "label": value_label("patients", "arm", allocation.arm)})
     return redirect("patient", patient_id=patient.patient_id)

@@ -14,17 +14,18 @@ import zipfile
 from pathlib import Path
 
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from khetrial.edc.audit.trail import record_event
 from khetrial.edc.store import export_bundle
 from khetrial.edc.web.permissions import STATISTICIAN, allow
 from khetrial.standards.export import FORMATS, export_standard
 
-FORMAT_TITLES = {"sdtm": "CDISC SDTM (SAS transport v5, CSV, Define-XML 2.0)",
-                 "adam": "CDISC ADaM (SAS transport v5, CSV, Define-XML 2.0)",
-                 "odm": "CDISC ODM 1.3.2 (study metadata and clinical data)",
-                 "spss": "SPSS .sav (analysis datasets with labels)",
-                 "stata": "Stata .dta (analysis datasets with labels)"}
+FORMAT_TITLES = {"sdtm": _("CDISC SDTM (SAS transport v5, CSV, Define-XML 2.0)"),
+                 "adam": _("CDISC ADaM (SAS transport v5, CSV, Define-XML 2.0)"),
+                 "odm": _("CDISC ODM 1.3.2 (study metadata and clinical data)"),
+                 "spss": _("SPSS .sav (analysis datasets with labels)"),
+                 "stata": _("Stata .dta (analysis datasets with labels)")}
 """What each format is, as the downloads page lists it (one entry per :data:`FORMATS`)."""
 
 

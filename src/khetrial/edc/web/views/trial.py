@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import tempfile
 import zipfile
@@ -12,7 +13,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
+from khetrial.bundle.labels import codebook_rows
 from khetrial.edc.web.forms import ReasonForm, SiteForm
 from khetrial.edc.web.permissions import ADMIN, STATISTICIAN, allow
 from khetrial.edc.web.views.standards import FORMAT_TITLES
@@ -29,7 +32,7 @@ def lock_page(request):
     form = ReasonForm(request.POST or None)
     if request.method == "POST":
         if not may_change:
-            raise PermissionDenied("a statistician locks; an admin unlocks")
+            raise PermissionDenied(gettext("a statistician locks; an administrator unlocks"))
         if form.is_valid():
             set_lock(not locked, actor=request.user.username, role=role,
                      reason=form.cleaned_data["reason"])
@@ -37,6 +40,19 @@ def lock_page(request):
     return render(request, "web/lock.html", {"locked": locked, "form": form,
                                              "may_change": may_change,
                                              "history": LockEvent.objects.all()[:50]})
+
+
+CODEBOOK_COLUMNS = ("file", "column", "label", "unit", "code", "code_label")
+
+
+def codebook_csv() -> str:
+    """The bundle's labels as a codebook (one row per column and per code; English, from
+    :mod:`khetrial.bundle.labels`), the label file beside the CSV files of a download."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CODEBOOK_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(codebook_rows())
+    return out.getvalue()
 
 
 def _bundle_zip() -> bytes:
@@ -49,6 +65,7 @@ def _bundle_zip() -> bytes:
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for f in sorted(folder.glob("*.csv")):
                 zf.write(f, f"bundle/{f.name}")
+            zf.writestr("codebook.csv", codebook_csv())  # beside the bundle folder, not in it
         return buf.getvalue()
 
 
@@ -104,11 +121,11 @@ def sites(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].strip()
         if Site.objects.filter(code=code).exists():
-            form.add_error("code", f"site {code} exists already")
+            form.add_error("code", gettext("site %(code)s exists already") % {"code": code})
         else:
             Site.objects.create(code=code, name=form.cleaned_data["name"])
             add_stratum(code, actor=request.user.username)
-            messages.success(request, f"site {code} added")
+            messages.success(request, gettext("site %(code)s added") % {"code": code})
             return redirect("sites")
     return render(request, "web/sites.html", {"sites": Site.objects.order_by("code"),
                                               "form": form})

@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from khetrial.constants import ARM_LABELS
 from khetrial.edc.accounts.services import same_person
 from khetrial.edc.audit.trail import record_event
 from khetrial.edc.web.forms import ReasonForm
+from khetrial.edc.web.labels import value_label
 from khetrial.edc.web.models import UnblindingRequest
 from khetrial.edc.web.permissions import ASSESSOR, INVESTIGATOR, allow
 from khetrial.edc.web.views.patients import visible_patient
@@ -60,7 +61,7 @@ def unblinding_approve(request, pk):
         raise Http404("no such open request")
     if req.requested_by == request.user.username or same_person(req.requested_by,
                                                                 request.user.username):
-        raise PermissionDenied("a request is approved by a different person")
+        raise PermissionDenied(gettext("a request is approved by a different person"))
     if request.method == "POST":
         req.approved_by, req.approved_at = request.user.username, timezone.now()
         req.save()
@@ -86,6 +87,6 @@ def unblinding_reveal(request, pk):
                         f"(requested by {req.requested_by}, approved by {req.approved_by})")
     arm = request.disclosure.revealed_arm(patient)
     response = render(request, "web/unblinding_reveal.html", {
-        "patient_id": patient.patient_id, "arm": arm, "label": ARM_LABELS.get(arm, arm)})
+        "patient_id": patient.patient_id, "arm": arm, "label": value_label("patients", "arm", arm)})
     response.khetrial_reveal = patient.patient_id  # the guard lets this one patient through
     return response

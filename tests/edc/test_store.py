@@ -254,7 +254,9 @@ def test_a_bulk_load_in_chunks_round_trips_and_keeps_every_key_and_index(db, bun
     assert_same_bundle(store.export_bundle(), bundle)
     assert foreign_keys() == keys
     # the test database's role owns its tables: on PostgreSQL keys and indexes were made again
-    assert dropped == [connection.vendor == "postgresql"] * 10
+    # one bulk load per non-empty table but patients.csv (the rows every other table points to)
+    written = [name for name, frame in bundle.tables.items() if len(frame) and name != "patients"]
+    assert dropped == [connection.vendor == "postgresql"] * len(written) and len(written) >= 10
 
 
 def test_a_failure_in_the_middle_of_a_table_leaves_the_database_as_it_was(db, bundle, bulk_mode,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date, timedelta
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,12 +16,16 @@ from khetrial.bundle.csvfile import spreadsheet_cell
 from khetrial.bundle.labels import lab_unit
 from khetrial.constants import HYPOFIBRINOGENEMIA_THRESHOLD, PLATELET_RESPONSE_THRESHOLD
 from khetrial.edc.audit.trail import record_event
+from khetrial.edc.trial.records import edc_today
 from khetrial.edc.web.labels import field_label, table_label, value_label
 from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.permissions import CLINICAL, allow
 from khetrial.edc.web.policy import may_edit
 from khetrial.edc.web.tables import CLINICAL_TABLES, table
 from khetrial.edc.web.views.bedside import bedside_context
+
+CHART_HALF_SPAN_DAYS = 3  # a chart of one date shows the week around it (display choice)
+CHART_HEADROOM = 1.15  # the y axis ends 15 % above the highest value or threshold
 
 CHART_TESTS = ("platelets", "fibrinogen")
 PATIENTS_PER_PAGE = 50
@@ -109,6 +114,12 @@ def _charts_json(d, patient) -> str:
     for test in CHART_TESTS:
         points = [(r["date"], r["value"]) for r in labs if r["test"] == test]
         x = [p[0] for p in points]
+        annotations = [{"xref": "paper", "x": 1, "y": thresholds[test], "showarrow": False,
+                        "text": gettext("threshold %(value)s") % {"value": f"{thresholds[test]:g}"},
+                        "yanchor": "bottom", "xanchor": "right"}]
+        if not points:
+            annotations.append({"xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
+                                "text": gettext("No values recorded yet")})
         figures.append({"id": f"chart-{test}", "data": [
             {"x": x, "y": [p[1] for p in points], "mode": "lines+markers",
              "name": value_label("labs", "test", test)},
@@ -116,15 +127,27 @@ def _charts_json(d, patient) -> str:
             "title": {"text": f"{value_label('labs', 'test', test)} ({lab_unit(test)})"},
             "height": 320,
             "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+            **chart_axes(x, [p[1] for p in points], thresholds[test], edc_today()),
             "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1,
                         "y0": thresholds[test], "y1": thresholds[test],
                         "line": {"dash": "dash", "color": "firebrick"}}],
-            "annotations": [{"xref": "paper", "x": 1, "y": thresholds[test], "showarrow": False,
-                             "text": gettext("threshold %(value)s") % {
-                                 "value": f"{thresholds[test]:g}"}, "yanchor": "bottom",
-                             "xanchor": "right"}],
+            "annotations": annotations,
         }})
     return json.dumps(figures)
+
+
+def chart_axes(dates: list, values: list, threshold: float, today) -> dict:
+    """Plotly axes that read as a clinician expects whatever the number of points: dates only
+    (no "23:59:59.999" ticks), a week around a single date (or today when there is none), and
+    counts from 0 to above the highest value and the threshold line (never −1 to 6)."""
+    days = sorted({d if isinstance(d, date) else date.fromisoformat(str(d)) for d in dates})
+    xaxis = {"type": "date", "tickformat": "%Y-%m-%d", "hoverformat": "%Y-%m-%d"}
+    if len(days) <= 1:
+        centre = days[0] if days else today
+        xaxis["range"] = [(centre - timedelta(CHART_HALF_SPAN_DAYS)).isoformat(),
+                          (centre + timedelta(CHART_HALF_SPAN_DAYS)).isoformat()]
+    top = max([float(v) for v in values] + [threshold])
+    return {"xaxis": xaxis, "yaxis": {"range": [0, top * CHART_HEADROOM], "rangemode": "tozero"}}
 
 
 @allow(*CLINICAL)

@@ -90,6 +90,11 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--run-time", type=int, default=60, help="seconds of load")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--spawn-rate", type=float, default=None,
+                        help="users started per second (default: all at once)")
+    parser.add_argument("--steady", action="store_true",
+                        help="reset the statistics once every user is started and logged in "
+                             "(steady state; the logins of the ramp-up are then not counted)")
     args = parser.parse_args()
     env = {**os.environ, "KHETRIAL_DATABASE_URL": args.db, "KHETRIAL_BENCH_PASSWORD": PASSWORD}
     prepare(args.db, args.patients, env)
@@ -102,7 +107,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="khetrial-locust-") as folder:
             prefix = Path(folder) / "run"
             subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
-                            "-u", str(args.users), "-r", str(args.users), "--run-time", f"{args.run_time}s",
+                            "-u", str(args.users), "-r", str(args.spawn_rate or args.users),
+                            "--run-time", f"{args.run_time}s", *(["--reset-stats"] if args.steady else []),
                             "--host", f"http://{HOST}:{port}", "--csv", str(prefix), "--only-summary",
                             "--stop-timeout", "10"], env=env, check=False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -113,7 +119,8 @@ def main() -> None:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:  # gunicorn waits for kept-alive connections
             server.kill()
-    print(f"{args.users} users, {args.run_time} s, {args.workers} server processes, {args.patients:,} patients")
+    print(f"{args.users} users, {args.run_time} s, {args.workers} server processes, {args.patients:,} patients"
+          + (", steady state (statistics reset after the ramp-up)" if args.steady else ""))
     print(f"{'page':<14} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>6}")
     for row in rows:
         print(f"{row['Name']:<14} {row['Request Count']:>8} {row['Failure Count']:>8} {row['50%']:>7} "

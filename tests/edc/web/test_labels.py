@@ -4,8 +4,10 @@ sirolimus_trough_ng_ml, "weight kg (kg)", "mg m2", "tmp smx", "tiw bid"")."""
 
 from __future__ import annotations
 
-import re
 import csv
+import dataclasses
+import datetime as dt
+import re
 import io
 import zipfile
 from html import unescape
@@ -16,7 +18,7 @@ from django.utils import translation
 from khetrial.edc.trial import models as m
 from khetrial.edc.web.blinding import leaks
 from khetrial.edc.web.labels import alert_message, audit_cell, field_label, value_label
-from khetrial.protocol.alerts import Alert
+from khetrial.protocol.alerts import Alert, PatientSnapshot, alerts
 
 INTERNAL = ("patient_id", "sirolimus_trough_ng_ml", "weight kg", "weight_kg", "mg m2", "mg_m2",
             "tmp smx", "tmp_smx", "tiw bid", "tiw_bid", "lesion_volume_ml", "dose_unit")
@@ -129,3 +131,43 @@ def test_a_visit_alert_speaks_the_language(language, expected):
         "window_end": "2018-04-07"})
     with translation.override(language):
         assert alert_message(alert) == expected
+
+
+D0_ALERTS = dt.date(2026, 3, 2)
+QUIET = PatientSnapshot(today=D0_ALERTS + dt.timedelta(10), arm="SP", randomized=D0_ALERTS, weight_kg=5.2,
+                        platelets=150, fibrinogen=1.8, hemoglobin=100, sirolimus_dose_mg=0.23, trough_ng_ml=12,
+                        trough_on=D0_ALERTS + dt.timedelta(7), on_tmp_smx=True)
+WORDED = {  # snapshot changes that raise each alert the interface words from its details
+    "pjp_prophylaxis_missing": {"on_tmp_smx": False},
+    "trough_overdue": {"today": D0_ALERTS + dt.timedelta(40), "trough_on": D0_ALERTS + dt.timedelta(7)},
+    "adverse_event_grade3": {"ongoing_adverse_events": (("mucositis_oral", 3),)},
+}
+
+
+@pytest.mark.parametrize("code", sorted(WORDED))
+def test_an_alert_worded_by_the_interface_says_in_english_what_the_protocol_says(code):
+    # the interface's English template must give protocol.alerts' own message, word for word
+    found = [a for a in alerts(dataclasses.replace(QUIET, **WORDED[code])) if a.code == code]
+    assert found, code
+    with translation.override("en"):
+        assert alert_message(found[0]) == found[0].message
+
+
+@pytest.mark.parametrize("code, expected", [
+    # 2026-03-02 + 6 months = 2026-09-02 (protocol.supportive_care); TMP-SMX 10 mg/kg (Pub.)
+    ("pjp_prophylaxis_missing", "须在前 6 个月内（至 2026年9月2日）"),
+    # troughs "weekly for 2 weeks, then every other week": day 28 = 2026-03-30 is the last one
+    # overdue on day 40; the last trough was on day 7 = 2026-03-09
+    ("trough_overdue", "2026年3月30日 的西罗莫司谷浓度检测已逾期（上次谷浓度：2026年3月9日）"),
+    ("adverse_event_grade3", "持续中的 3 级不良事件：mucositis oral"),
+])
+def test_an_alert_worded_by_the_interface_speaks_chinese(code, expected):
+    alert = next(a for a in alerts(dataclasses.replace(QUIET, **WORDED[code])) if a.code == code)
+    with translation.override("zh-hans"):
+        assert expected in alert_message(alert)
+
+
+def test_an_alert_with_unexpected_details_keeps_the_protocol_words():
+    alert = Alert("trough_overdue", "warning", "protocol words", {"scheduled": "not a date"})
+    with translation.override("zh-hans"):
+        assert alert_message(alert) == "protocol words"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from khetrial.bundle import labels as source
 from khetrial.bundle.format import DATE, TABLE_SPECS
+from khetrial.constants import TMP_SMX_DOSE_MG_KG, TMP_SMX_MIN_MONTHS
 from khetrial.edc.web.tables import TABLE_OF_MODEL
 from khetrial.protocol.eligibility import CRITERIA
 
@@ -176,9 +177,47 @@ VISIT_ALERTS = {
 }
 
 
+#: More alerts worded from their details: the same words as ``protocol.alerts`` in English (a
+#: test holds them equal), translated in the catalogue. The others (transfusion, trough outside
+#: the range with its titration, prednisolone taper) show the protocol's English message.
+DETAIL_ALERTS = {
+    "pjp_prophylaxis_missing": gettext_lazy(
+        "No PJP prophylaxis: trimethoprim-sulfamethoxazole %(dose)s mg/kg twice daily, 3 days a week, "
+        "is required during the first %(months)s months (until %(until)s)."),
+    "trough_overdue": gettext_lazy("Sirolimus trough check of %(scheduled)s is overdue (last trough: %(last)s)."),
+    "adverse_event_grade3": gettext_lazy(
+        "Ongoing grade %(grade)s adverse event: %(term)s. Review whether toxicity precludes further therapy."),
+}
+
+
+def _day(value: str) -> str:
+    return date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+
+
+def _detail_alert_message(alert) -> str:
+    """An alert of :data:`DETAIL_ALERTS` in the request's language; the protocol's message when
+    its details are not as expected."""
+    details = alert.details or {}
+    try:
+        if alert.code == "pjp_prophylaxis_missing":
+            values = {"dose": TMP_SMX_DOSE_MG_KG, "months": TMP_SMX_MIN_MONTHS,
+                      "until": _day(details["required_until"])}
+        elif alert.code == "trough_overdue":
+            last = details["last_trough"]
+            values = {"scheduled": _day(details["scheduled"]),
+                      "last": _day(last) if last else gettext("none recorded")}
+        else:
+            values = {"grade": int(details["grade"]), "term": str(details["term"]).replace("_", " ")}
+    except (KeyError, TypeError, ValueError):
+        return alert.message
+    return str(DETAIL_ALERTS[alert.code]) % values
+
+
 def alert_message(alert) -> str:
     """An alert of ``protocol.alerts`` in the request's language where the interface has its
-    words (:data:`VISIT_ALERTS`), else the protocol's message."""
+    words (:data:`VISIT_ALERTS`, :data:`DETAIL_ALERTS`), else the protocol's message."""
+    if alert.code in DETAIL_ALERTS:
+        return _detail_alert_message(alert)
     template = VISIT_ALERTS.get(alert.code)
     details = alert.details or {}
     try:

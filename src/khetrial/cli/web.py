@@ -157,6 +157,22 @@ def _check_site_option(role: str, site: str | None) -> None:
         raise ConfigurationError(f"role {role} sees all sites; drop --site {site}")
 
 
+def _account_service(db: str | None, name: str, *args, check=None):
+    """``khetrial.edc.accounts.services.<name>(*args)`` on the database ``db`` (after ``check``,
+    if given); a khetrial error is printed and exits with its code (:func:`fail`)."""
+    from khetrial.errors import KhetrialError
+
+    try:
+        if check is not None:
+            check()
+        _setup(db)
+        from khetrial.edc.accounts import services
+
+        return getattr(services, name)(*args)
+    except KhetrialError as exc:
+        fail(exc)
+
+
 def _password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\n")
@@ -210,15 +226,7 @@ def user_list(
     as_json: bool = typer.Option(False, "--json", help="Print {\"users\": [...]} as JSON."),
 ) -> None:
     """List accounts with role, site, and whether active or locked out."""
-    from khetrial.errors import KhetrialError
-
-    try:
-        _setup(db)
-        from khetrial.edc.accounts.services import list_users
-
-        accounts = list_users()
-    except KhetrialError as exc:
-        fail(exc)
+    accounts = _account_service(db, "list_users")
     if as_json:
         print(json.dumps({"users": [a.to_dict() for a in accounts]}))
         return
@@ -240,15 +248,7 @@ def user_disable(
     as_json: bool = typer.Option(False, "--json", help="Print the account as one JSON object."),
 ) -> None:
     """Disable an account (kept for the audit trail; its API tokens are revoked)."""
-    from khetrial.errors import KhetrialError
-
-    try:
-        _setup(db)
-        from khetrial.edc.accounts.services import disable_user
-
-        account = disable_user(name)
-    except KhetrialError as exc:
-        fail(exc)
+    account = _account_service(db, "disable_user", name)
     if as_json:
         print(json.dumps(account.to_dict()))
     else:
@@ -265,16 +265,7 @@ def user_role(
     as_json: bool = typer.Option(False, "--json", help="Print the account as one JSON object."),
 ) -> None:
     """Change an account's role and site (audited); `role` and `set-role` are one command."""
-    from khetrial.errors import KhetrialError
-
-    try:
-        _check_site_option(role, site)
-        _setup(db)
-        from khetrial.edc.accounts.services import set_role
-
-        account = set_role(name, role, site)
-    except KhetrialError as exc:
-        fail(exc)
+    account = _account_service(db, "set_role", name, role, site, check=lambda: _check_site_option(role, site))
     if as_json:
         print(json.dumps(account.to_dict()))
     else:
@@ -288,15 +279,7 @@ def user_enable(
     as_json: bool = typer.Option(False, "--json", help="Print the account as one JSON object."),
 ) -> None:
     """Enable a disabled account again (audited; its old API tokens stay revoked)."""
-    from khetrial.errors import KhetrialError
-
-    try:
-        _setup(db)
-        from khetrial.edc.accounts.services import enable_user
-
-        account = enable_user(name)
-    except KhetrialError as exc:
-        fail(exc)
+    account = _account_service(db, "enable_user", name)
     if as_json:
         print(json.dumps(account.to_dict()))
     else:
@@ -310,15 +293,7 @@ def user_unlock(
     as_json: bool = typer.Option(False, "--json", help="Print {\"user\": ..., \"unlocked\": N}."),
 ) -> None:
     """Lift the lock that failed logins put on an account (every address; audited)."""
-    from khetrial.errors import KhetrialError
-
-    try:
-        _setup(db)
-        from khetrial.edc.accounts.services import unlock_user
-
-        n = unlock_user(name)
-    except KhetrialError as exc:
-        fail(exc)
+    n = _account_service(db, "unlock_user", name)
     print(json.dumps({"user": name, "unlocked": n}) if as_json
           else f"user {name}: unlocked ({n} locked address(es) cleared)")
 
@@ -335,15 +310,7 @@ def user_reset_password(
     Their open sessions end. Hand the password over by a channel other than the one that
     carries the user name.
     """
-    from khetrial.errors import KhetrialError
-
-    try:
-        _setup(db)
-        from khetrial.edc.accounts.services import reset_password
-
-        password = reset_password(name)
-    except KhetrialError as exc:
-        fail(exc)
+    password = _account_service(db, "reset_password", name)
     print(json.dumps({"user": name, "temporary_password": password}) if as_json
           else f"user {name}: temporary password {password} (must be changed at the next login)")
 
@@ -359,15 +326,7 @@ def user_remove_second_factor(
     They enrol a new one at the next login where one is required (administrators, unblinding).
     The way back in for the last administrator.
     """
-    from khetrial.errors import KhetrialError
-
-    try:
-        _setup(db)
-        from khetrial.edc.accounts.services import remove_second_factor
-
-        n = remove_second_factor(name)
-    except KhetrialError as exc:
-        fail(exc)
+    n = _account_service(db, "remove_second_factor", name)
     print(json.dumps({"user": name, "removed": n}) if as_json
           else f"user {name}: {n} authenticator(s) removed")
 
@@ -385,15 +344,7 @@ def user_token(
 
     It expires after --days; `khetrial user revoke-token NAME` ends it sooner.
     """
-    from khetrial.errors import KhetrialError
-
-    try:
-        _setup(db)
-        from khetrial.edc.accounts.services import issue_token
-
-        key = issue_token(name, days, label)
-    except KhetrialError as exc:
-        fail(exc)
+    key = _account_service(db, "issue_token", name, days, label)
     print(json.dumps({"user": name, "token": key}) if as_json else key)
 
 
@@ -404,15 +355,7 @@ def user_revoke_token(
     as_json: bool = typer.Option(False, "--json", help="Print {\"revoked\": N} as JSON."),
 ) -> None:
     """Revoke every API token of a user (requests with them get 401 from then on)."""
-    from khetrial.errors import KhetrialError
-
-    try:
-        _setup(db)
-        from khetrial.edc.accounts.services import revoke_tokens
-
-        n = revoke_tokens(name)
-    except KhetrialError as exc:
-        fail(exc)
+    n = _account_service(db, "revoke_tokens", name)
     print(json.dumps({"user": name, "revoked": n}) if as_json
           else f"user {name}: {n} valid API token(s) revoked")
 

@@ -25,6 +25,19 @@ def log_in(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
+def fill_randomization_form(page, lesion_site: str) -> None:
+    """The randomization form of the browser tests' child A-07: a boy born 2018-02-01, 4.5 kg,
+    55 cm, a deep lesion at ``lesion_site``, no biopsy (the form is not submitted)."""
+    page.fill("#id_patient_id", "A-07")
+    page.select_option("#id_sex", "M")
+    page.fill("#id_birth_date", "2018-02-01")
+    page.fill("#id_weight_kg", "4.5")
+    page.fill("#id_height_cm", "55")
+    page.select_option("#id_lesion_depth", "deep")
+    page.select_option("#id_lesion_site", lesion_site)
+    page.select_option("#id_biopsy", "0")
+
+
 def log_out(page):
     page.click("form.logout button[type=submit]")
     page.wait_for_url("**/login/**")
@@ -75,14 +88,7 @@ def test_screen_randomize_enter_chart_assess_and_report(chromium, transactional_
                 page.click("main button[type=submit]")
                 page.wait_for_url("**/randomize/")
 
-                page.fill("#id_patient_id", "A-07")
-                page.select_option("#id_sex", "M")
-                page.fill("#id_birth_date", "2018-02-01")
-                page.fill("#id_weight_kg", "4.5")
-                page.fill("#id_height_cm", "55")
-                page.select_option("#id_lesion_depth", "deep")
-                page.select_option("#id_lesion_site", "trunk")
-                page.select_option("#id_biopsy", "0")
+                fill_randomization_form(page, "trunk")
                 page.click("main button[type=submit]")
                 page.click("#confirm-randomize")  # the summary first (issue 15)
                 page.wait_for_url(f"{base}/patients/A-07/")
@@ -204,14 +210,7 @@ def test_the_main_path_in_chinese(chromium, transactional_db, live_server, outpu
 
             page.click(".worklist-incomplete a:text('随机化')")
             page.wait_for_url("**/randomize/")
-            page.fill("#id_patient_id", "A-07")
-            page.select_option("#id_sex", "M")
-            page.fill("#id_birth_date", "2018-02-01")
-            page.fill("#id_weight_kg", "4.5")
-            page.fill("#id_height_cm", "55")
-            page.select_option("#id_lesion_depth", "deep")
-            page.select_option("#id_lesion_site", "head_neck")
-            page.select_option("#id_biopsy", "0")
+            fill_randomization_form(page, "head_neck")
             page.click("main button[type=submit]")
             assert page.locator("main h1").inner_text() == "确认筛选号 SCR-A1 的随机化"
             summary = page.locator("#randomization-summary").inner_text()

@@ -15,7 +15,7 @@ import pytest
 import time_machine
 
 from tests.edc.web.conftest import make_trial
-from tests.edc.web.test_browser import log_in, log_out
+from tests.edc.web.test_browser import fill_randomization_form, log_in, log_out
 
 NOW = dt.datetime(2018, 4, 4, 9, tzinfo=dt.timezone.utc)
 VIEWPORT = {"width": 1280, "height": 900}
@@ -125,14 +125,7 @@ def test_randomization_confirmation(chromium, transactional_db, live_server, out
         page.wait_for_url("**/randomize/")
         for name in ("sex", "lesion_depth", "lesion_site", "biopsy"):
             assert page.eval_on_selector(f"#id_{name}", "e => e.value") == "", name
-        page.fill("#id_patient_id", "A-07")
-        page.select_option("#id_sex", "M")
-        page.fill("#id_birth_date", "2018-02-01")
-        page.fill("#id_weight_kg", "4.5")
-        page.fill("#id_height_cm", "55")
-        page.select_option("#id_lesion_depth", "deep")
-        page.select_option("#id_lesion_site", "head_neck")
-        page.select_option("#id_biopsy", "0")
+        fill_randomization_form(page, "head_neck")
         shot("randomize_form")
         page.click("main button[type=submit]")
         summary = page.locator("#randomization-summary").inner_text()

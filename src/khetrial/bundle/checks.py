@@ -151,19 +151,25 @@ def _patient_date_findings(table: str, dates: Mapping, patient: PatientDates,
         if day is None or name in skip or (table == PATIENT_TABLE and name == "birth_date"):
             continue
         if patient.birth_date is not None and day < patient.birth_date:
-            out.append(Finding(name, f"{name}: got {day.isoformat()}; {table}.{name} must not "
-                                     f"be before the birth date ({patient.birth_date.isoformat()})"))
+            out.append(Finding(name, before_birth_message(table, name, day, patient.birth_date)))
             continue
         if table in (PATIENT_TABLE, "screening") or patient.randomization_date is None:
             continue
         floor = STUDY_DAY_FLOORS.get((table, name), DEFAULT_STUDY_DAY_FLOOR)
         study_day = (day - patient.randomization_date).days
         if floor.day is not None and study_day < floor.day:
-            out.append(Finding(name, _floor_message(table, name, day, study_day, floor)))
+            out.append(Finding(name, floor_message(table, name, day, study_day, floor)))
     return out
 
 
-def _floor_message(table, name, day, study_day, floor) -> str:
+def before_birth_message(table: str, name: str, day: datetime.date, birth: datetime.date) -> str:
+    """The edit check's words for a date before the child's birth (rows and whole tables)."""
+    return f"{name}: got {day.isoformat()}; {table}.{name} must not be before the birth date ({birth.isoformat()})"
+
+
+def floor_message(table, name, day, study_day, floor) -> str:
+    """The edit check's words for a date before the study day its table allows (rows and whole
+    tables)."""
     if floor.day == 0:
         allowed = f"{table}.{name} must not be before randomization"
     else:

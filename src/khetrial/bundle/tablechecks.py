@@ -18,7 +18,7 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from khetrial.bundle.checks import PATIENT_TABLE, date_problem
+from khetrial.bundle.checks import PATIENT_TABLE, before_birth_message, date_problem, floor_message
 from khetrial.bundle.csvfile import RawTable
 from khetrial.bundle.format import (DATE, DEFAULT_STUDY_DAY_FLOOR, DOSE_MAX_BY_UNIT, EARLIEST_DATE,
                                     LATEST_STORABLE_DATE, PLANNED_DATE_COLUMNS, STUDY_DAY_FLOORS,
@@ -109,26 +109,16 @@ def _patient_date_findings(name: str, dates: dict[str, np.ndarray], refused: dic
         checked = ~np.isnat(days) & ~refused[column]
         before_birth = checked & ~np.isnat(birth) & (days < birth)
         for row in np.flatnonzero(before_birth).tolist():
-            found.append((row, column, f"{column}: got {_date(days[row]).isoformat()}; "
-                                       f"{name}.{column} must not be before the birth date "
-                                       f"({_date(birth[row]).isoformat()})"))
+            found.append((row, column, before_birth_message(name, column, _date(days[row]), _date(birth[row]))))
         floor = STUDY_DAY_FLOORS.get((name, column), DEFAULT_STUDY_DAY_FLOOR)
         if name in _NO_SCREENING_FLOOR or floor.day is None:
             continue
         study_day = (days - randomized).astype("int64")
         early = checked & ~before_birth & ~np.isnat(randomized) & (study_day < floor.day)
         for row in np.flatnonzero(early).tolist():
-            found.append((row, column, _floor_message(name, column, _date(days[row]),
-                                                      int(study_day[row]), floor)))
+            found.append((row, column, floor_message(name, column, _date(days[row]),
+                                                     int(study_day[row]), floor)))
     return found
-
-
-def _floor_message(table, name, day, study_day, floor) -> str:
-    if floor.day == 0:
-        allowed = f"{table}.{name} must not be before randomization"
-    else:
-        allowed = f"{table}.{name} may be before randomization only on days {floor.day}…0"
-    return f"{name}: got {day.isoformat()} (study day {study_day}); {allowed}: {floor.why}"
 
 
 def _number_findings(name: str, table: pd.DataFrame, dates: dict[str, np.ndarray],

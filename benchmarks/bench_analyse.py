@@ -63,15 +63,16 @@ def generate(n: int, seed: int = 1) -> Bundle:
     ids = np.array([f"P{i:05d}" for i in range(n)])
     arm = np.where(rng.random(n) < 0.5, "SP", "S")
     day0 = np.datetime64("2017-06-01") + rng.integers(0, 900, n).astype("timedelta64[D]")
+    age = rng.integers(10, 2000, n)  # days at randomization; the KMP began after birth
     patients = pd.DataFrame({
         "patient_id": pd.array(ids, dtype="string"), "site_id": pd.array(rng.choice(["C1", "C2", "C3"], n), dtype="string"),
         "sex": pd.array(rng.choice(["F", "M"], n), dtype="string"),
-        "birth_date": _dates(day0, -rng.integers(10, 2000, n)),
+        "birth_date": _dates(day0, -age),
         "randomization_date": day0.astype("datetime64[ns]"),
         "arm": pd.array(arm, dtype="string"), "weight_kg": rng.uniform(3, 20, n), "height_cm": rng.uniform(50, 110, n),
         "lesion_depth": pd.array(rng.choice(["superficial", "mixed", "deep"], n), dtype="string"),
         "lesion_site": pd.array(rng.choice(["head_neck", "trunk", "extremity", "retroperitoneal"], n), dtype="string"),
-        "kmp_onset_date": _dates(day0, -rng.integers(1, 90, n)), "biopsy": pd.array(rng.integers(0, 2, n), dtype="Int64"),
+        "kmp_onset_date": _dates(day0, -np.minimum(rng.integers(1, 90, n), age)), "biopsy": pd.array(rng.integers(0, 2, n), dtype="Int64"),
     })
     # Platelets rise from ~20 to ~250 on a patient's response day (earlier with prednisolone).
     response_day = np.where(arm == "SP", rng.gamma(3, 4, n), rng.gamma(3, 7, n))
@@ -119,7 +120,10 @@ def generate(n: int, seed: int = 1) -> Bundle:
     ae_p = np.repeat(base, n_ae)
     adverse_events = _frame(pd.DataFrame({"p": ae_p, "day": rng.integers(0, 600, len(ae_p)),
                                           "term": rng.choice(AE_TERMS, len(ae_p)),
-                                          "grade": pd.array(rng.choice([1, 2, 3, 4], len(ae_p), p=[.6, .3, .08, .02]), dtype="Int64")}),
+                                          "grade": pd.array(rng.choice([1, 2, 3, 4], len(ae_p), p=[.6, .3, .08, .02]), dtype="Int64"),
+                                          "serious": pd.array((rng.random(len(ae_p)) < 0.05).astype(int), dtype="Int64"),
+                                          "related": pd.array((rng.random(len(ae_p)) < 0.4).astype(int), dtype="Int64"),
+                                          "action": rng.choice(["none", "dose_reduced", "interrupted"], len(ae_p), p=[.85, .1, .05])}),
                             ids, day0, date="onset_date")
     n_tx = rng.poisson(np.where(arm == "SP", 1.4, 2.5))
     tx_p = np.repeat(base, n_tx)

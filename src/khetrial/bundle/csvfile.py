@@ -39,13 +39,17 @@ MAX_ROW_PROBLEMS = 1000
 @dataclass
 class RawTable:
     """A CSV file as text: ``frame`` holds ``str`` cells (``None`` when empty), ``lines`` the
-    line number of each row, ``header`` the column names in file order."""
+    line number of each row, ``header`` the column names in file order. ``distinct``: for a
+    file read by pandas' C reader, each column as ``(codes, cells)``, its distinct cells and
+    each row's index into them (``frame[name]`` is ``cells[codes]``), so that a column is
+    parsed once per distinct cell; empty for a file read by the :mod:`csv` module."""
 
     file: str
     header: list[str]
     frame: pd.DataFrame
     lines: list[int]
     problems: list[Problem] = field(default_factory=list)
+    distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def escape_formula(cell: str) -> str:
@@ -95,6 +99,7 @@ def read_raw(path: Path) -> RawTable:
         empty.problems.append(Problem(file, line, None, f"bytes {bad}",
                                       "the file is not UTF-8 text; save it as CSV UTF-8"))
         return empty
+    del data  # the text holds it; the bytes are not kept while the text is parsed
     return parse_text(file, text)
 
 
@@ -165,7 +170,8 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
     if ('"' in text or "\0" in text or "\ufeff" in text  # pandas may drop a BOM
             or text.count("\r") != text.count("\r\n")):
         return None
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    encoded = text.encode("utf-8")
+    data = np.frombuffer(encoded, dtype=np.uint8)
     breaks = np.flatnonzero(data == ord("\n"))
     starts = np.r_[0, breaks + 1]
     ends = np.r_[breaks, len(data)]
@@ -178,18 +184,30 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
     cells = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
     if cells[records[0]] < 2 or (cells[records] != cells[records[0]]).any():
         return None
-    frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, na_filter=False,
-                        skip_blank_lines=True, engine="c")
-    header = frame.iloc[0].tolist()
+    # Read as categoricals: the C reader makes one ``str`` per distinct cell of a column, not
+    # one per cell (no NUL in the text, checked above, so its C string table reads every cell
+    # whole).
+    del data, breaks, starts, commas
+    frame = pd.read_csv(io.BytesIO(encoded), header=None, dtype="category", na_filter=False,
+                        skip_blank_lines=True, engine="c", encoding="utf-8")
+    del encoded
     if len(frame) != len(records) or frame.shape[1] != cells[records[0]]:
         return None
+    header = [str(frame[index].iat[0]) for index in range(frame.shape[1])]
     columns = _unique(header)
-    body = {}
+    body, distinct = {}, {}
     for index, name in enumerate(columns):
-        body[name] = shared_cells(frame[index].to_numpy(dtype=object)[1:])
+        column = frame[index].array
+        uniques = np.asarray(column.categories, dtype=object)
+        uniques[uniques == ""] = None
+        codes = column.codes[1:]
+        distinct[name] = (codes, uniques)
+        body[name] = uniques.take(codes)
+    del frame
     return RawTable(file, columns, pd.DataFrame(body, index=pd.RangeIndex(len(records) - 1),
-                                                dtype=object),
-                    (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1))
+                                                dtype=object, copy=False),
+                    (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1),
+                    distinct)
 
 
 def shared_cells(cells: np.ndarray) -> np.ndarray:

@@ -45,9 +45,18 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable | None], list[Proble
 
 
 def parse_raw(name: str, raw: RawTable) -> dict[str, ParsedColumn]:
-    """Every spec column present in the file ``raw`` of table ``name``, parsed once."""
-    return {col.name: parse_cells(raw.frame[col.name], col)
-            for col in TABLE_SPECS[name].columns if col.name in raw.header}
+    """Every spec column present in the file ``raw`` of table ``name``, parsed once (once per
+    distinct cell when the file has them, :attr:`RawTable.distinct`)."""
+    out = {}
+    for col in TABLE_SPECS[name].columns:
+        if col.name not in raw.header:
+            continue
+        if col.name in raw.distinct:
+            codes, cells = raw.distinct[col.name]
+            out[col.name] = parse_cells(cells, col).take(codes)
+        else:
+            out[col.name] = parse_cells(raw.frame[col.name], col)
+    return out
 
 
 def parse_raw_tables(raws: dict[str, RawTable | None]) -> dict[str, dict[str, ParsedColumn]]:

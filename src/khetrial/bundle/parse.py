@@ -54,6 +54,12 @@ class ParsedColumn:
     readable: np.ndarray
     days: np.ndarray | None = None
 
+    def take(self, rows: np.ndarray) -> ParsedColumn:
+        """The column of the cells ``rows`` (indices into this one's cells)."""
+        return ParsedColumn(self.values.take(rows).reset_index(drop=True), self.present.take(rows),
+                            self.readable.take(rows),
+                            None if self.days is None else self.days.take(rows))
+
 
 def as_cells(cells) -> np.ndarray:
     """A column of cells as a 1-d object array."""

@@ -180,18 +180,22 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
     records = np.flatnonzero(length > 0)  # blank lines are skipped
     if len(records) < 2 or len(records) - 1 > MAX_ROWS:
         return None
-    commas = np.flatnonzero(data == ord(","))
-    cells = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
-    if cells[records[0]] < 2 or (cells[records] != cells[records[0]]).any():
-        return None
+    commas = text.count(",")
     # Read as categoricals: the C reader makes one ``str`` per distinct cell of a column, not
     # one per cell (no NUL in the text, checked above, so its C string table reads every cell
     # whole).
-    del data, breaks, starts, commas
-    frame = pd.read_csv(io.BytesIO(encoded), header=None, dtype="category", na_filter=False,
-                        skip_blank_lines=True, engine="c", encoding="utf-8")
+    del data, breaks, starts, ends, length
+    try:
+        frame = pd.read_csv(io.BytesIO(encoded), header=None, dtype="category", na_filter=False,
+                            skip_blank_lines=True, engine="c", encoding="utf-8")
+    except pd.errors.ParserError:  # a row with more cells than the first
+        return None
     del encoded
-    if len(frame) != len(records) or frame.shape[1] != cells[records[0]]:
+    # No row has more cells than the first (the C reader refuses it) and every comma separates
+    # two cells, so these many commas mean every row has the first's cells (the C reader would
+    # pad a shorter one); as many rows as non-blank lines (it skips lines of spaces).
+    cells = frame.shape[1]
+    if cells < 2 or len(frame) != len(records) or commas != (cells - 1) * len(records):
         return None
     header = [str(frame[index].iat[0]) for index in range(frame.shape[1])]
     columns = _unique(header)

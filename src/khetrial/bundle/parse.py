@@ -56,7 +56,7 @@ class ParsedColumn:
 
     def take(self, rows: np.ndarray) -> ParsedColumn:
         """The column of the cells ``rows`` (indices into this one's cells)."""
-        return ParsedColumn(self.values.take(rows).reset_index(drop=True), self.present.take(rows),
+        return ParsedColumn(pd.Series(self.values.array.take(rows)), self.present.take(rows),
                             self.readable.take(rows),
                             None if self.days is None else self.days.take(rows))
 

@@ -171,20 +171,13 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
             or text.count("\r") != text.count("\r\n")):
         return None
     encoded = text.encode("utf-8")
-    data = np.frombuffer(encoded, dtype=np.uint8)
-    breaks = np.flatnonzero(data == ord("\n"))
-    starts = np.r_[0, breaks + 1]
-    ends = np.r_[breaks, len(data)]
-    length = ends - starts
-    length[length > 0] -= data[ends[length > 0] - 1] == ord("\r")
-    records = np.flatnonzero(length > 0)  # blank lines are skipped
+    records = _record_lines(text, encoded)
     if len(records) < 2 or len(records) - 1 > MAX_ROWS:
         return None
     commas = text.count(",")
     # Read as categoricals: the C reader makes one ``str`` per distinct cell of a column, not
     # one per cell (no NUL in the text, checked above, so its C string table reads every cell
     # whole).
-    del data, breaks, starts, ends, length
     try:
         frame = pd.read_csv(io.BytesIO(encoded), header=None, dtype="category", na_filter=False,
                             skip_blank_lines=True, engine="c", encoding="utf-8")
@@ -212,6 +205,20 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
                                                 dtype=object, copy=False),
                     (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1),
                     distinct)
+
+
+def _record_lines(text: str, encoded: bytes) -> np.ndarray:
+    """The 0-based line index of every non-blank line of ``text`` (``encoded``: its UTF-8
+    bytes; line ends ``\n`` or ``\r\n``): counted when no line is blank, else located."""
+    if text and not text.startswith(("\n", "\r\n")) and "\n\n" not in text and "\n\r\n" not in text:
+        return np.arange(text.count("\n") + (not text.endswith("\n")))
+    data = np.frombuffer(encoded, dtype=np.uint8)
+    breaks = np.flatnonzero(data == ord("\n"))
+    starts = np.r_[0, breaks + 1]
+    ends = np.r_[breaks, len(data)]
+    length = ends - starts
+    length[length > 0] -= data[ends[length > 0] - 1] == ord("\r")
+    return np.flatnonzero(length > 0)  # blank lines are skipped
 
 
 def shared_cells(cells: np.ndarray) -> np.ndarray:

@@ -52,7 +52,7 @@ AE_TERMS = ("upper_respiratory_infection", "mucositis_oral", "nausea", "vomiting
 R_SCRIPT = Path(__file__).with_name("bench_analyse_full.R")
 DEMO_RUNS = 7
 DEMO_BUDGET_SECONDS = 1.0  # issue 13: "at 73 patients ≤ 1 s of computation"
-RUNS = 3  # fresh processes of each program per size (alternating); the median is compared
+RUNS = 5  # fresh processes of each program per size (alternating); the median is compared
 RATIO_BUDGET = 1.0  # issue 13: khetrial / R ≤ 1.0 at 10,000 patients
 RSS_BUDGET_MB = 600  # issue 13: maximum RSS ≤ 600 MB at 10,000 patients
 #: An environment variable naming the ``src`` folder of an earlier khetrial to time as well

@@ -131,7 +131,9 @@ def test_role_change_is_recorded(site_a):
 
 def test_session_expires_and_cookies_are_protected(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60  # default: 30 idle minutes
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert not settings.SESSION_SAVE_EVERY_REQUEST  # SessionActivityMiddleware restarts it
+    assert "khetrial.edc.web.middleware.SessionActivityMiddleware" in settings.MIDDLEWARE
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_HTTPONLY
 
 

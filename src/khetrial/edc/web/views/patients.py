@@ -62,16 +62,16 @@ def patient_detail(request, patient_id):
     d = request.disclosure
     patient = visible_patient(request, patient_id)
     sections, timeline, labs = [], [], []
+    label = _value_labels()
     for name, t in CLINICAL_TABLES.items():
         if not d.may_see(name):
             continue
-        qs = d.records(name).filter(patient=patient).order_by(t.date_field, "seq", "id")
-        rows = d.rows(name, qs)
+        rows = d.rows(name, _patient_records(d, name, patient).order_by(t.date_field, "seq", "id"))
         columns = d.fields(name)
         edit_url, void_url = _record_url(patient_id, name, "record_edit"), _record_url(patient_id, name, "record_void")
         sections.append({"name": name, "title": table_label(name), "columns": columns,
                          "rows": [{"id": row["id"], "voided": row.get("voided"),
-                                   "cells": [(c, value_label(name, c, row.get(c, ""))) for c in columns],
+                                   "cells": [(c, label(name, c, row.get(c, ""))) for c in columns],
                                    "edit_url": edit_url(row["id"]), "void_url": void_url(row["id"])}
                                   for row in rows],
                          "can_edit": may_edit(d.role, name)})
@@ -80,9 +80,9 @@ def patient_detail(request, patient_id):
         for row in rows:
             if not row.get("voided"):
                 day = row.get(t.date_field) or ""
-                timeline.append({"date": day, "shown_date": value_label(name, t.date_field, day),
+                timeline.append({"date": day, "shown_date": label(name, t.date_field, day),
                                  "table": table_label(name),
-                                 "summary": _summary(name, row)})
+                                 "summary": _summary(name, row, label)})
     timeline.sort(key=lambda r: r["date"])
     queries = DataQuery.objects.filter(patient_id=patient.patient_id).exclude(status="closed")
     if d.blinded:
@@ -96,7 +96,29 @@ def patient_detail(request, patient_id):
         "bedside": bedside_context(request, patient)})
 
 
-def _summary(name: str, row: dict) -> str:
+def _patient_records(d, name: str, patient):
+    """The patient's rows of a clinical table as ``d`` may see them, each with ``patient`` as
+    its patient (the reverse relation's known object) instead of a join to the patient and
+    its site per row."""
+    accessor = table(name).model_class()._meta.get_field("patient").remote_field.get_accessor_name()
+    return d.records(name, getattr(patient, accessor).all()).select_related(None)
+
+
+def _value_labels():
+    """:func:`value_label` remembered for one page (a patient's rows repeat their dates and
+    codes); the value's type is part of the key (``True == 1 == 1.0`` in Python)."""
+    memo: dict = {}
+
+    def label(name: str, field: str, value):
+        key = (name, field, type(value), value)
+        if key not in memo:
+            memo[key] = value_label(name, field, value)
+        return memo[key]
+
+    return label
+
+
+def _summary(name: str, row: dict, label=value_label) -> str:
     """"Platelet count, Result 25": the row's values with their labels (a lab's value with the
     test's unit)."""
     skip = {"id", "patient", "patient_id", "voided", "date"}
@@ -107,9 +129,9 @@ def _summary(name: str, row: dict) -> str:
         if name == "labs" and k == "value":
             parts.append(f"{v:g} {lab_unit(row.get('test', ''))}".strip())
         elif name == "labs" and k == "test":
-            parts.append(value_label(name, k, v))
+            parts.append(label(name, k, v))
         else:
-            parts.append(f"{field_label(name, k)}: {value_label(name, k, v)}")
+            parts.append(f"{field_label(name, k)}: {label(name, k, v)}")
     return "; ".join(parts)
 
 

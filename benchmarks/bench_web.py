@@ -83,13 +83,25 @@ def percentiles(stats_csv: Path) -> list[dict]:
         return [row for row in csv.DictReader(f) if row["Name"] in PAGES or row["Name"] == "Aggregated"]
 
 
+def failure_lines(failures_csv: Path) -> list[str]:
+    """One line per kind of failure (page, method, error, how many times)."""
+    if not failures_csv.exists():
+        return []
+    with failures_csv.open(newline="") as f:
+        return [f"{row['Name']} {row['Method']}: {row['Error'][:300]} ({row['Occurrences']}×)"
+                for row in csv.DictReader(f)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/khetrial_bench_web")
     parser.add_argument("--patients", type=int, default=5000)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--run-time", type=int, default=60, help="seconds of load")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (default: khetrial serve's)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per server process (default: khetrial serve's)")
     parser.add_argument("--spawn-rate", type=float, default=None,
                         help="users started per second (default: all at once)")
     parser.add_argument("--pages", default="",
@@ -105,7 +117,9 @@ def main() -> None:
     prepare(args.db, args.patients, env)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "khetrial", "serve", "--db", args.db, "--host", HOST,
-                               "--port", str(port), "--workers", str(args.workers)],
+                               "--port", str(port),
+                               *(["--workers", str(args.workers)] if args.workers else []),
+                               *(["--threads", str(args.threads)] if args.threads else [])],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://{HOST}:{port}/login/")
@@ -118,13 +132,15 @@ def main() -> None:
                             "--stop-timeout", "10"], env=env, check=False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             rows = percentiles(Path(f"{prefix}_stats.csv"))
+            failures = failure_lines(Path(f"{prefix}_failures.csv"))
     finally:
         server.terminate()
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:  # gunicorn waits for kept-alive connections
             server.kill()
-    print(f"{args.users} users, {args.run_time} s, {args.workers} server processes, {args.patients:,} patients"
+    print(f"{args.users} users, {args.run_time} s, server processes {args.workers or 'default'} "
+          f"× threads {args.threads or 'default'}, {args.patients:,} patients"
           + (", steady state (statistics reset after the ramp-up)" if args.steady else ""))
     if args.pages:
         print(f"pages: {args.pages} (and login)")
@@ -133,6 +149,8 @@ def main() -> None:
     for row in rows:
         print(f"{row['Name']:<14} {row['Type']:<6} {row['Request Count']:>8} {row['Failure Count']:>8} "
               f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} {float(row['Requests/s']):>6.1f}")
+    for line in failures:
+        print(f"failure: {line}")
 
 
 if __name__ == "__main__":

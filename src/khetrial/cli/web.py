@@ -25,6 +25,10 @@ DEFAULT_WORKERS = os.cpu_count() or 1
 GUNICORN_TIMEOUT = 120
 """Seconds a request may take before gunicorn restarts its process (the report is computed
 outside requests; an import or export of a large trial through the web may take long)."""
+GUNICORN_KEEPALIVE = 75
+"""Seconds gunicorn keeps an idle kept-alive connection open (its default, 2 s, closes
+connections that a browser or client reuses a moment later: "connection reset by peer" under
+load; 75 s as nginx's default, project choice)."""
 ROLE_HELP = "Role: investigator, assessor, statistician, monitor, admin or dmc (the closed DMC report only)."
 
 
@@ -131,7 +135,7 @@ def _serve_with_gunicorn(application, host: str, port: int, workers: int, thread
         def load_config(self):
             options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                        "worker_class": "gthread", "proc_name": "khetrial", "accesslog": None,
-                       "timeout": GUNICORN_TIMEOUT}
+                       "timeout": GUNICORN_TIMEOUT, "keepalive": GUNICORN_KEEPALIVE}
             for key, value in options.items():
                 self.cfg.set(key, value)
 

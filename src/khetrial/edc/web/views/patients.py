@@ -62,14 +62,15 @@ def patient_detail(request, patient_id):
     d = request.disclosure
     patient = visible_patient(request, patient_id)
     sections, timeline, labs = [], [], []
-    label = _value_labels()
+    label, column_label = _remembered(value_label), _remembered(field_label)
     for name, t in CLINICAL_TABLES.items():
         if not d.may_see(name):
             continue
         rows = d.rows(name, _patient_records(d, name, patient).order_by(t.date_field, "seq", "id"))
         columns = d.fields(name)
         edit_url, void_url = _record_url(patient_id, name, "record_edit"), _record_url(patient_id, name, "record_void")
-        sections.append({"name": name, "title": table_label(name), "columns": columns,
+        title = table_label(name)
+        sections.append({"name": name, "title": title, "columns": columns,
                          "rows": [{"id": row["id"], "voided": row.get("voided"),
                                    "cells": [(c, label(name, c, row.get(c, ""))) for c in columns],
                                    "edit_url": edit_url(row["id"]), "void_url": void_url(row["id"])}
@@ -81,8 +82,8 @@ def patient_detail(request, patient_id):
             if not row.get("voided"):
                 day = row.get(t.date_field) or ""
                 timeline.append({"date": day, "shown_date": label(name, t.date_field, day),
-                                 "table": table_label(name),
-                                 "summary": _summary(name, row, label)})
+                                 "table": title,
+                                 "summary": _summary(name, row, label, column_label)})
     timeline.sort(key=lambda r: r["date"])
     queries = DataQuery.objects.filter(patient_id=patient.patient_id).exclude(status="closed")
     if d.blinded:
@@ -104,21 +105,21 @@ def _patient_records(d, name: str, patient):
     return d.records(name, getattr(patient, accessor).all()).select_related(None)
 
 
-def _value_labels():
-    """:func:`value_label` remembered for one page (a patient's rows repeat their dates and
-    codes); the value's type is part of the key (``True == 1 == 1.0`` in Python)."""
+def _remembered(function):
+    """``function`` remembered for one page (a patient's rows repeat their dates, codes and
+    columns); the arguments' types are part of the key (``True == 1 == 1.0`` in Python)."""
     memo: dict = {}
 
-    def label(name: str, field: str, value):
-        key = (name, field, type(value), value)
+    def remembered(*args):
+        key = (*args, *map(type, args))
         if key not in memo:
-            memo[key] = value_label(name, field, value)
+            memo[key] = function(*args)
         return memo[key]
 
-    return label
+    return remembered
 
 
-def _summary(name: str, row: dict, label=value_label) -> str:
+def _summary(name: str, row: dict, label=value_label, column_label=field_label) -> str:
     """"Platelet count, Result 25": the row's values with their labels (a lab's value with the
     test's unit)."""
     skip = {"id", "patient", "patient_id", "voided", "date"}
@@ -131,7 +132,7 @@ def _summary(name: str, row: dict, label=value_label) -> str:
         elif name == "labs" and k == "test":
             parts.append(label(name, k, v))
         else:
-            parts.append(f"{field_label(name, k)}: {label(name, k, v)}")
+            parts.append(f"{column_label(name, k)}: {label(name, k, v)}")
     return "; ".join(parts)
 
 

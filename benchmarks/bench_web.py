@@ -6,7 +6,7 @@ starts ``khetrial serve --workers N`` on 127.0.0.1 and runs locust headless for 
 (``locustfile.py``: login, patient list, patient page, entry form, dashboard, report). Needs
 the ``bench`` extra (locust) and an existing (possibly empty) PostgreSQL database. Run:
 
-    .venv/bin/python benchmarks/bench_web.py --patients 2000 --run-time 60
+    .venv/bin/python benchmarks/bench_web.py --patients 5000 --run-time 60
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 HOST = "127.0.0.1"  # never anything else: this benchmark loads the machine it runs on
 PASSWORD = "bench-password-0123456789"
-PAGES = ("login", "patient list", "patient page", "entry form", "dashboard", "report")
+PAGES = ("login", "home", "patient list", "patient page", "entry form", "dashboard", "report")
 
 
 def khetrial(*args: str, env: dict) -> str:
@@ -83,24 +83,43 @@ def percentiles(stats_csv: Path) -> list[dict]:
         return [row for row in csv.DictReader(f) if row["Name"] in PAGES or row["Name"] == "Aggregated"]
 
 
+def failure_lines(failures_csv: Path) -> list[str]:
+    """One line per kind of failure (page, method, error, how many times)."""
+    if not failures_csv.exists():
+        return []
+    with failures_csv.open(newline="") as f:
+        return [f"{row['Name']} {row['Method']}: {row['Error'][:300]} ({row['Occurrences']}×)"
+                for row in csv.DictReader(f)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/khetrial_bench_web")
-    parser.add_argument("--patients", type=int, default=2000)
+    parser.add_argument("--patients", type=int, default=5000)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--run-time", type=int, default=60, help="seconds of load")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (default: khetrial serve's)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per server process (default: khetrial serve's)")
     parser.add_argument("--spawn-rate", type=float, default=None,
                         help="users started per second (default: all at once)")
+    parser.add_argument("--pages", default="",
+                        help="comma-separated pages whose tasks run (default: all), e.g. "
+                             "'patient page,report' to measure them without the others' load; "
+                             "login always runs")
     parser.add_argument("--steady", action="store_true",
                         help="reset the statistics once every user is started and logged in "
                              "(steady state; the logins of the ramp-up are then not counted)")
     args = parser.parse_args()
-    env = {**os.environ, "KHETRIAL_DATABASE_URL": args.db, "KHETRIAL_BENCH_PASSWORD": PASSWORD}
+    env = {**os.environ, "KHETRIAL_DATABASE_URL": args.db, "KHETRIAL_BENCH_PASSWORD": PASSWORD,
+           "KHETRIAL_BENCH_PAGES": args.pages}
     prepare(args.db, args.patients, env)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "khetrial", "serve", "--db", args.db, "--host", HOST,
-                               "--port", str(port), "--workers", str(args.workers)],
+                               "--port", str(port),
+                               *(["--workers", str(args.workers)] if args.workers else []),
+                               *(["--threads", str(args.threads)] if args.threads else [])],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://{HOST}:{port}/login/")
@@ -113,18 +132,25 @@ def main() -> None:
                             "--stop-timeout", "10"], env=env, check=False,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             rows = percentiles(Path(f"{prefix}_stats.csv"))
+            failures = failure_lines(Path(f"{prefix}_failures.csv"))
     finally:
         server.terminate()
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:  # gunicorn waits for kept-alive connections
             server.kill()
-    print(f"{args.users} users, {args.run_time} s, {args.workers} server processes, {args.patients:,} patients"
+    print(f"{args.users} users, {args.run_time} s, server processes {args.workers or 'default'} "
+          f"× threads {args.threads or 'default'}, {args.patients:,} patients"
           + (", steady state (statistics reset after the ramp-up)" if args.steady else ""))
-    print(f"{'page':<14} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>6}")
+    if args.pages:
+        print(f"pages: {args.pages} (and login)")
+    print(f"{'page':<14} {'method':<6} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'p99 ms':>7} {'req/s':>6}")
     for row in rows:
-        print(f"{row['Name']:<14} {row['Request Count']:>8} {row['Failure Count']:>8} {row['50%']:>7} "
-              f"{row['95%']:>7} {row['99%']:>7} {float(row['Requests/s']):>6.1f}")
+        print(f"{row['Name']:<14} {row['Type']:<6} {row['Request Count']:>8} {row['Failure Count']:>8} "
+              f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} {float(row['Requests/s']):>6.1f}")
+    for line in failures:
+        print(f"failure: {line}")
 
 
 if __name__ == "__main__":

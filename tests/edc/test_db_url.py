@@ -94,3 +94,11 @@ def test_a_creating_command_takes_a_new_sqlite_url_and_a_postgresql_url(tmp_path
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     assert checked_url(url, create=True) == url
     assert checked_url("postgresql://app@db.example:5432/khe", create=False) == "postgresql://app@db.example:5432/khe"
+
+
+def test_a_postgresql_connection_is_kept_between_requests_and_checked_before_reuse():
+    from khetrial.edc.db import PERSISTENT_CONNECTION_SECONDS, database_config
+
+    pg = database_config("postgresql://u@db.example:5432/trial")
+    assert pg["CONN_MAX_AGE"] == PERSISTENT_CONNECTION_SECONDS > 0 and pg["CONN_HEALTH_CHECKS"]
+    assert not database_config("sqlite:////tmp/k.sqlite3").get("CONN_MAX_AGE")

@@ -25,6 +25,10 @@ DEFAULT_WORKERS = os.cpu_count() or 1
 GUNICORN_TIMEOUT = 120
 """Seconds a request may take before gunicorn restarts its process (the report is computed
 outside requests; an import or export of a large trial through the web may take long)."""
+GUNICORN_KEEPALIVE = 75
+"""Seconds gunicorn keeps an idle kept-alive connection open (its default, 2 s, closes
+connections that a browser or client reuses a moment later: "connection reset by peer" under
+load; 75 s as nginx's default, project choice)."""
 ROLE_HELP = "Role: investigator, assessor, statistician, monitor, admin or dmc (the closed DMC report only)."
 
 
@@ -80,6 +84,7 @@ def run_server(db: str | None, host: str, port: int, threads: int,
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
+    _load_views()
     if workers > 1 and trusted_proxy is None and _gunicorn_available():
         _serve_with_gunicorn(application, host, port, workers, threads)
         return
@@ -95,6 +100,15 @@ def run_server(db: str | None, host: str, port: int, threads: int,
         "clear_untrusted_proxy_headers": True}
     console.print(f"khetrial serving on http://{host}:{port}/ (Ctrl-C to stop)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="khetrial", **proxy)
+
+
+def _load_views() -> None:
+    """Import the URL configuration and its views (and what they import: the report, scipy)
+    now, before gunicorn forks: otherwise each server process would do it on its first
+    request (about 1.5 s of CPU)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns
 
 
 def _gunicorn_available() -> bool:
@@ -121,7 +135,7 @@ def _serve_with_gunicorn(application, host: str, port: int, workers: int, thread
         def load_config(self):
             options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                        "worker_class": "gthread", "proc_name": "khetrial", "accesslog": None,
-                       "timeout": GUNICORN_TIMEOUT}
+                       "timeout": GUNICORN_TIMEOUT, "keepalive": GUNICORN_KEEPALIVE}
             for key, value in options.items():
                 self.cfg.set(key, value)
 

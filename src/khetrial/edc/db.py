@@ -19,6 +19,8 @@ SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 # endings (project choice): anything else (`--db notaurl`) is refused, not created.
 SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 SQLITE_HEADER = b"SQLite format 3\x00"
+PERSISTENT_CONNECTION_SECONDS = 600
+"""Project choice: how long a server thread reuses its PostgreSQL connection (then reopens it)."""
 ALLOWED = ("sqlite:///path/file.sqlite3, postgresql://user@host:5432/dbname, "
            "or the path of an existing SQLite file")
 
@@ -106,6 +108,11 @@ def database_config(url: str | None) -> dict:
             "use sqlite:///path/file.sqlite3 or postgresql://user@host:5432/dbname"
         )
     config = dj_database_url.parse(url)
+    if not config["ENGINE"].endswith("sqlite3"):
+        # A server thread keeps its PostgreSQL connection between requests (opening one costs
+        # a server process and an authentication each time), checked before it is reused.
+        config["CONN_MAX_AGE"] = PERSISTENT_CONNECTION_SECONDS
+        config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"].endswith("sqlite3"):
         # IMMEDIATE takes the write lock when a transaction starts, so two writers never
         # interleave (central randomization relies on it); a busy timeout waits instead of failing.

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "khetrial.edc.web.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "khetrial.edc.web.middleware.SessionActivityMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,7 +78,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "khetrial.edc.web.middleware.ApiTokenMiddleware",
     "khetrial.edc.web.language.UserLanguageMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "khetrial.edc.web.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "khetrial.edc.web.middleware.BlindingGuardMiddleware",
@@ -104,8 +105,10 @@ TEMPLATES = [
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# argon2id with OWASP's parameters (khetrial.edc.accounts.hashers); passwords hashed with
+# Django's argon2 defaults are re-hashed with these at the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "khetrial.edc.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -128,9 +131,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after KHETRIAL_SESSION_MINUTES of inactivity and when the browser closes.
+# Sessions end after KHETRIAL_SESSION_MINUTES of inactivity and when the browser closes. The
+# idle timeout restarts at most once a 1/30 of it (SessionActivityMiddleware), not on every
+# request: a session ends after 29 to 30 idle minutes.
 SESSION_COOKIE_AGE = int(os.environ.get("KHETRIAL_SESSION_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,6 +18,42 @@ def test_passwords_are_hashed_with_argon2(site_a):
     assert PASSWORD not in stored
 
 
+def _argon2_parameters(encoded: str) -> tuple[int, int, int]:
+    """(memory KiB, iterations, lanes) of a Django argon2 hash."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    params = Argon2PasswordHasher().decode(encoded)["params"]
+    return params.memory_cost, params.time_cost, params.parallelism
+
+
+def test_passwords_use_owasp_argon2id_parameters(site_a):
+    from khetrial.edc.accounts.services import add_user
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    stored = get_user_model().objects.get(username="alice").password
+    assert stored.startswith("argon2$argon2id$")
+    assert _argon2_parameters(stored) == (19456, 2, 1)  # OWASP: m=19 MiB, t=2, p=1
+
+
+def test_a_password_hashed_with_djangos_argon2_defaults_is_upgraded_at_login(site_a, client):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from khetrial.edc.accounts.services import add_user
+
+    add_user("alice", "investigator", PASSWORD, "A")
+    user = get_user_model().objects.get(username="alice")
+    user.password = Argon2PasswordHasher().encode(PASSWORD, Argon2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    assert _argon2_parameters(user.password) == (102400, 2, 8)  # Django's defaults
+    assert not client.login(username="alice", password="wrong-password-123")
+    user.refresh_from_db()
+    assert _argon2_parameters(user.password) == (102400, 2, 8)  # a failed login changes nothing
+    assert client.login(username="alice", password=PASSWORD)
+    user.refresh_from_db()
+    assert _argon2_parameters(user.password) == (19456, 2, 1)
+    assert client.login(username="alice", password=PASSWORD)  # the new hash verifies
+
+
 @pytest.mark.parametrize("role, site, problem", [
     ("investigator", None, "one site"),
     ("statistician", "A", "all sites"),
@@ -95,7 +131,9 @@ def test_role_change_is_recorded(site_a):
 
 def test_session_expires_and_cookies_are_protected(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60  # default: 30 idle minutes
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert not settings.SESSION_SAVE_EVERY_REQUEST  # SessionActivityMiddleware restarts it
+    assert "khetrial.edc.web.middleware.SessionActivityMiddleware" in settings.MIDDLEWARE
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_HTTPONLY
 
 

@@ -52,6 +52,37 @@ def test_the_report_page_renders_from_the_stored_results(trial, login, user, mon
     assert r.status_code == 200 and b"Table 3. Efficacy outcomes" in r.content
 
 
+def test_the_report_is_sent_gzip_compressed_and_not_again_to_a_client_that_has_it(trial, login):
+    import gzip
+
+    client = login("stat")
+    plain = client.get("/downloads/report.html")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain
+    packed = client.get("/downloads/report.html", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+    assert bytes(ReportJob.objects.get().html_gzip) == packed.content  # stored with the job
+    assert packed["ETag"] == plain["ETag"] and packed["Last-Modified"]
+    downloads = AuditEntry.objects.filter(action="export", detail="report download").count()
+    again = client.get("/downloads/report.html", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304 and not again.content
+    assert AuditEntry.objects.filter(action="export", detail="report download").count() == downloads
+    assert client.get("/downloads/report.html", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_a_report_done_before_compressed_bodies_were_stored_is_compressed_once(trial, login):
+    import gzip
+
+    client = login("stat")
+    html = client.get("/downloads/report.html").content
+    ReportJob.objects.update(html_gzip=b"")
+    reporting._compressed.clear()
+    packed = client.get("/downloads/report.html", HTTP_ACCEPT_ENCODING="gzip")
+    assert gzip.decompress(packed.content) == html
+    assert bytes(ReportJob.objects.get().html_gzip) == packed.content
+
+
 @pytest.fixture
 def background(settings, monkeypatch):
     """Background mode with the thread not started: the test runs the job when it wants."""

@@ -6,9 +6,12 @@ read (``get_user``): failed logins by someone else never end the real user's ses
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from khetrial.edc.accounts.throttle import is_throttled
+
+UserModel = get_user_model()
 
 
 def client_address(request) -> str:
@@ -26,6 +29,12 @@ class LockoutBackend(ModelBackend):
         if username is not None and is_throttled(str(username), client_address(request)):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id):
+        """The session's user with its profile (role, site) in one query: every page asks for
+        the role."""
+        user = UserModel._default_manager.select_related("profile").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user) -> bool:
         profile = getattr(user, "profile", None)

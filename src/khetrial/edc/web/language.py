@@ -23,6 +23,7 @@ from khetrial.edc.web.permissions import public
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 SESSION_KEY = "khetrial_language"
+FILE_PATHS = ("/static/", "/vendor/")  # the application's files: no words, no session read
 
 
 def language_of(user) -> str | None:
@@ -65,7 +66,8 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         chosen = None
         session = getattr(request, "session", None)
-        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and session is not None:
+        if (settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and session is not None
+                and not request.path.startswith(FILE_PATHS)):
             chosen = session.get(SESSION_KEY)
             if chosen in LANGUAGE_CODES:
                 translation.activate(chosen)

@@ -1,10 +1,16 @@
-"""Security headers, API tokens, the blinding guard and the one error translation."""
+"""Security headers, session activity, API tokens, the blinding guard and the one error
+translation."""
 
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils.translation import gettext
 
 from khetrial.edc.accounts.models import ApiToken
@@ -15,6 +21,12 @@ from khetrial.errors import KhetrialError, PermissionDenied
 
 log = logging.getLogger("khetrial.edc.web")
 GUARDED_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
+UNGUARDED_PATHS = ("/static/", "/vendor/")  # files of the application itself, no trial data
+ACTIVE_AT_KEY = "khetrial_active_at"
+SESSION_REFRESH_FRACTION = 30
+"""Project choice: a signed-in user's session is written (its idle timeout restarted) at most
+once per 1/30 of the timeout (a minute of the default 30), not on every request; a session
+therefore ends after 29 to 30 idle minutes, never later."""
 
 
 class SecurityHeadersMiddleware:
@@ -30,6 +42,49 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(("/" + settings.STATIC_URL.strip("/"), "/vendor/")):
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class SessionActivityMiddleware:
+    """Restart a signed-in session's idle timeout (``SESSION_COOKIE_AGE``) when it was last
+    restarted 1/:data:`SESSION_REFRESH_FRACTION` of the timeout ago or more.
+
+    Replaces ``SESSION_SAVE_EVERY_REQUEST``, which wrote the session row on every request (a
+    transaction per page, and on every static file). Placed after ``SessionMiddleware``: the
+    change made here is what makes that middleware save the session. A request that never read
+    the session (a static file, the login page) does not count as activity.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty() or response.status_code >= 500:
+            return response
+        if USER_SESSION_KEY not in session:
+            return response
+        now = int(time.time())
+        if now - session.get(ACTIVE_AT_KEY, 0) >= settings.SESSION_COOKIE_AGE / SESSION_REFRESH_FRACTION:
+            session[ACTIVE_AT_KEY] = now
+        return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's, asking the view first: a public view (the login page, a static file) does not
+    read the session and the user (Django's asks for the user first, two queries)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+@receiver(user_logged_in, dispatch_uid="khetrial-session-active-at-login")
+def active_at_login(sender, request, user, **kwargs):
+    """Logging in writes the new session: its idle clock starts then (no write on the next page)."""
+    if request is not None and getattr(request, "session", None) is not None:
+        request.session[ACTIVE_AT_KEY] = int(time.time())
 
 
 class ApiTokenMiddleware:
@@ -61,10 +116,14 @@ class BlindingGuardMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
 
+        if request.path.startswith(UNGUARDED_PATHS):
+            return response  # static files and libraries hold no trial data (and no session read)
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or request.path.startswith(("/static/", "/vendor/")):
-            return response  # static files and libraries hold no trial data
-        disclosure = disclosure_for(user)
+        if user is None or not user.is_authenticated:
+            return response
+        disclosure = getattr(request, "disclosure", None)  # the view's (permissions.allow)
+        if disclosure is None or disclosure.username != user.username:
+            disclosure = disclosure_for(user)
         if not disclosure.blinded:
             return response
         reveal = getattr(response, "khetrial_reveal", None)

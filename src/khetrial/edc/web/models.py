@@ -82,6 +82,9 @@ class ReportJob(models.Model):
     progress = models.CharField(max_length=200, blank=True, default="")
     error = models.TextField(blank=True, default="")
     html = models.TextField(blank=True, default="")
+    html_gzip = models.BinaryField(blank=True, default=b"")
+    """``html`` gzip-compressed when the job is done: what the report download sends to a browser
+    that accepts gzip (the report is several megabytes: plotly.js is inlined)."""
     requested_by = models.CharField(max_length=150, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

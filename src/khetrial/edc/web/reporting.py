@@ -18,6 +18,7 @@ in the request from the same stored results: arm level, arms coded A/B by :func:
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import hmac
 import random
@@ -47,6 +48,9 @@ JOB_ABANDONED_AFTER = timedelta(minutes=30)
 process stopped) and the next request starts a new one."""
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 DMC_KEY_LABEL = b"khetrial: arm key of the closed DMC report"
+GZIP_LEVEL = 6
+"""zlib's default level: the 6.4 MB report of 5,000 patients in 0.16 s to 1.7 MB (level 9:
+0.65 s for 2 % less)."""
 SCRIPT = re.compile(r"<script(?:\s[^>]*)?>(.*?)</script>", re.S)
 
 
@@ -107,7 +111,7 @@ def report_job(requested_by: str, *, retry: bool = False) -> ReportJob:
     when the last one failed, or when it was abandoned); jobs of older data are dropped."""
     version = data_version()
     with transaction.atomic():
-        job = ReportJob.objects.filter(data_version=version).first()
+        job = ReportJob.objects.filter(data_version=version).defer("html", "html_gzip").first()
         if job is not None and not _restart(job, retry):
             return job
         ReportJob.objects.all().delete()
@@ -140,11 +144,37 @@ def run_report_job(job_id: int) -> None:
         results = stored_results(bundle)
         _step(job, 3, "writing the report")
         job.html = build_report(bundle, results, source=REPORT_SOURCE)
+        job.html_gzip = compress(job.html)
         job.status, job.progress = DONE, "done"
     except KhetrialError as error:
         job.status, job.error = FAILED, str(error)
     job.finished_at = timezone.now()
     job.save()
+
+
+def compress(html: str) -> bytes:
+    """The report's gzip body (no time stamp inside: the same report, the same bytes)."""
+    return gzip.compress(html.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
+
+
+_compressed: dict[tuple, bytes] = {}  # this server process's copy of the one current report
+
+
+def compressed_report(job: ReportJob) -> bytes:
+    """The gzip body of a done job: kept in this process after the first read (one report at
+    a time; a new job replaces it); a job done before bodies were stored is compressed now,
+    once, and stored."""
+    key = (job.pk, job.finished_at)
+    body = _compressed.get(key)
+    if body is None:
+        stored = ReportJob.objects.filter(pk=job.pk).values_list("html_gzip", flat=True).first()
+        body = bytes(stored or b"")
+        if not body:
+            body = compress(ReportJob.objects.filter(pk=job.pk).values_list("html", flat=True).first() or "")
+            ReportJob.objects.filter(pk=job.pk).update(html_gzip=body)
+        _compressed.clear()
+        _compressed[key] = body
+    return body
 
 
 def _step(job: ReportJob, step: int, progress: str) -> None:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from khetrial.bundle.csvfile import spreadsheet_cell
@@ -60,21 +61,29 @@ def patient_list(request):
 def patient_detail(request, patient_id):
     d = request.disclosure
     patient = visible_patient(request, patient_id)
-    sections, timeline = [], []
+    sections, timeline, labs = [], [], []
+    label, column_label = _remembered(value_label), _remembered(field_label)
     for name, t in CLINICAL_TABLES.items():
         if not d.may_see(name):
             continue
-        qs = d.records(name).filter(patient=patient).order_by(t.date_field, "seq", "id")
-        rows = d.rows(name, qs)
-        sections.append({"name": name, "title": table_label(name), "columns": d.fields(name),
-                         "rows": rows,
+        rows = d.rows(name, _patient_records(d, name, patient).order_by(t.date_field, "seq", "id"))
+        columns = d.fields(name)
+        edit_url, void_url = _record_url(patient_id, name, "record_edit"), _record_url(patient_id, name, "record_void")
+        title = table_label(name)
+        sections.append({"name": name, "title": title, "columns": columns,
+                         "rows": [{"id": row["id"], "voided": row.get("voided"),
+                                   "cells": [(c, label(name, c, row.get(c, ""))) for c in columns],
+                                   "edit_url": edit_url(row["id"]), "void_url": void_url(row["id"])}
+                                  for row in rows],
                          "can_edit": may_edit(d.role, name)})
+        if name == "labs":
+            labs = rows
         for row in rows:
             if not row.get("voided"):
                 day = row.get(t.date_field) or ""
-                timeline.append({"date": day, "shown_date": value_label(name, t.date_field, day),
-                                 "table": table_label(name),
-                                 "summary": _summary(name, row)})
+                timeline.append({"date": day, "shown_date": label(name, t.date_field, day),
+                                 "table": title,
+                                 "summary": _summary(name, row, label, column_label)})
     timeline.sort(key=lambda r: r["date"])
     queries = DataQuery.objects.filter(patient_id=patient.patient_id).exclude(status="closed")
     if d.blinded:
@@ -82,12 +91,35 @@ def patient_detail(request, patient_id):
     return render(request, "web/patient_detail.html", {
         "patient": d.row("patients", patient), "patient_columns": d.fields("patients"),
         "sections": sections, "timeline": timeline, "queries": d.queries(queries),
-        "charts": _charts_json(d, patient) if d.may_see("labs") else None,
+        "charts": _charts_json(labs) if d.may_see("labs") else None,
         "can_query": request.disclosure.role == "monitor",
+        "query_url": reverse("query_new", args=[patient.patient_id]),
         "bedside": bedside_context(request, patient)})
 
 
-def _summary(name: str, row: dict) -> str:
+def _patient_records(d, name: str, patient):
+    """The patient's rows of a clinical table as ``d`` may see them, each with ``patient`` as
+    its patient (the reverse relation's known object) instead of a join to the patient and
+    its site per row."""
+    accessor = table(name).model_class()._meta.get_field("patient").remote_field.get_accessor_name()
+    return d.records(name, getattr(patient, accessor).all()).select_related(None)
+
+
+def _remembered(function):
+    """``function`` remembered for one page (a patient's rows repeat their dates, codes and
+    columns); the arguments' types are part of the key (``True == 1 == 1.0`` in Python)."""
+    memo: dict = {}
+
+    def remembered(*args):
+        key = (*args, *map(type, args))
+        if key not in memo:
+            memo[key] = function(*args)
+        return memo[key]
+
+    return remembered
+
+
+def _summary(name: str, row: dict, label=value_label, column_label=field_label) -> str:
     """"Platelet count, Result 25": the row's values with their labels (a lab's value with the
     test's unit)."""
     skip = {"id", "patient", "patient_id", "voided", "date"}
@@ -98,18 +130,25 @@ def _summary(name: str, row: dict) -> str:
         if name == "labs" and k == "value":
             parts.append(f"{v:g} {lab_unit(row.get('test', ''))}".strip())
         elif name == "labs" and k == "test":
-            parts.append(value_label(name, k, v))
+            parts.append(label(name, k, v))
         else:
-            parts.append(f"{field_label(name, k)}: {value_label(name, k, v)}")
+            parts.append(f"{column_label(name, k)}: {label(name, k, v)}")
     return "; ".join(parts)
 
 
-def _charts_json(d, patient) -> str:
-    """Platelet and fibrinogen series with their thresholds, as plotly figure JSON."""
+def _record_url(patient_id: str, table_name: str, route: str):
+    """``url(pk)``: the route of one record of the patient's table (one ``reverse`` for the
+    table, not one per row)."""
+    prefix, suffix = reverse(route, args=[patient_id, table_name, 0]).rsplit("/0/", 1)
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
+def _charts_json(lab_rows: list[dict]) -> str:
+    """Platelet and fibrinogen series (of the patient's lab rows, in date order; voided rows
+    left out) with their thresholds, as plotly figure JSON."""
     thresholds = {"platelets": float(PLATELET_RESPONSE_THRESHOLD),
                   "fibrinogen": float(HYPOFIBRINOGENEMIA_THRESHOLD)}
-    labs = d.rows("labs", d.records("labs").filter(patient=patient, voided=False,
-                                                   test__in=CHART_TESTS).order_by("date", "seq"))
+    labs = [r for r in lab_rows if not r.get("voided") and r.get("test") in CHART_TESTS]
     figures = []
     for test in CHART_TESTS:
         points = [(r["date"], r["value"]) for r in labs if r["test"] == test]

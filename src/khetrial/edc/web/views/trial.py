@@ -11,8 +11,10 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext
 
 from khetrial.bundle.labels import codebook_rows
@@ -92,9 +94,13 @@ REPORT_REFRESH_SECONDS = 2
 @allow(STATISTICIAN)
 def download_report(request):
     """The trial report as a download once its background job is done; until then a page with
-    the job's progress that reloads itself (``?retry=1`` restarts a failed job)."""
+    the job's progress that reloads itself (``?retry=1`` restarts a failed job).
+
+    The report is the job's stored HTML, gzip-compressed once (several megabytes, plotly.js
+    inlined) and sent compressed to a browser that accepts gzip; its ETag and Last-Modified
+    name the job, so a client that has it already gets a 304."""
     from khetrial.edc.audit.trail import record_event
-    from khetrial.edc.web.reporting import DONE, FAILED, report_job
+    from khetrial.edc.web.reporting import DONE, FAILED, compressed_report, report_job
 
     job = report_job(request.user.username, retry=request.GET.get("retry") == "1")
     if job.status != DONE:
@@ -104,10 +110,22 @@ def download_report(request):
         if job.status != FAILED:
             response["Refresh"] = str(REPORT_REFRESH_SECONDS)
         return response
-    record_event("export", actor=request.user.username, role=STATISTICIAN,
-                 detail="report download")
-    response = HttpResponse(job.html, content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="khetrial-report.html"'
+    finished = job.finished_at or job.created_at
+    etag = f'"report-{job.pk}-{job.data_version}-{int(finished.timestamp())}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        record_event("export", actor=request.user.username, role=STATISTICIAN,
+                     detail="report download")
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response = HttpResponse(compressed_report(job), content_type="text/html; charset=utf-8")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(job.html, content_type="text/html; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="khetrial-report.html"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(finished.timestamp())
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 

@@ -1,0 +1,79 @@
+"""The cache every server process shares: Django's database cache, with many entries read and
+written in a statement each.
+
+Django's :class:`~django.core.cache.backends.db.DatabaseCache` reads many keys in one
+``SELECT`` but writes ``set_many`` key by key (a count, a select and an insert or update each:
+three round trips a key, three thousand for a site of a thousand patients). Here ``set_many``
+writes a batch of entries in one ``INSERT ... ON CONFLICT (cache_key) DO UPDATE`` (PostgreSQL,
+and SQLite from 3.24), after one count of the table (culling it as Django does when it holds
+more than ``MAX_ENTRIES``), and ``get_many`` reads its keys in batches the database accepts.
+Values are stored as Django stores them (pickled, base64 text), so every other method of the
+base class keeps working on the same table (:class:`khetrial.edc.web.models.CacheEntry`).
+"""
+
+from __future__ import annotations
+
+import base64
+import pickle
+from datetime import datetime, timezone
+
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import DatabaseError, connections, router, transaction
+from django.utils.timezone import now as tz_now
+
+KEYS_PER_QUERY = 5000  # keys per SELECT ... IN (...) where the database sets no lower limit
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    """Django's database cache whose ``set_many`` is one statement per batch of entries."""
+
+    def _connection(self, write: bool):
+        route = router.db_for_write if write else router.db_for_read
+        return connections[route(self.cache_model_class)]
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        limit = self._connection(False).features.max_query_params or KEYS_PER_QUERY
+        found = {}
+        for start in range(0, len(keys), limit):
+            found.update(super().get_many(keys[start:start + limit], version=version))
+        return found
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        if not data:
+            return []
+        connection = self._connection(True)
+        quote = connection.ops.quote_name
+        table = quote(self._table)
+        seconds = self.get_backend_timeout(timeout)
+        expires = (datetime.max if seconds is None
+                   else datetime.fromtimestamp(seconds, tz=timezone.utc if settings.USE_TZ else None))
+        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        rows = [(self.make_and_validate_key(key, version=version),
+                 base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"),
+                 expires) for key, value in data.items()]
+        rows.sort()  # one lock order for every writer: two concurrent writes cannot deadlock
+        per_batch = max(1, (connection.features.max_query_params or 3 * KEYS_PER_QUERY) // 3)
+        columns = ", ".join(quote(c) for c in ("cache_key", "value", "expires"))
+        try:
+            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")
+                count = cursor.fetchone()[0]
+                if count + len(rows) > self._max_entries:
+                    self._cull(connection.alias, cursor, tz_now().replace(microsecond=0), count)
+                for start in range(0, len(rows), per_batch):
+                    batch = rows[start:start + per_batch]
+                    cursor.execute(
+                        f"INSERT INTO {table} ({columns}) VALUES "
+                        + ", ".join(["(%s, %s, %s)"] * len(batch))
+                        + f" ON CONFLICT ({quote('cache_key')}) DO UPDATE SET "
+                        f"{quote('value')} = EXCLUDED.{quote('value')}, "
+                        f"{quote('expires')} = EXCLUDED.{quote('expires')}",
+                        [cell for row in batch for cell in row])
+        except DatabaseError:
+            # as Django's set: a cache write that fails (a concurrent cull, a read-only
+            # replica) only means the values are computed again next time
+            return list(data)
+        return []

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from khetrial.bundle.format import TABLE_SPECS
 from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
 from khetrial.edc.store import export_bundle
-from khetrial.edc.web.bedside import read_records
+from khetrial.edc.web.bedside import followed_patients, site_entries
 from khetrial.edc.web.labels import alert_message, field_label, table_label, value_label, visit_label
 from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.tables import ALL_TABLES
@@ -39,9 +39,8 @@ from khetrial.endpoints.adsl import BINARY_ENDPOINTS, derive_analysis_tables
 from khetrial.endpoints.completeness import derive_evaluable
 from khetrial.errors import KhetrialError, ProtocolError
 from khetrial.protocol.assessments import MRI, OPEN_STATUSES, outcome_assessments
-from khetrial.protocol.bedside import (ASSESSMENT_TABLES, bedside_advice, platelet_history,
-                                       treatment_stopped_on, visits_done)
-from khetrial.protocol.schedule import DUE, OVERDUE, UPCOMING, next_blood_count_due, visit_statuses
+from khetrial.protocol.bedside import ASSESSMENT_TABLES, visits_done
+from khetrial.protocol.schedule import DUE, OVERDUE, UPCOMING, visit_statuses
 from khetrial.report.published import ENDPOINT_LABELS
 
 QUERY_AGE_BANDS = (7, 30)
@@ -94,29 +93,12 @@ def _query_rows(disclosure, queries, today: date) -> list[dict]:
 
 
 # --- investigator -------------------------------------------------------------------------------
-def _blood_count_due(records, today: date):
-    """The blood count due on or before ``today`` (protocol: every 2 days until stable), or None;
-    none once the study treatment stopped (a disposition row: project choice, the 2-day counts
-    monitor the treatment)."""
-    if treatment_stopped_on(records.disposition_dates, today) is not None:
-        return None
-    platelets = platelet_history(records.labs)
-    fibrinogen = [(lab.date, lab.value) for lab in records.labs
-                  if lab.test == "fibrinogen" and lab.value is not None]
-    try:
-        due = next_blood_count_due(records.patient.randomization_date, platelets, today,
-                                   fibrinogen=fibrinogen or None)
-    except ProtocolError:
-        return None  # the advice's problem says it on the patient's page
-    return due if due.due is not None and due.due <= today else None
-
-
-def _due_rows(patient_id: str, advice, records, today: date) -> list[dict]:
+def _due_rows(patient_id: str, entry, today: date) -> list[dict]:
     rows = [{"patient_id": patient_id, "what": _("%(visit)s visit") % {"visit": visit_label(v.visit)},
              "start": v.visit.window_start, "end": v.visit.window_end, "status": v.status,
              "late": (today - v.visit.window_end).days if v.status == OVERDUE else 0}
-            for v in advice.visits if v.status in (DUE, OVERDUE)]
-    blood = _blood_count_due(records, today)
+            for v in entry.due_visits]
+    blood = entry.worklist_blood_count
     if blood is not None:
         status = OVERDUE if blood.is_overdue(today) else DUE
         rows.append({"patient_id": patient_id, "what": _("blood count (every 2 days)"),
@@ -146,20 +128,20 @@ def _incomplete_forms(disclosure, patients) -> list[dict]:
 
 
 def investigator_worklist(disclosure, today: date) -> dict:
-    """Due and overdue visits and counts, open alerts, queries to answer, incomplete forms."""
-    patients = list(disclosure.patients().order_by("patient_id"))
-    records = read_records(disclosure, patients)
+    """Due and overdue visits and counts, open alerts, queries to answer, incomplete forms.
+    The advice of the patients still in follow-up only, from the shared cache unless their data
+    changed (:func:`~khetrial.edc.web.bedside.site_entries`); incomplete forms of every patient."""
+    followed = followed_patients(disclosure, today).order_by("patient_id")
     due, alerts, problems = [], [], []
-    for p in patients:
-        advice = bedside_advice(records[p.pk], today)
-        if advice.follow_up_over:
+    for entry in site_entries(disclosure, followed, today):
+        if entry.follow_up_over:
             continue
-        if advice.problem:
-            problems.append({"patient_id": p.patient_id, "message": advice.problem})
+        if entry.problem:
+            problems.append({"patient_id": entry.patient_id, "message": entry.problem})
             continue
-        due += _due_rows(p.patient_id, advice, records[p.pk], today)
-        alerts += [{"patient_id": p.patient_id, "severity": a.severity, "code": a.code,
-                    "message": alert_message(a)} for a in advice.alerts if a.code not in VISIT_ALERTS]
+        due += _due_rows(entry.patient_id, entry, today)
+        alerts += [{"patient_id": entry.patient_id, "severity": a.severity, "code": a.code,
+                    "message": alert_message(a)} for a in entry.alerts if a.code not in VISIT_ALERTS]
     due.sort(key=lambda r: (STATUS_ORDER[r["status"]], -r["late"], r["patient_id"]))
     severity = {"critical": 0, "warning": 1, "info": 2}
     alerts.sort(key=lambda r: (severity.get(r["severity"], 3), r["patient_id"]))
@@ -170,7 +152,7 @@ def investigator_worklist(disclosure, today: date) -> dict:
             "queries": _query_rows(disclosure, queries, today),
             "screenings": [{"pk": s.pk, "screening_id": s.screening_id, "date": s.date}
                            for s in waiting],
-            "incomplete": _incomplete_forms(disclosure, patients)}
+            "incomplete": _incomplete_forms(disclosure, list(disclosure.patients().order_by("patient_id")))}
 
 
 # --- monitor ------------------------------------------------------------------------------------

@@ -62,7 +62,8 @@ class DatabaseCache(DjangoDatabaseCache):
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")
                 count = cursor.fetchone()[0]
                 if count + len(rows) > self._max_entries:
-                    self._cull(connection.alias, cursor, tz_now().replace(microsecond=0), count)
+                    self._cull(connection.alias, cursor, tz_now().replace(microsecond=0),
+                               count + len(rows))
                 for start in range(0, len(rows), per_batch):
                     batch = rows[start:start + per_batch]
                     cursor.execute(

@@ -31,19 +31,19 @@ entry at all, cached or not.
 
 from __future__ import annotations
 
-import hashlib
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-
-from django.core.cache import caches
+from typing import NamedTuple
+from uuid import UUID
 
 import khetrial.constants
 import khetrial.protocol
 from khetrial.edc.accounts.roles import INVESTIGATOR
+from khetrial.edc.web.cache import code_version, per_patient
 from khetrial.errors import PermissionDenied, ProtocolError
 from khetrial.protocol.alerts import Alert
 from khetrial.protocol.bedside import (AdverseEvent, BedsideAdvice, BodySizeRow, ClinicianCheck, Course,
@@ -61,23 +61,10 @@ BEDSIDE_TABLES = ("labs", "drug_levels", "body_size", "medications", "adverse_ev
 # Tables read only for their dates (evidence of a visit, with labs and drug levels).
 DATE_ONLY_TABLES = ("mri", "qol", "sequelae")
 
-# The cache of :class:`SiteEntry` (settings.CACHES) and its entries' key prefix.
-ADVICE_CACHE = "advice"
-ENTRY_KEY = "bedside-entry"
-
-
-def _code_version() -> str:
-    """A digest of the code an entry is computed by (the protocol's rules, the constants, this
-    module): a changed rule, or a changed :class:`SiteEntry`, makes every entry a new key."""
-    files = sorted(Path(khetrial.protocol.__file__).parent.glob("*.py"))
-    files += [Path(khetrial.constants.__file__), Path(__file__)]
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-CODE_VERSION = _code_version()
+ENTRY_KEY = "bedside-entry"  # the key prefix of a SiteEntry in the shared cache
+# The code an entry is computed by (the protocol's rules, the constants, this module): a
+# changed rule, or a changed SiteEntry, makes every entry a new key.
+CODE_VERSION = code_version(khetrial.protocol, khetrial.constants, sys.modules[__name__])
 
 # Columns read per table, in the order the core's row dataclasses take them.
 _COLUMNS = {
@@ -153,6 +140,13 @@ def finished_count(disclosure, today: date) -> int:
     return disclosure.patients().filter(randomization_date__lt=follow_up_cutoff(today)).count()
 
 
+class PatientRevision(NamedTuple):
+    """A patient's pk and revision: all a cached entry's key needs."""
+
+    pk: int
+    revision: UUID
+
+
 @dataclass(frozen=True)
 class SiteEntry:
     """What the site's dashboard and the investigator's worklist show of one patient's advice
@@ -208,27 +202,25 @@ def site_entry(records: PatientRecords, today: date) -> SiteEntry:
         worklist_blood_count=worklist_blood_count(records, today))
 
 
-def _entry_key(patient, today: date, sees_arm: bool) -> str:
-    return (f"{ENTRY_KEY}:{CODE_VERSION}:{today.isoformat()}:{'arm' if sees_arm else 'no-arm'}:"
-            f"{patient.pk}:{patient.revision.hex}")
+def entry_prefix(today: date, sees_arm: bool) -> str:
+    """The key prefix of the entries of ``today`` for a reader who sees the arm or not."""
+    return f"{ENTRY_KEY}:{CODE_VERSION}:{today.isoformat()}:{'arm' if sees_arm else 'no-arm'}"
 
 
-def site_entries(disclosure, patients: Iterable, today: date) -> list[SiteEntry]:
-    """The :class:`SiteEntry` of every patient of ``patients`` on ``today``, in their order:
-    from the shared cache where one was made for the patient's current revision, else computed
-    from its rows (read at once for all of them) and stored. Refused (PermissionDenied) for a
-    reader who may not receive advice."""
+def site_entries(disclosure, patients, today: date) -> list[SiteEntry]:
+    """The :class:`SiteEntry` of every patient of ``patients`` (a queryset of the patients
+    ``disclosure`` sees) on ``today``, in its order: from the shared cache where one was made
+    for the patient's current revision, else computed from its rows (read at once for all of
+    them) and stored. Only the ids and revisions are read for the cached ones. Refused
+    (PermissionDenied) for a reader who may not receive advice."""
     if not may_receive_advice(disclosure):
         raise PermissionDenied(f"role {disclosure.role or 'none'} does not receive bedside advice")
-    patients = list(patients)
-    sees_arm = "arm" in disclosure.fields("patients")
-    keys = {p.pk: _entry_key(p, today, sees_arm) for p in patients}
-    cache = caches[ADVICE_CACHE]
-    found = cache.get_many(list(keys.values())) if keys else {}
-    missing = [p for p in patients if keys[p.pk] not in found]
-    if missing:
-        records = read_records(disclosure, missing)
-        made = {keys[p.pk]: site_entry(records[p.pk], today) for p in missing}
-        cache.set_many(made)
-        found.update(made)
-    return [found[keys[p.pk]] for p in patients]
+    revisions = [PatientRevision(pk, revision) for pk, revision in patients.values_list("pk", "revision")]
+
+    def compute(missing: list) -> dict:
+        rows = list(disclosure.patients().filter(pk__in=[p.pk for p in missing]))
+        records = read_records(disclosure, rows)
+        return {p.pk: site_entry(records[p.pk], today) for p in rows}
+
+    found = per_patient(entry_prefix(today, "arm" in disclosure.fields("patients")), revisions, compute)
+    return [found[p.pk] for p in revisions]

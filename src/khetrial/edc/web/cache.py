@@ -9,21 +9,32 @@ and SQLite from 3.24), after one count of the table (culling it as Django does w
 more than ``MAX_ENTRIES``), and ``get_many`` reads its keys in batches the database accepts.
 Values are stored as Django stores them (pickled, base64 text), so every other method of the
 base class keeps working on the same table (:class:`khetrial.edc.web.models.CacheEntry`).
+
+What the pages keep there is computed from patients' rows: :func:`per_patient` keys a value
+by the patient and its ``revision`` (new on every write of its rows), under a prefix naming
+what is cached, for which day and by which code (:func:`code_version`: a digest of the source
+it is computed by, so a changed rule never reads an entry made by the old one).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import pickle
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import DatabaseError, connections, router, transaction
 from django.utils.timezone import now as tz_now
 
 KEYS_PER_QUERY = 5000  # keys per SELECT ... IN (...) where the database sets no lower limit
+SHARED_CACHE = "advice"  # settings.CACHES: the database cache every server process shares
 
 
 class DatabaseCache(DjangoDatabaseCache):
@@ -78,3 +89,30 @@ class DatabaseCache(DjangoDatabaseCache):
             # replica) only means the values are computed again next time
             return list(data)
         return []
+
+
+def code_version(*modules: ModuleType) -> str:
+    """A digest of the source of ``modules`` (a package: every ``.py`` file under it)."""
+    digest = hashlib.sha256()
+    for module in modules:
+        path = Path(module.__file__)
+        files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
+        for file in files:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def per_patient(prefix: str, patients: Iterable, compute: Callable[[list], dict]) -> dict:
+    """Patient pk -> its value for every patient of ``patients``: from the shared cache under
+    ``prefix:pk:revision``, else from ``compute(patients missing)`` (pk -> value), stored at
+    once. One ``get_many``, and one ``set_many`` when any was missing."""
+    patients = list(patients)
+    keys = {p.pk: f"{prefix}:{p.pk}:{p.revision.hex}" for p in patients}
+    cache = caches[SHARED_CACHE]
+    found = cache.get_many(list(keys.values())) if keys else {}
+    missing = [p for p in patients if keys[p.pk] not in found]
+    if missing:
+        made = {keys[pk]: value for pk, value in compute(missing).items()}
+        cache.set_many(made)
+        found.update(made)
+    return {pk: found[key] for pk, key in keys.items()}

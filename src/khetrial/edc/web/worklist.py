@@ -8,30 +8,45 @@
 - **monitor** (all sites): queries not closed, oldest first, with their age in days; missing
   data by site (visits whose window closed without any assessment recorded, baseline gaps).
 - **statistician**: per binary endpoint, the patients whose outcome is already known today
-  (:mod:`khetrial.endpoints.completeness`), pooled over the arms.
+  (:mod:`khetrial.endpoints.completeness`), pooled over the arms. It derives the analysis
+  tables of the whole trial, so its counts are kept in the shared cache under today and a
+  fingerprint of every patient's revision (:func:`trial_fingerprint`): computed again the
+  first time the page is asked for after any write.
 - **assessor** (blinded): the MRI volumes and year-2 sequelae due
   (:mod:`khetrial.protocol.assessments`), built from randomization dates and the assessor's own
   tables only — no allocation, no treatment.
 
 Every builder reads a bounded number of queries, whatever the number of patients (one per
 table), through the user's :class:`~khetrial.edc.web.blinding.Disclosure`; ``today`` comes in as
-an argument (the view reads the clock).
+an argument (the view reads the clock). What is computed from a patient's rows is kept in the
+shared cache (:mod:`khetrial.edc.web.cache`) under its revision: the investigator's advice
+(:func:`~khetrial.edc.web.bedside.site_entries`, patients in follow-up only) and the monitor's
+missed visits (:func:`missing_by_site`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Count
+from django.core.cache import caches
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+import khetrial.bundle
+import khetrial.constants
+import khetrial.endpoints
+import khetrial.protocol
 from khetrial.bundle.format import TABLE_SPECS
+from khetrial.edc import store
 from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
 from khetrial.edc.store import export_bundle
 from khetrial.edc.web.bedside import followed_patients, site_entries
+from khetrial.edc.web.cache import SHARED_CACHE, code_version, per_patient
 from khetrial.edc.web.labels import alert_message, field_label, table_label, value_label, visit_label
 from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.tables import ALL_TABLES
@@ -50,6 +65,9 @@ UPCOMING_ASSESSMENT_DAYS = 30
 VISIT_ALERTS = ("visit_due", "visit_overdue")  # listed as visits, not again as alerts
 OPTIONAL_BASELINE = tuple(c.name for c in TABLE_SPECS["patients"].columns if not c.required)
 STATUS_ORDER = {OVERDUE: 0, DUE: 1, UPCOMING: 2}
+# The code the cached worklist values are computed by (a changed rule makes new keys).
+CODE_VERSION = code_version(khetrial.protocol, khetrial.endpoints, khetrial.bundle, khetrial.constants,
+                            store, sys.modules[__name__])
 
 
 def visible_queries(disclosure):
@@ -179,18 +197,31 @@ def missed_visits(patient, dates: set[date], today: date) -> int:
     return sum(s.status == OVERDUE for s in statuses)
 
 
+def missed_by_patient(disclosure, patients: list, today: date) -> dict[int, int]:
+    """Patient pk -> :func:`missed_visits` on ``today``: from the shared cache under the
+    patient's revision, else from its assessment dates (read at once for the patients
+    missing)."""
+    seen = ",".join(t for t in ASSESSMENT_TABLES if disclosure.may_see(t))
+
+    def compute(missing: list) -> dict:
+        dates = assessment_dates(disclosure, [p.pk for p in missing])
+        return {p.pk: missed_visits(p, dates[p.pk], today) for p in missing}
+
+    return per_patient(f"missed-visits:{CODE_VERSION}:{today.isoformat()}:{seen}", patients, compute)
+
+
 def missing_by_site(disclosure, today: date) -> list[dict]:
     """Per site: patients, visits missed, patients with a visit missed, baseline gaps, open
     queries."""
     patients = list(disclosure.patients().order_by("site__code", "patient_id"))
-    dates = assessment_dates(disclosure, [p.pk for p in patients])
+    missed_of = missed_by_patient(disclosure, patients, today)
     open_queries = dict(visible_queries(disclosure).exclude(status="closed")
                         .values_list("site_code").annotate(n=Count("id")).order_by())
     sites: dict[str, dict] = {}
     for p in patients:
         row = sites.setdefault(p.site.code, {"site": p.site.code, "patients": 0, "missed": 0,
                                              "patients_missing": 0, "baseline_gaps": 0})
-        missed = missed_visits(p, dates[p.pk], today)
+        missed = missed_of[p.pk]
         row["patients"] += 1
         row["missed"] += missed
         row["patients_missing"] += missed > 0
@@ -214,21 +245,50 @@ def monitor_worklist(disclosure, today: date) -> dict:
 
 
 # --- statistician -------------------------------------------------------------------------------
-def statistician_worklist(disclosure, today: date) -> dict:
-    """Per binary endpoint: patients whose outcome is known today, of those randomized (pooled
-    over the arms: a home page shows no comparison)."""
+def trial_fingerprint(disclosure) -> str:
+    """A digest of the state of everything ``disclosure`` sees: every patient's revision (new
+    on any write of the patient or its rows) and the screening rows' count, last id and last
+    change. Two queries, whatever the number of rows."""
+    digest = hashlib.sha256()
+    for pk, revision in disclosure.patients().order_by("pk").values_list("pk", "revision"):
+        digest.update(f"{pk}:{revision.hex};".encode())
+    screening = disclosure.records("screening").aggregate(n=Count("id"), top=Max("id"),
+                                                          last=Max("updated_at"))
+    digest.update(repr(sorted(screening.items())).encode())
+    return digest.hexdigest()
+
+
+def _known_outcomes(disclosure, today: date) -> dict:
+    """Patients randomized, and per binary endpoint those whose outcome is known on ``today``."""
     try:
         bundle = export_bundle(sites=[disclosure.site] if disclosure.site else None)
         n = len(bundle.patients)
         if n == 0:
-            return {"n": 0, "endpoints": [], "problem": ""}
+            return {"n": 0, "known": {}, "problem": ""}
         tables = derive_analysis_tables(bundle)
         evaluable = derive_evaluable(tables.adsl, bundle.patients, today)
     except KhetrialError as error:
-        return {"n": 0, "endpoints": [], "problem": str(error)}
+        return {"n": 0, "known": {}, "problem": str(error)}
+    return {"n": n, "known": {e: int(evaluable[e].sum()) for e in BINARY_ENDPOINTS}, "problem": ""}
+
+
+def statistician_worklist(disclosure, today: date) -> dict:
+    """Per binary endpoint: patients whose outcome is known today, of those randomized (pooled
+    over the arms: a home page shows no comparison). The counts come from the shared cache
+    while no patient's data changed (same day, same :func:`trial_fingerprint`)."""
+    key = (f"statistician-home:{CODE_VERSION}:{today.isoformat()}:{disclosure.site or '*'}:"
+           f"{trial_fingerprint(disclosure)}")
+    cache = caches[SHARED_CACHE]
+    found = cache.get(key)
+    if found is None:
+        found = _known_outcomes(disclosure, today)
+        cache.set_many({key: found})
+    n = found["n"]
+    if n == 0:
+        return {"n": 0, "endpoints": [], "problem": found["problem"]}
     rows = []
     for endpoint in BINARY_ENDPOINTS:
-        known = int(evaluable[endpoint].sum())
+        known = found["known"][endpoint]
         rows.append({"endpoint": endpoint, "label": _(ENDPOINT_LABELS.get(endpoint, endpoint)),
                      "known": known, "n": n, "percent": round(100 * known / n)})
     return {"n": n, "endpoints": rows, "problem": ""}

@@ -6,7 +6,8 @@ Django's :class:`~django.core.cache.backends.db.DatabaseCache` reads many keys i
 three round trips a key, three thousand for a site of a thousand patients). Here ``set_many``
 writes a batch of entries in one ``INSERT ... ON CONFLICT (cache_key) DO UPDATE`` (PostgreSQL,
 and SQLite from 3.24), after one count of the table (culling it as Django does when it holds
-more than ``MAX_ENTRIES``), and ``get_many`` reads its keys in batches the database accepts.
+more than ``MAX_ENTRIES``), and ``get_many`` reads its keys in batches the database accepts,
+leaving out expired entries in the query rather than converting every expiry in Python.
 Values are stored as Django stores them (pickled, base64 text), so every other method of the
 base class keeps working on the same table (:class:`khetrial.edc.web.models.CacheEntry`).
 
@@ -45,11 +46,28 @@ class DatabaseCache(DjangoDatabaseCache):
         return connections[route(self.cache_model_class)]
 
     def get_many(self, keys, version=None):
-        keys = list(keys)
-        limit = self._connection(False).features.max_query_params or KEYS_PER_QUERY
+        """The live entries of ``keys``: one ``SELECT`` per batch the database accepts, expiry
+        compared in it (expired rows are left to the cull); keys as made by
+        :meth:`make_key`, checked when written."""
+        key_map = {self.make_key(key, version=version): key for key in keys}
+        if not key_map:
+            return {}
+        connection = self._connection(False)
+        quote = connection.ops.quote_name
+        now = connection.ops.adapt_datetimefield_value(tz_now().replace(microsecond=0))
+        limit = (connection.features.max_query_params or KEYS_PER_QUERY + 1) - 1
+        made = list(key_map)
         found = {}
-        for start in range(0, len(keys), limit):
-            found.update(super().get_many(keys[start:start + limit], version=version))
+        with connection.cursor() as cursor:
+            for start in range(0, len(made), limit):
+                batch = made[start:start + limit]
+                cursor.execute(
+                    f"SELECT {quote('cache_key')}, {quote('value')} FROM {quote(self._table)} "
+                    f"WHERE {quote('expires')} > %s AND {quote('cache_key')} IN "
+                    f"({', '.join(['%s'] * len(batch))})", [now, *batch])
+                for key, value in cursor.fetchall():
+                    value = connection.ops.process_clob(value)
+                    found[key_map[key]] = pickle.loads(base64.b64decode(value.encode()))
         return found
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):

@@ -126,6 +126,15 @@ def _due_rows(patient_id: str, entry, today: date) -> list[dict]:
     return rows
 
 
+def baseline_rows(disclosure, *order: str) -> list:
+    """The patients ``disclosure`` sees, in ``order``, as light rows (``pk``, ``patient_id``,
+    ``revision``, ``site__code``, ``randomization_date`` and the optional baseline fields), not
+    model objects: a worklist reads thousands of them."""
+    return list(disclosure.patients().order_by(*order)
+                .values_list("pk", "patient_id", "revision", "site__code", "randomization_date",
+                             *OPTIONAL_BASELINE, named=True))
+
+
 def _incomplete_forms(disclosure, patients) -> list[dict]:
     rows = [{"patient_id": p.patient_id, "what": _("baseline: %(fields)s missing") % {
                 "fields": ", ".join(field_label("patients", f) for f in missing)},
@@ -170,7 +179,7 @@ def investigator_worklist(disclosure, today: date) -> dict:
             "queries": _query_rows(disclosure, queries, today),
             "screenings": [{"pk": s.pk, "screening_id": s.screening_id, "date": s.date}
                            for s in waiting],
-            "incomplete": _incomplete_forms(disclosure, list(disclosure.patients().order_by("patient_id")))}
+            "incomplete": _incomplete_forms(disclosure, baseline_rows(disclosure, "patient_id"))}
 
 
 # --- monitor ------------------------------------------------------------------------------------
@@ -213,13 +222,13 @@ def missed_by_patient(disclosure, patients: list, today: date) -> dict[int, int]
 def missing_by_site(disclosure, today: date) -> list[dict]:
     """Per site: patients, visits missed, patients with a visit missed, baseline gaps, open
     queries."""
-    patients = list(disclosure.patients().order_by("site__code", "patient_id"))
+    patients = baseline_rows(disclosure, "site__code", "patient_id")
     missed_of = missed_by_patient(disclosure, patients, today)
     open_queries = dict(visible_queries(disclosure).exclude(status="closed")
                         .values_list("site_code").annotate(n=Count("id")).order_by())
     sites: dict[str, dict] = {}
     for p in patients:
-        row = sites.setdefault(p.site.code, {"site": p.site.code, "patients": 0, "missed": 0,
+        row = sites.setdefault(p.site__code, {"site": p.site__code, "patients": 0, "missed": 0,
                                              "patients_missing": 0, "baseline_gaps": 0})
         missed = missed_of[p.pk]
         row["patients"] += 1

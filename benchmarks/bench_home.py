@@ -4,8 +4,8 @@ dashboard and each role's home page (worklist), cold (the shared cache emptied f
 Runs in-process with Django's test client (no server, no network) on the database of
 ``KHETRIAL_DATABASE_URL``, which must hold a trial (e.g. ``bench_web.py``'s, or ``khetrial
 simulate --patients 5000 --randomized-until TODAY`` imported) and the demo accounts (created
-here if missing). Prints, per page, the cold time, the median of the warm times, the queries
-of a warm request and the patients of the investigator's site still in follow-up. Run:
+here if missing). Prints, per page, the cold time, the medians of the warm times (wall clock
+and this process's CPU: the machine may be shared), the queries of a warm request and the patients of the investigator's site still in follow-up. Run:
 
     KHETRIAL_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/DB \\
         .venv/bin/python benchmarks/bench_home.py --repeat 5
@@ -57,7 +57,7 @@ def main() -> None:
         if "advice" in getattr(__import__("django.conf").conf.settings, "CACHES", {}):
             caches["advice"].clear()
 
-    print(f"{'page':<28}{'cold s':>9}{'warm s':>9}{'warm queries':>14}")
+    print(f"{'page':<28}{'cold s':>9}{'warm s':>9}{'warm cpu s':>11}{'warm queries':>14}")
     for role, url in PAGES:
         client = Client()
         client.force_login(users.get(username=f"demo_{role}"))
@@ -65,14 +65,16 @@ def main() -> None:
         start = time.perf_counter()
         assert client.get(url).status_code == 200, (role, url)
         cold = time.perf_counter() - start
-        warm = []
+        warm, cpu = [], []
         for _ in range(args.repeat):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             client.get(url)
             warm.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        print(f"{role + ' ' + url:<28}{cold:>9.3f}{statistics.median(warm):>9.3f}{len(queries):>14}", flush=True)
+        print(f"{role + ' ' + url:<28}{cold:>9.3f}{statistics.median(warm):>9.3f}{statistics.median(cpu):>11.3f}"
+              f"{len(queries):>14}", flush=True)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ lists (:class:`~khetrial.protocol.bedside.ClinicianCheck`) are worded here, tran
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -43,6 +47,15 @@ def _number(value) -> str:
 def _sources(*sources: str) -> list[dict]:
     """Each source once, in order, as the template's source labels."""
     return [{"code": s.replace(" ", "-"), "label": SOURCE_LABELS[s]} for s in dict.fromkeys(sources)]
+
+
+def _sources_html(sources: list[dict], shown: dict) -> str:
+    """``sources`` as the page shows them (``web/bedside_sources.html``), rendered once per
+    distinct list and language in ``shown`` (a page of a thousand alerts has a handful)."""
+    key = (get_language(), tuple(s["code"] for s in sources))
+    if key not in shown:
+        shown[key] = mark_safe(render_to_string("web/bedside_sources.html", {"sources": sources}))
+    return shown[key]
 
 
 def _alert_rows(advice) -> list[dict]:
@@ -190,23 +203,26 @@ def dashboard(request):
     d = request.disclosure
     today = edc_today()
     rows, problems, counts_due, checks, patients = [], [], [], [], 0
+    shown: dict = {}  # the rendered sources, once each
     finished = finished_count(d, today)
     for advice in site_entries(d, followed_patients(d, today).order_by("patient_id"), today):
         if advice.follow_up_over:
             finished += 1
             continue
         patients += 1
+        href = reverse("patient", args=[advice.patient_id])
         if advice.problem:
-            problems.append({"patient_id": advice.patient_id, "message": advice.problem})
-        rows.extend(_alert_rows(advice))
+            problems.append({"patient_id": advice.patient_id, "message": advice.problem, "href": href})
+        rows.extend({**r, "href": href, "sources_html": _sources_html(r["sources"], shown)}
+                    for r in _alert_rows(advice))
         blood = _blood_count(advice)
         if blood and blood["due"]:
-            counts_due.append({"patient_id": advice.patient_id, **blood})
+            counts_due.append({"patient_id": advice.patient_id, "href": href, **blood})
         if advice.checks:
-            checks.append({"patient_id": advice.patient_id,
+            checks.append({"patient_id": advice.patient_id, "href": href,
                            "items": [{"text": _check_text(c.code, advice.body_size_age_days, advice.age_months,
                                                           advice.prednisolone_uncapped_mg),
-                                      "sources": _sources(c.source)}
+                                      "sources_html": _sources_html(_sources(c.source), shown)}
                                      for c in advice.checks]})
     counts_due.sort(key=lambda r: (r["due"], r["patient_id"]))
     rows.sort(key=lambda r: (SEVERITY_ORDER.index(r["severity"]), r["patient_id"]))

@@ -228,3 +228,30 @@ def test_the_monitors_missed_visits_are_recomputed_only_for_a_changed_patient(tr
     after = missed()
     assert read[1:] == [[a01.pk]]
     assert after["A"] == before["A"] - 1 and after["B"] == before["B"]
+
+
+def test_the_assessors_list_changes_at_once_when_an_mri_is_recorded(trial, login, settings,
+                                                                    monkeypatch):
+    """Day 378 (month-12 window, days 335–395): an MRI recorded for A-01 takes it off the list at
+    once; A-02's cached assessments are not computed again."""
+    from khetrial.edc.trial import records
+    from khetrial.edc.trial.models import Patient
+    from khetrial.edc.web import worklist
+
+    read = []
+    dates = worklist._dates_by_patient
+    monkeypatch.setattr(worklist, "_dates_by_patient",
+                        lambda d, table, pks: read.append(sorted(pks)) or dates(d, table, pks))
+    today = DAY0 + dt.timedelta(days=378)
+
+    def due():
+        rows = _home(login, "assessor_a", settings, today).context["worklist"]["assessments"]
+        return {(a["patient_id"], a["what"]) for a in rows}
+
+    assert due() == {("A-01", "MRI lesion volume, month 12"), ("A-02", "MRI lesion volume, month 12")}
+    a01 = Patient.objects.get(patient_id="A-01")
+    records.add("mri", a01, {"date": today, "lesion_volume_ml": 12.0},
+                author=records.Author(actor="assessor_a", role="assessor", form="mri"))
+    read.clear()
+    assert due() == {("A-02", "MRI lesion volume, month 12")}
+    assert read == [[a01.pk], [a01.pk]]  # the MRI and sequelae dates of A-01 only

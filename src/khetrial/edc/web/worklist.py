@@ -312,22 +312,37 @@ def _dates_by_patient(disclosure, table: str, pks: list[int]) -> dict[int, list[
     return out
 
 
+def open_assessments(disclosure, patients: list, today: date) -> dict[int, tuple]:
+    """Patient pk -> its outcome assessments due, overdue or opening within
+    :data:`UPCOMING_ASSESSMENT_DAYS` on ``today`` (none when its dates cannot be planned): from
+    the shared cache under the patient's revision, else from the MRI and sequelae dates (read
+    at once for the patients missing)."""
+    seen = ",".join(t for t in ("mri", "sequelae") if disclosure.may_see(t))
+
+    def compute(missing: list) -> dict:
+        pks = [p.pk for p in missing]
+        mri, sequelae = (_dates_by_patient(disclosure, t, pks) for t in ("mri", "sequelae"))
+        out = {}
+        for p in missing:
+            try:
+                plan = outcome_assessments(p.randomization_date, today, mri[p.pk], sequelae[p.pk])
+            except ProtocolError:
+                plan = ()
+            out[p.pk] = tuple(a for a in plan if a.status in OPEN_STATUSES or (
+                a.status == UPCOMING and (a.window_start - today).days <= UPCOMING_ASSESSMENT_DAYS))
+        return out
+
+    return per_patient(f"assessments:{CODE_VERSION}:{today.isoformat()}:{seen}", patients, compute)
+
+
 def assessor_worklist(disclosure, today: date) -> dict:
     """The MRI volumes and sequelae due, overdue or opening within
     :data:`UPCOMING_ASSESSMENT_DAYS`, from randomization dates and the assessor's own tables."""
-    patients = list(disclosure.patients().order_by("patient_id"))
-    pks = [p.pk for p in patients]
-    mri, sequelae = (_dates_by_patient(disclosure, t, pks) for t in ("mri", "sequelae"))
+    patients = baseline_rows(disclosure, "patient_id")
+    open_of = open_assessments(disclosure, patients, today)
     rows = []
     for p in patients:
-        try:
-            plan = outcome_assessments(p.randomization_date, today, mri[p.pk], sequelae[p.pk])
-        except ProtocolError:
-            continue
-        for a in plan:
-            soon = a.status == UPCOMING and (a.window_start - today).days <= UPCOMING_ASSESSMENT_DAYS
-            if a.status not in OPEN_STATUSES and not soon:
-                continue
+        for a in open_of[p.pk]:
             what = (_("MRI lesion volume, month %(m)d") % {"m": a.month} if a.kind == MRI
                     else _("sequelae, year 2"))
             rows.append({"patient_id": p.patient_id, "table": a.kind, "what": what,

@@ -202,10 +202,13 @@ def test_a_blinded_role_never_gets_a_cached_entry(trial, login):
         with pytest.raises(PermissionDenied):
             adapter.site_entries(blinded, patients, today())
     c = login("assessor_a")
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as refused:
         assert c.get("/dashboard/").status_code == 403
-        assert c.get("/").status_code == 200
-    assert not any("khetrial_cache" in q["sql"] for q in queries.captured_queries)
+    with CaptureQueriesContext(connection) as home:
+        assert c.get("/").status_code == 200  # its own worklist: MRI and sequelae due
+    assert not any("khetrial_cache" in q["sql"] for q in refused.captured_queries)
+    assert any("khetrial_cache" in q["sql"] for q in home.captured_queries)
+    assert not any(adapter.ENTRY_KEY in q["sql"] for q in home.captured_queries)
 
 
 def test_the_arm_seen_is_part_of_the_key(trial):

@@ -167,3 +167,10 @@ def test_a_live_trial_moves_every_date_and_records_nothing_after_its_last_day(tm
     assert len(bundle.patients) == 40  # valid
     assert "last randomized on 2026-12-01" in (tmp_path / "live" / "SIMULATED.txt").read_text()
     assert timedelta(0) < shift
+    # accrual ended 300 days before the data are recorded: rows up to that later day
+    later = live_tables(tables, until, until + timedelta(300))
+    assert max(later["patients"]["randomization_date"]) == until.isoformat()
+    assert max(later["labs"]["date"]) > until.isoformat() >= max(live["labs"]["date"])
+    assert all(d <= (until + timedelta(300)).isoformat() for d in later["labs"]["date"])
+    with pytest.raises(ProtocolError, match="randomized-until"):
+        write_simulated_bundle(tmp_path / "no", seed=3, n_patients=4, recorded_until=until)

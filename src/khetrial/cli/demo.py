@@ -29,7 +29,9 @@ def simulate(
     match_publication: bool = typer.Option(False, "--match-publication",
                                            help="Build the 73-patient cohort whose analysis gives exactly the publication's counts."),
     randomized_until: datetime.date = typer.Option(None, "--randomized-until", **DATE,
-                                                   help="A trial still running: every date moved so that the last child is randomized on this day, nothing recorded after it."),
+                                                   help="A trial still running: every date moved so that the last child is randomized on this day, nothing recorded after it (or after --recorded-until)."),
+    recorded_until: datetime.date = typer.Option(None, "--recorded-until", **DATE,
+                                                 help="With --randomized-until: the day the data are recorded until (default: that day), e.g. today for a trial whose accrual ended earlier."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (folder, seed, rows per file) instead of text."),
 ) -> None:
     """Write a synthetic trial bundle (seeded, realistic, valid).
@@ -48,7 +50,7 @@ def simulate(
         size = "the publication-matched cohort" if match_publication else f"{patients or 'the default'} patients"
         with working(f"Simulating {size} into {out}", quiet=as_json):
             path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication,
-                                          randomized_until=randomized_until)
+                                          randomized_until=randomized_until, recorded_until=recorded_until)
             bundle = read_bundle(path)
     except KhetrialError as error:
         fail(error)

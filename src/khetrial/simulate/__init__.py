@@ -84,12 +84,13 @@ EVENT_DATES = {"medications": "start_date", "adverse_events": "onset_date"}
 END_DATES = ("end_date",)
 
 
-def live_tables(tables: dict, randomized_until: date) -> dict:
-    """The simulated trial as it stands on ``randomized_until`` if its last child was randomized
-    that day: every date of every table moved by the same number of days (ages, windows and
-    intervals unchanged); rows dated after that day left out (not recorded yet) and an end date
-    after it left empty (a course or an event still running). Project choice, for benchmarks
-    of a trial in follow-up; the simulator's own tables (:func:`simulate_tables`) are unchanged."""
+def live_tables(tables: dict, randomized_until: date, recorded_until: date | None = None) -> dict:
+    """The simulated trial as it stands on ``recorded_until`` (default ``randomized_until``) if
+    its last child was randomized on ``randomized_until``: every date of every table moved by
+    the same number of days (ages, windows and intervals unchanged); rows dated after
+    ``recorded_until`` left out (not recorded yet) and an end date after it left empty (a course
+    or an event still running). Project choice, for benchmarks of a trial in follow-up; the
+    simulator's own tables (:func:`simulate_tables`) are unchanged."""
     last = max(date.fromisoformat(d) for d in tables["patients"]["randomization_date"])
     shift = timedelta(days=(randomized_until - last).days)
 
@@ -104,7 +105,7 @@ def live_tables(tables: dict, randomized_until: date) -> dict:
         for column in (c.name for c in TABLE_SPECS[name].columns if c.kind == DATE):
             if column in frame:
                 frame[column] = frame[column].map(moved)
-        until = randomized_until.isoformat()
+        until = (recorded_until or randomized_until).isoformat()
         event = EVENT_DATES.get(name, "date")
         if name != "patients" and event in frame:
             frame = frame[frame[event] <= until].reset_index(drop=True)
@@ -156,14 +157,19 @@ def is_simulated(folder: str | Path | None) -> bool:
 
 
 def write_simulated_bundle(out: str | Path, seed: int = DEFAULT_SEED, n_patients: int | None = None,
-                           match_publication: bool = False, randomized_until: date | None = None) -> Path:
+                           match_publication: bool = False, randomized_until: date | None = None,
+                           recorded_until: date | None = None) -> Path:
     """Simulate and write the bundle folder ``out`` with its :data:`SIMULATED_MARKER`; returns its path.
-    With ``randomized_until``, the trial still running on that day (:func:`live_tables`)."""
+    With ``randomized_until``, the trial still running (:func:`live_tables`): last randomized on
+    that day, recorded until ``recorded_until`` (default: that day)."""
     tables = simulate_tables(seed, n_patients, match_publication)
     if randomized_until is not None:
-        tables = live_tables(tables, randomized_until)
+        tables = live_tables(tables, randomized_until, recorded_until)
+    elif recorded_until is not None:
+        raise ProtocolError("recorded until: give the date of the last randomization too (--randomized-until)")
     path = write_tables(tables, out)
-    live = f", last randomized on {randomized_until.isoformat()}" if randomized_until else ""
+    live = (f", last randomized on {randomized_until.isoformat()}"
+            f", recorded until {(recorded_until or randomized_until).isoformat()}" if randomized_until else "")
     (path / SIMULATED_MARKER).write_text(
         f"Simulated by khetrial (seed {seed}{', publication-matched' if match_publication else ''}{live}): "
         "these are not patients' data.\n", encoding="utf-8")

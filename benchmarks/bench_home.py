@@ -24,6 +24,7 @@ PAGES = (("investigator", "/dashboard/"), ("investigator", "/"), ("statistician"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="warm requests per page (median shown)")
+    parser.add_argument("--site", help="the site of the investigator and the assessor (default: the first)")
     args = parser.parse_args()
 
     from khetrial.edc.db import setup
@@ -42,6 +43,10 @@ def main() -> None:
     users = get_user_model().objects
     if not users.filter(username="demo_investigator").exists():
         create_demo_accounts("bench-password-0123456789")
+    if args.site:  # a benchmark database: move the site's two accounts
+        from khetrial.edc.accounts.models import Profile
+
+        Profile.objects.filter(user__username__in=["demo_investigator", "demo_assessor"]).update(site_code=args.site)
     site = users.get(username="demo_investigator").profile.site_code
     today = edc_today()
     try:

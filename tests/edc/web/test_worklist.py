@@ -255,3 +255,19 @@ def test_the_assessors_list_changes_at_once_when_an_mri_is_recorded(trial, login
     read.clear()
     assert due() == {("A-02", "MRI lesion volume, month 12")}
     assert read == [[a01.pk], [a01.pk]]  # the MRI and sequelae dates of A-01 only
+
+
+def test_an_unanswered_pedsql_item_entered_shows_at_once(trial, login, settings):
+    from khetrial.edc.trial import records
+    from khetrial.edc.trial.models import Patient
+
+    def pedsql():
+        rows = _home(login, "inv_a", settings, DAY0 + dt.timedelta(days=28)).context["worklist"]
+        return [f["patient_id"] for f in rows["incomplete"] if "PedsQL" in f["what"]]
+
+    assert pedsql() == []
+    records.add("qol", Patient.objects.get(patient_id="A-02"),
+                {"date": DAY0, "instrument": "infant_1_12", "scale": "physical", "item": "p2",
+                 "response": None},
+                author=records.Author(actor="inv_a", role="investigator", form="qol"))
+    assert pedsql() == ["A-02"]

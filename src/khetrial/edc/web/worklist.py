@@ -135,22 +135,37 @@ def baseline_rows(disclosure, *order: str) -> list:
                              *OPTIONAL_BASELINE, named=True))
 
 
-def _incomplete_forms(disclosure, patients) -> list[dict]:
+def unanswered_pedsql(disclosure, patients: list, today: date) -> dict[int, tuple]:
+    """Patient pk -> its PedsQL questionnaires with unanswered items, as (date, instrument,
+    items unanswered) in date order: from the shared cache under the patient's revision, else
+    counted in the database for the patients missing (one query)."""
+    def compute(missing: list) -> dict:
+        out: dict[int, list] = {p.pk: [] for p in missing}
+        for r in (disclosure.records("qol").filter(voided=False, response__isnull=True,
+                                                   patient_id__in=list(out))
+                  .values("patient_id", "date", "instrument").annotate(n=Count("id"))
+                  .order_by("patient_id", "date", "instrument")):
+            out[r["patient_id"]].append((r["date"], r["instrument"], r["n"]))
+        return {pk: tuple(found) for pk, found in out.items()}
+
+    seen = "qol" if disclosure.may_see("qol") else "-"
+    return per_patient(f"unanswered-pedsql:{CODE_VERSION}:{today.isoformat()}:{seen}", patients, compute)
+
+
+def _incomplete_forms(disclosure, patients, today: date) -> list[dict]:
+    unanswered = unanswered_pedsql(disclosure, patients, today)
     rows = [{"patient_id": p.patient_id, "what": _("baseline: %(fields)s missing") % {
                 "fields": ", ".join(field_label("patients", f) for f in missing)},
              "link": ("patient_edit", p.patient_id)}
             for p in patients
             if (missing := [f for f in OPTIONAL_BASELINE if getattr(p, f, None) in (None, "")])]
-    by_pk = {p.pk: p.patient_id for p in patients}
-    unanswered = (disclosure.records("qol").filter(voided=False, response__isnull=True,
-                                                   patient_id__in=list(by_pk))
-                  .values("patient_id", "date", "instrument").annotate(n=Count("id"))
-                  .order_by("patient_id", "date"))
-    rows += [{"patient_id": by_pk[r["patient_id"]],
-              "what": _("PedsQL %(instrument)s of %(date)s: %(n)d item(s) not answered") % {
-                  "instrument": value_label("qol", "instrument", r["instrument"]),
-                  "date": date_format(r["date"], "SHORT_DATE_FORMAT"), "n": r["n"]},
-              "link": ("patient", by_pk[r["patient_id"]])} for r in unanswered]
+    for p in sorted(patients, key=lambda p: p.pk):
+        for day, instrument, n in unanswered[p.pk]:
+            rows.append({"patient_id": p.patient_id,
+                         "what": _("PedsQL %(instrument)s of %(date)s: %(n)d item(s) not answered") % {
+                             "instrument": value_label("qol", "instrument", instrument),
+                             "date": date_format(day, "SHORT_DATE_FORMAT"), "n": n},
+                         "link": ("patient", p.patient_id)})
     return rows
 
 
@@ -179,7 +194,7 @@ def investigator_worklist(disclosure, today: date) -> dict:
             "queries": _query_rows(disclosure, queries, today),
             "screenings": [{"pk": s.pk, "screening_id": s.screening_id, "date": s.date}
                            for s in waiting],
-            "incomplete": _incomplete_forms(disclosure, baseline_rows(disclosure, "patient_id"))}
+            "incomplete": _incomplete_forms(disclosure, baseline_rows(disclosure, "patient_id"), today)}
 
 
 # --- monitor ------------------------------------------------------------------------------------

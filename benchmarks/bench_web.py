@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import os
 import socket
 import subprocess
@@ -50,7 +51,10 @@ def prepare(url: str, patients: int, env: dict) -> None:
     if have < patients:
         with tempfile.TemporaryDirectory(prefix="khetrial-bench-web-") as folder:
             start = time.perf_counter()
-            khetrial("simulate", folder, "--patients", str(patients), "--seed", "1", env=env)
+            # a trial still running: the last child randomized today, so that the dashboard and
+            # the worklists have patients in follow-up (all of them: accrual is under 2 years)
+            khetrial("simulate", folder, "--patients", str(patients), "--seed", "1",
+                     "--randomized-until", datetime.date.today().isoformat(), env=env)
             khetrial("import", folder, "--db", url, env=env)
             print(f"simulated and imported {patients:,} patients in {time.perf_counter() - start:.0f} s", flush=True)
     django(f"from khetrial.edc.web.demo import create_demo_accounts; create_demo_accounts({PASSWORD!r})", env)

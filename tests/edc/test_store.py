@@ -322,6 +322,35 @@ def test_reimport_with_replace_voids_the_earlier_rows_and_exports_the_new(db, bu
     assert all(row.voided_at is not None for row in old)
 
 
+def _revisions() -> dict:
+    from khetrial.edc.trial.models import Patient
+
+    return dict(Patient.objects.values_list("patient_id", "revision"))
+
+
+def test_an_import_gives_a_new_revision_to_every_patient_it_writes_and_only_to_them(db, bundle,
+                                                                                   tmp_path):
+    """The revision keys what is cached from a patient's rows (the dashboard's advice): the
+    patients an import writes, or writes rows of, get a new one; the others keep theirs."""
+    store.import_bundle(bundle)
+    first = _revisions()
+    assert set(first) == {"P001", "P002"} and None not in first.values()
+    others = bundle_of(small_tables(prefix="Q"), tmp_path / "q")
+    one_more_lab = pd.DataFrame({"patient_id": ["P001"], "date": ["2018-05-01"],
+                                 "test": ["platelets"], "value": [150.0]})
+    store.import_bundle(replace(others, labs=pd.concat([others.labs, one_more_lab],
+                                                       ignore_index=True)))
+    second = _revisions()
+    assert second["P002"] == first["P002"]  # nothing of it written
+    assert second["P001"] != first["P001"]  # a row added to it
+    assert second["Q001"] not in (first["P001"], first["P002"])
+    changed = bundle_of(small_tables(lab_value=99.0), tmp_path / "changed")
+    store.import_bundle(changed, replace=True, reason="site correction")
+    third = _revisions()
+    assert third["P002"] != second["P002"] and third["P001"] != second["P001"]
+    assert third["Q001"] == second["Q001"]
+
+
 def test_voided_rows_are_not_exported(db, bundle):
     from khetrial.edc.trial.models import LabResult
 

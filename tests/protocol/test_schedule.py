@@ -14,6 +14,8 @@ from khetrial.protocol.schedule import (
     baseline_mri_window,
     blood_count_dates,
     fibrinogen_stabilized_on,
+    follow_up_cutoff,
+    follow_up_end,
     next_blood_count_due,
     platelets_stabilized_on,
     mri_dates,
@@ -303,3 +305,23 @@ def test_fibrinogen_stable_ends_the_series_with_platelets():
     assert next_blood_count_due(day0, platelets, fibrinogen=fibrinogen).due is None
     # exactly 1.6 is not > 1.6 (SAP "strictly greater"): not stable
     assert fibrinogen_stabilized_on(day0, _every_two_days(day0, 30, 1.6)) is None
+
+
+# --- the end of follow-up -------------------------------------------------------------------------
+def test_follow_up_ends_on_the_last_day_of_the_year_2_window():
+    assert follow_up_end(D0) == plan_visits(D0)[-1].window_end == D0 + timedelta(790)
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)))
+def test_the_cutoff_splits_patients_at_the_boundary_day(today):
+    """Randomized on the cut-off: ``today`` is the last day of follow-up (not over); one day
+    earlier: follow-up ended yesterday (over)."""
+    cutoff = follow_up_cutoff(today)
+    assert follow_up_end(cutoff) == today
+    assert follow_up_end(cutoff - timedelta(1)) == today - timedelta(1)
+    assert follow_up_end(cutoff + timedelta(1)) > today
+
+
+def test_the_cutoff_refuses_a_non_date():
+    with pytest.raises(ProtocolError, match="today"):
+        follow_up_cutoff("2026-03-02")

@@ -130,3 +130,47 @@ def test_published_cohort_mixed_model_is_close_to_the_publication(published_resu
     # the estimate within 15 ×10⁹/L of 38.0 and the interval above zero, as published.
     assert abs(m.difference - 38.0) < 15
     assert m.ci95[0] > 0
+
+
+# --- a trial still running ------------------------------------------------------------------------
+def test_a_live_trial_moves_every_date_and_records_nothing_after_its_last_day(tmp_path):
+    from datetime import date, timedelta
+
+    from khetrial.bundle.format import DATE, TABLE_SPECS
+    from khetrial.simulate import live_tables
+
+    until = date(2026, 12, 1)
+    tables = simulate_tables(3, n_patients=40)
+    live = live_tables(tables, until)
+    last = max(date.fromisoformat(d) for d in tables["patients"]["randomization_date"])
+    shift = until - last
+    assert max(live["patients"]["randomization_date"]) == until.isoformat()
+    # every patient kept, every date moved by the same days (ages and study days unchanged)
+    for column in ("birth_date", "randomization_date"):
+        assert [date.fromisoformat(d) for d in live["patients"][column]] == [
+            date.fromisoformat(d) + shift for d in tables["patients"][column]]
+    for name, frame in live.items():
+        for column in (c.name for c in TABLE_SPECS[name].columns if c.kind == DATE):
+            assert all(d <= until.isoformat() for d in frame[column].dropna()), (name, column)
+    kept = [d for d in tables["labs"]["date"] if date.fromisoformat(d) + shift <= until]
+    assert 0 < len(live["labs"]) == len(kept) < len(tables["labs"])
+    # a course that ran past the last day is still running on it
+    meds = tables["medications"]
+    running = meds[(meds["start_date"].map(lambda d: date.fromisoformat(d) + shift <= until))
+                   & meds["end_date"].map(lambda d: d is not None
+                                          and date.fromisoformat(d) + shift > until)]
+    assert len(running) and live["medications"]["end_date"].isna().sum() == (
+        meds["end_date"].isna() & meds["start_date"].map(
+            lambda d: date.fromisoformat(d) + shift <= until)).sum() + len(running)
+    bundle = read_bundle(write_simulated_bundle(tmp_path / "live", seed=3, n_patients=40,
+                                                randomized_until=until))
+    assert len(bundle.patients) == 40  # valid
+    assert "last randomized on 2026-12-01" in (tmp_path / "live" / "SIMULATED.txt").read_text()
+    assert timedelta(0) < shift
+    # accrual ended 300 days before the data are recorded: rows up to that later day
+    later = live_tables(tables, until, until + timedelta(300))
+    assert max(later["patients"]["randomization_date"]) == until.isoformat()
+    assert max(later["labs"]["date"]) > until.isoformat() >= max(live["labs"]["date"])
+    assert all(d <= (until + timedelta(300)).isoformat() for d in later["labs"]["date"])
+    with pytest.raises(ProtocolError, match="randomized-until"):
+        write_simulated_bundle(tmp_path / "no", seed=3, n_patients=4, recorded_until=until)

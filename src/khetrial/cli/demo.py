@@ -4,12 +4,13 @@ report) and ``khetrial demo`` (simulate → database → analysis → report, in
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from khetrial.cli.app import DB_HELP, app, console, fail, load_data, working
+from khetrial.cli.app import DATE, DB_HELP, app, console, fail, load_data, working
 
 if TYPE_CHECKING:
     from khetrial.sap import Results
@@ -27,6 +28,10 @@ def simulate(
     patients: int = typer.Option(None, "--patients", help="Number of patients (1:1 in permuted blocks of 4). Default 73."),
     match_publication: bool = typer.Option(False, "--match-publication",
                                            help="Build the 73-patient cohort whose analysis gives exactly the publication's counts."),
+    randomized_until: datetime.date = typer.Option(None, "--randomized-until", **DATE,
+                                                   help="A trial still running: every date moved so that the last child is randomized on this day, nothing recorded after it (or after --recorded-until)."),
+    recorded_until: datetime.date = typer.Option(None, "--recorded-until", **DATE,
+                                                 help="With --randomized-until: the day the data are recorded until (default: that day), e.g. today for a trial whose accrual ended earlier."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object (folder, seed, rows per file) instead of text."),
 ) -> None:
     """Write a synthetic trial bundle (seeded, realistic, valid).
@@ -44,7 +49,8 @@ def simulate(
         seed = DEFAULT_SEED if seed is None else seed
         size = "the publication-matched cohort" if match_publication else f"{patients or 'the default'} patients"
         with working(f"Simulating {size} into {out}", quiet=as_json):
-            path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication)
+            path = write_simulated_bundle(out, seed=seed, n_patients=patients, match_publication=match_publication,
+                                          randomized_until=randomized_until, recorded_until=recorded_until)
             bundle = read_bundle(path)
     except KhetrialError as error:
         fail(error)

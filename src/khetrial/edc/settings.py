@@ -178,6 +178,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 
+# Caches. "advice": what the site's dashboard and the worklists compute from a patient's rows,
+# keyed by the patient's revision and the day (khetrial.edc.web.bedside), in a table of the
+# database (made by the web app's migrations) so that every server process shares it; entries
+# of an earlier day or revision are never read again and expire after two days.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "advice": {"BACKEND": "khetrial.edc.web.cache.DatabaseCache", "LOCATION": "khetrial_cache",
+               "TIMEOUT": 2 * 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4}},
+}
+
 # Logging: khetrial's own messages and Django's request errors on standard error. Allocation
 # list entries never reach a log line (their repr shows no arm); request bodies are not logged.
 LOGGING = {

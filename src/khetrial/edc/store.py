@@ -26,6 +26,7 @@ runs (:func:`_model`, :func:`table_model`).
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,11 +53,12 @@ from khetrial.errors import DatabaseError
 TABLE_MODELS = MODEL_NAMES
 IMPORT_FORM = "import"  # the audit trail's "form" of an import
 BOOKKEEPING_FIELDS = frozenset(
-    {"id", "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at"}
+    {"id", "seq", "extra", "voided", "void_reason", "voided_at", "created_at", "updated_at",
+     "revision"}
 )
 #: The columns a bulk write fills after the bundle's, in this order (those the model has).
 BOOKKEEPING_ORDER = ("seq", "extra", "voided", "void_reason", "voided_at", "created_at",
-                     "updated_at")
+                     "updated_at", "revision")
 CHUNK_ROWS = 50_000  # rows built and sent at a time (and per progress step)
 READ_ROWS = 50_000  # rows fetched at a time on export
 IN_CHUNK = 500  # ids per "IN (...)" list, well under SQLite's variable limit
@@ -182,6 +184,7 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress,
             actor: str = "system") -> ImportSummary:
     Patient, Screening, Site = model_of("patients"), model_of("screening"), _model("Site")
     now = timezone.now()
+    revision = uuid.uuid4()  # every patient the import writes, or writes rows of, gets it
     patients, screening = bundle.patients, bundle.screening
     ids = patients["patient_id"].astype("string").tolist()
     existing = dict(Patient.objects.values_list("patient_id", "pk"))
@@ -210,7 +213,7 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress,
     rows: dict[str, int] = {}
     voided: dict[str, int] = {}
     rows["patients"] = _write_patients(patients, {p: existing[p] for p in replaced}, site_pks,
-                                       now, progress)
+                                       now, progress, revision)
     patient_pks = dict(Patient.objects.values_list("patient_id", "pk"))
     sites = _patient_sites(patients)
     versions = []
@@ -237,8 +240,23 @@ def _import(bundle: Bundle, *, replace: bool, reason: str, progress: Progress,
         if table != "patients":
             keys = {"patient_id": patient_pks, "site_id": site_pks}
             rows[table] = _write_rows(table, getattr(bundle, table), keys, now, progress)
+    _touch_others(bundle, set(ids), revision)
     return ImportSummary(rows=rows, voided={t: n for t, n in voided.items() if n},
                          replaced_patients=tuple(replaced), sites_created=tuple(new_sites))
+
+
+def _touch_others(bundle: Bundle, written: set[str], revision: uuid.UUID) -> None:
+    """Give ``revision`` to the patients already in the database that the bundle adds rows to
+    without listing them in its patients table (those it lists have it already)."""
+    others: set[str] = set()
+    for table in TABLE_MODELS:
+        frame = getattr(bundle, table)
+        if table != "patients" and "patient_id" in frame and len(frame):
+            others.update(frame["patient_id"].dropna().astype("string").unique().tolist())
+    others = sorted(others - written)
+    Patient = model_of("patients")
+    for start in range(0, len(others), IN_CHUNK):
+        Patient.objects.filter(patient_id__in=others[start:start + IN_CHUNK]).update(revision=revision)
 
 
 def _patient_sites(patients) -> dict[str, str]:
@@ -261,9 +279,9 @@ def _refusal(patients: list[str], screenings: list[str]) -> str:
 
 
 def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
-                    progress: Progress) -> int:
+                    progress: Progress, revision: uuid.UUID) -> int:
     """Create the new patients and update the replaced ones (``patient_id -> pk``) in place,
-    so that their earlier (voided) rows still point at them."""
+    so that their earlier (voided) rows still point at them; all of them get ``revision``."""
     Patient = model_of("patients")
     columns = model_columns(Patient)
     base = next_seq(Patient)
@@ -273,7 +291,7 @@ def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
     seqs = np.arange(base, base + len(frame))
     if new.any():
         _insert_rows(Patient._meta.db_table, _names(Patient, columns), [_chunk(
-            Patient, frame[new], columns, {"site_id": site_pks}, extras, seqs[new], now)])
+            Patient, frame[new], columns, {"site_id": site_pks}, extras, seqs[new], now, revision)])
     if replaced:
         old = frame[~new]
         values = _column_values(old, columns, {"site_id": site_pks})
@@ -283,9 +301,10 @@ def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
             patient = Patient(**{c.attname: v for c, v in zip(columns, row)}, seq=seq,
                               extra=_decode_extra(text))
             patient.pk, patient.updated_at = replaced[patient.patient_id], now
+            patient.revision = revision
             updated.append(patient)
         names = [c.attname for c in columns if c.name != "patient_id"] + [
-            "seq", "extra", "updated_at"]
+            "seq", "extra", "updated_at", "revision"]
         Patient.objects.bulk_update(updated, names, batch_size=IN_CHUNK)
     progress("patients", len(frame), len(frame))
     return len(frame)
@@ -368,12 +387,15 @@ def _names(model, columns: tuple[Column, ...]) -> list[str]:
 
 
 def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
-           extras: list[str], seqs, now) -> list:
+           extras: list[str], seqs, now, revision: uuid.UUID | None = None) -> list:
     """The columns of one chunk of rows for :func:`_insert_rows` (named by :func:`_names`):
     the bundle's columns, then ``seq`` (``seqs``), ``extra`` and the bookkeeping columns the
-    model has, in the connection's form (``COPY`` cells on PostgreSQL, values elsewhere)."""
+    model has (a patient's ``revision``), in the connection's form (``COPY`` cells on
+    PostgreSQL, values elsewhere)."""
     m = len(frame)
     own = {f.name for f in model._meta.concrete_fields}
+    token = (model._meta.get_field("revision").get_db_prep_value(revision, connection)
+             if "revision" in own else None)
     json_extras = convert.extra_to_json(frame, extras)
     if connection.vendor == "postgresql":
         values = _copy_cells(frame, columns, keys)
@@ -382,13 +404,15 @@ def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
                  else convert.quote_cells(np.array(json_extras, dtype=object)))
         tail = {"seq": map(str, seqs), "extra": extra, "voided": repeat("f", m),
                 "void_reason": repeat('""', m), "voided_at": repeat("", m),
-                "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m)}
+                "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m),
+                "revision": repeat(str(token), m)}
     else:
         values = _column_values(frame, columns, keys)
         stamp = connection.ops.adapt_datetimefield_value(now)
         tail = {"seq": map(int, seqs), "extra": json_extras, "voided": repeat(False, m),
                 "void_reason": repeat("", m), "voided_at": repeat(None, m),
-                "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m)}
+                "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m),
+                "revision": repeat(token, m)}
     return values + [tail[name] for name in BOOKKEEPING_ORDER if name in own]
 
 

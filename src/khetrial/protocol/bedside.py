@@ -74,7 +74,8 @@ from khetrial.protocol.dosing import (LABEL, PROJECT_CHOICE, PUBLICATION, BodySi
                                       prednisolone_dose, prophylaxis_required_until, sirolimus_dose_from_mg,
                                       starting_doses, tmp_smx_dose)
 from khetrial.protocol.prednisolone import TAPER_SOURCE, TRIGGER_SOURCE, TaperPlan, TaperStep, taper_plan
-from khetrial.protocol.schedule import BloodCountDue, VisitStatus, next_blood_count_due, plan_visits, visit_statuses
+from khetrial.protocol.schedule import (BloodCountDue, VisitStatus, follow_up_end, next_blood_count_due, plan_visits,
+                                       visit_statuses)
 from khetrial.protocol.titration import HOLD, MAX_RULE, TitrationAdvice, titrate_sirolimus
 
 # The tables whose rows are evidence of a visit (project choice, module doc).
@@ -507,7 +508,7 @@ def bedside_advice(records: PatientRecords, today: date) -> BedsideAdvice:
     :class:`~khetrial.errors.ProtocolError` becomes the advice's ``problem``."""
     patient = records.patient
     try:
-        end = plan_visits(patient.randomization_date)[-1].window_end
+        end = follow_up_end(patient.randomization_date)
         if today > end:
             return BedsideAdvice(patient.patient_id, today, end)
         meds = medications_on(records, today)

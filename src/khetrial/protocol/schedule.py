@@ -110,6 +110,22 @@ def plan_visits(randomized: date) -> tuple[PlannedVisit, ...]:
                  for v in visit_definitions())
 
 
+def follow_up_end(randomized: date) -> date:
+    """The last day of the follow-up of a patient randomized on ``randomized``: the last day of
+    the protocol's last visit window (Pub. "and 2 years"; the SAP's month-24 window, day 790).
+    After it nothing can be due any more."""
+    return plan_visits(randomized)[-1].window_end
+
+
+def follow_up_cutoff(today: date) -> date:
+    """The earliest randomization date whose follow-up is not over on ``today``: a patient
+    randomized before it is past :func:`follow_up_end` (``today`` after its last day), one
+    randomized on it has ``today`` as its last day. Visits are counted in days from day 0, so
+    this is ``today`` minus the last window's last study day (the SAP's month-24 window); a
+    database filters on it."""
+    return check_date(today, "today") - timedelta(visit_definitions()[-1].window_end_day)
+
+
 @dataclass(frozen=True)
 class VisitStatus:
     """Where a visit stands on ``today``. ``done_on``/``in_window`` only when done."""

@@ -4,17 +4,23 @@
 ``simulate_tables(seed, match_publication=True)`` builds the 73-patient cohort for which the
 analysis plan gives exactly the publication's counts (see :mod:`khetrial.simulate.publication`).
 Same seed, same tables, same bundle bytes.
+
+:func:`live_tables` turns a finished simulated trial into one still running: every date moved
+so that the last child is randomized on a given day, and nothing dated after that day (a
+benchmark of the web application on a trial in follow-up).
 """
 
 from __future__ import annotations
 
 import csv
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from khetrial.bundle import read_bundle
+from khetrial.bundle.format import DATE, TABLE_SPECS
 from khetrial.errors import ProtocolError
 from khetrial.simulate import parameters as P
 from khetrial.simulate.adverse_events import draw_adverse_events
@@ -72,6 +78,44 @@ def simulate_tables(seed: int = DEFAULT_SEED, n_patients: int | None = None,
     return {name: tables[name] for name in TABLE_ORDER}
 
 
+# Per table, the date that says when a row happened (a row dated after the live trial's last day
+# is not recorded yet) and the end dates that are only known once reached (else still ongoing).
+EVENT_DATES = {"medications": "start_date", "adverse_events": "onset_date"}
+END_DATES = ("end_date",)
+
+
+def live_tables(tables: dict, randomized_until: date, recorded_until: date | None = None) -> dict:
+    """The simulated trial as it stands on ``recorded_until`` (default ``randomized_until``) if
+    its last child was randomized on ``randomized_until``: every date of every table moved by
+    the same number of days (ages, windows and intervals unchanged); rows dated after
+    ``recorded_until`` left out (not recorded yet) and an end date after it left empty (a course
+    or an event still running). Project choice, for benchmarks of a trial in follow-up; the
+    simulator's own tables (:func:`simulate_tables`) are unchanged."""
+    last = max(date.fromisoformat(d) for d in tables["patients"]["randomization_date"])
+    shift = timedelta(days=(randomized_until - last).days)
+
+    def moved(value):
+        if value is None or (isinstance(value, float) and value != value):
+            return value
+        return (date.fromisoformat(value) + shift).isoformat()
+
+    out = {}
+    for name, frame in tables.items():
+        frame = frame.copy()
+        for column in (c.name for c in TABLE_SPECS[name].columns if c.kind == DATE):
+            if column in frame:
+                frame[column] = frame[column].map(moved)
+        until = (recorded_until or randomized_until).isoformat()
+        event = EVENT_DATES.get(name, "date")
+        if name != "patients" and event in frame:
+            frame = frame[frame[event] <= until].reset_index(drop=True)
+        for column in END_DATES:
+            if column in frame:
+                frame[column] = frame[column].map(lambda d: None if isinstance(d, str) and d > until else d)
+        out[name] = frame
+    return out
+
+
 def _cell(value) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -113,11 +157,21 @@ def is_simulated(folder: str | Path | None) -> bool:
 
 
 def write_simulated_bundle(out: str | Path, seed: int = DEFAULT_SEED, n_patients: int | None = None,
-                           match_publication: bool = False) -> Path:
-    """Simulate and write the bundle folder ``out`` with its :data:`SIMULATED_MARKER`; returns its path."""
-    path = write_tables(simulate_tables(seed, n_patients, match_publication), out)
+                           match_publication: bool = False, randomized_until: date | None = None,
+                           recorded_until: date | None = None) -> Path:
+    """Simulate and write the bundle folder ``out`` with its :data:`SIMULATED_MARKER`; returns its path.
+    With ``randomized_until``, the trial still running (:func:`live_tables`): last randomized on
+    that day, recorded until ``recorded_until`` (default: that day)."""
+    tables = simulate_tables(seed, n_patients, match_publication)
+    if randomized_until is not None:
+        tables = live_tables(tables, randomized_until, recorded_until)
+    elif recorded_until is not None:
+        raise ProtocolError("recorded until: give the date of the last randomization too (--randomized-until)")
+    path = write_tables(tables, out)
+    live = (f", last randomized on {randomized_until.isoformat()}"
+            f", recorded until {(recorded_until or randomized_until).isoformat()}" if randomized_until else "")
     (path / SIMULATED_MARKER).write_text(
-        f"Simulated by khetrial (seed {seed}{', publication-matched' if match_publication else ''}): "
+        f"Simulated by khetrial (seed {seed}{', publication-matched' if match_publication else ''}{live}): "
         "these are not patients' data.\n", encoding="utf-8")
     return path
 

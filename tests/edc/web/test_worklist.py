@@ -146,11 +146,12 @@ def _many_patients(n):
             _query(p.patient_id, "A", DAY0)
 
 
-MAX_QUERIES = 40
+MAX_QUERIES = 48
 """Session, user, profile, lock state, the second factor's device, the counts and one query per
 table read (measured: 15 for the assessor, 18 monitor, 22 investigator, 34 statistician before
-the body-size table and the second factor, 37 after), the same for 1 patient as for 50 (a query
-per patient would be over 50)."""
+the body-size table and the second factor, 37 after; 44 with the shared cache, cold: the
+fingerprint's 2, a get, and a set in a savepoint with a count), the same for 1 patient as for
+50 (a query per patient would be over 50)."""
 
 
 @pytest.mark.parametrize("username", ["inv_a", "mon", "stat", "assessor_a"])
@@ -175,3 +176,98 @@ def test_no_blood_count_is_asked_once_the_study_treatment_stopped(trial, login, 
     counts = [r["patient_id"] for r in wl["due"] if r["what"].startswith("blood count")]
     assert counts == ["A-01"]
     assert ("A-02", "Week 4 visit") in {(r["patient_id"], r["what"]) for r in wl["due"]}
+
+
+def test_the_statisticians_counts_are_cached_until_a_patient_changes(trial, login, settings,
+                                                                     monkeypatch):
+    """Computed once per day and trial state: a write to any patient computes them again."""
+    from khetrial.edc.trial import records
+    from khetrial.edc.trial.models import Patient
+    from khetrial.edc.web import worklist
+
+    computed = []
+    known = worklist._known_outcomes
+    monkeypatch.setattr(worklist, "_known_outcomes",
+                        lambda d, day: computed.append(day) or known(d, day))
+    today = DAY0 + dt.timedelta(days=400)
+    first = _home(login, "stat", settings, today).context["worklist"]
+    again = _home(login, "stat", settings, today).context["worklist"]
+    assert first == again and len(computed) == 1 and first["n"] == 4
+    records.add("labs", Patient.objects.get(patient_id="B-01"),
+                {"date": DAY0 + dt.timedelta(days=30), "test": "platelets", "value": 150.0},
+                author=records.Author(actor="inv_b", role="investigator", form="labs"))
+    _home(login, "stat", settings, today)
+    assert len(computed) == 2
+    _home(login, "stat", settings, today + dt.timedelta(days=1))  # a new day
+    assert len(computed) == 3
+
+
+def test_the_monitors_missed_visits_are_recomputed_only_for_a_changed_patient(trial, login,
+                                                                              settings, monkeypatch):
+    from khetrial.edc.trial import records
+    from khetrial.edc.trial.models import Patient
+    from khetrial.edc.web import worklist
+
+    read = []
+    dates = worklist.assessment_dates
+    monkeypatch.setattr(worklist, "assessment_dates",
+                        lambda d, pks: read.append(sorted(pks)) or dates(d, pks))
+    today = DAY0 + dt.timedelta(days=92)
+
+    def missed():
+        sites = _home(login, "mon", settings, today).context["worklist"]["sites"]
+        return {row["site"]: row["missed"] for row in sites}
+
+    before = missed()
+    assert len(read) == 1 and len(read[0]) == 4
+    a01 = Patient.objects.get(patient_id="A-01")
+    # day 84: inside the week-12 window (day 77…91, ± 7 days): no longer missed
+    records.add("labs", a01, {"date": DAY0 + dt.timedelta(days=84), "test": "platelets",
+                              "value": 150.0},
+                author=records.Author(actor="inv_a", role="investigator", form="labs"))
+    after = missed()
+    assert read[1:] == [[a01.pk]]
+    assert after["A"] == before["A"] - 1 and after["B"] == before["B"]
+
+
+def test_the_assessors_list_changes_at_once_when_an_mri_is_recorded(trial, login, settings,
+                                                                    monkeypatch):
+    """Day 378 (month-12 window, days 335–395): an MRI recorded for A-01 takes it off the list at
+    once; A-02's cached assessments are not computed again."""
+    from khetrial.edc.trial import records
+    from khetrial.edc.trial.models import Patient
+    from khetrial.edc.web import worklist
+
+    read = []
+    dates = worklist._dates_by_patient
+    monkeypatch.setattr(worklist, "_dates_by_patient",
+                        lambda d, table, pks: read.append(sorted(pks)) or dates(d, table, pks))
+    today = DAY0 + dt.timedelta(days=378)
+
+    def due():
+        rows = _home(login, "assessor_a", settings, today).context["worklist"]["assessments"]
+        return {(a["patient_id"], a["what"]) for a in rows}
+
+    assert due() == {("A-01", "MRI lesion volume, month 12"), ("A-02", "MRI lesion volume, month 12")}
+    a01 = Patient.objects.get(patient_id="A-01")
+    records.add("mri", a01, {"date": today, "lesion_volume_ml": 12.0},
+                author=records.Author(actor="assessor_a", role="assessor", form="mri"))
+    read.clear()
+    assert due() == {("A-02", "MRI lesion volume, month 12")}
+    assert read == [[a01.pk], [a01.pk]]  # the MRI and sequelae dates of A-01 only
+
+
+def test_an_unanswered_pedsql_item_entered_shows_at_once(trial, login, settings):
+    from khetrial.edc.trial import records
+    from khetrial.edc.trial.models import Patient
+
+    def pedsql():
+        rows = _home(login, "inv_a", settings, DAY0 + dt.timedelta(days=28)).context["worklist"]
+        return [f["patient_id"] for f in rows["incomplete"] if "PedsQL" in f["what"]]
+
+    assert pedsql() == []
+    records.add("qol", Patient.objects.get(patient_id="A-02"),
+                {"date": DAY0, "instrument": "infant_1_12", "scale": "physical", "item": "p2",
+                 "response": None},
+                author=records.Author(actor="inv_a", role="investigator", form="qol"))
+    assert pedsql() == ["A-02"]

@@ -21,7 +21,7 @@ from khetrial.edc.audit.frozen import frozen_changes, refusal, used_entry_change
 from khetrial.errors import DatabaseError
 
 UNLOCKED_MODELS = frozenset({"Site"})  # configuration, not clinical data
-SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})  # bookkeeping, not data
+SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at", "revision"})  # bookkeeping, not data
 
 
 def connect() -> None:

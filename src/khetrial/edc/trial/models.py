@@ -21,6 +21,8 @@ Database-level nullability is that of the interchange format (a bundle may leave
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -76,7 +78,12 @@ class Timestamped(models.Model):
 
 
 class Patient(Timestamped):
-    """A randomized child: one row of ``patients.csv``."""
+    """A randomized child: one row of ``patients.csv``.
+
+    ``revision`` is bookkeeping, not a bundle column: a token that takes a new value when the
+    patient is created and on every write of the patient or of any of its rows (the record
+    service, :mod:`khetrial.edc.trial.records`, and the bulk import, :mod:`khetrial.edc.store`),
+    so that what is computed from a patient's rows can be cached under (patient, revision)."""
 
     patient_id = models.CharField(max_length=ID_LENGTH, unique=True)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="patients")
@@ -96,6 +103,9 @@ class Patient(Timestamped):
     biopsy = models.BooleanField(null=True, help_text="Histology available.")
     seq = models.PositiveIntegerField(default=0, help_text="Position in file order.")
     extra = models.JSONField(default=dict, blank=True, help_text="Extra bundle columns.")
+    revision = models.UUIDField(
+        default=uuid.uuid4, editable=False,
+        help_text="A new value whenever this patient or any of its rows is written (cache key).")
 
     class Meta:
         ordering = ["seq", "id"]

@@ -4,7 +4,8 @@ Every write path goes through here: the web forms (:mod:`khetrial.edc.web.views.
 JSON API (:mod:`khetrial.edc.web.api`), the PedsQL form (:mod:`khetrial.edc.web.views.pedsql`)
 and, for the ``seq`` rule and the audit context, the bulk bundle import
 (:mod:`khetrial.edc.store`). Each write runs in one transaction inside :func:`writing`, the
-audit context of its :class:`Author`; the audit app's model signals
+audit context of its :class:`Author`, and gives the patient a new ``revision`` (what was
+cached from its rows is read no more, :func:`touch`); the audit app's model signals
 (:mod:`khetrial.edc.audit.capture`) then write, in that same transaction, one ``create`` entry
 per added row, one ``change`` entry per corrected field and a ``void`` entry per voided row,
 each with the actor, role, form and reason. Clinical rows are never deleted: a void keeps the
@@ -29,6 +30,7 @@ With Django set up::
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -134,8 +136,10 @@ def add_many(table: str, patient, rows: Iterable[Mapping], *, author: Author) ->
         edit_check(table, values, patient)
     with writing(author):
         seq = next_seq(model)
-        return [model.objects.create(patient=patient, seq=seq + i, **values)
-                for i, values in enumerate(checked)]
+        added = [model.objects.create(patient=patient, seq=seq + i, **values)
+                 for i, values in enumerate(checked)]
+        touch(patient)
+        return added
 
 
 def correct(obj, values: Mapping, *, reason: str, author: Author):
@@ -153,6 +157,7 @@ def correct(obj, values: Mapping, *, reason: str, author: Author):
         setattr(obj, name, value)
     with writing(author, reason):
         obj.save()
+        touch(obj if table == "patients" else getattr(obj, "patient", None))
     return obj
 
 
@@ -164,7 +169,18 @@ def void(obj, *, reason: str, author: Author):
     obj.voided, obj.void_reason, obj.voided_at = True, reason, timezone.now()
     with writing(author, reason):
         obj.save()
+        touch(obj if table == "patients" else getattr(obj, "patient", None))
     return obj
+
+
+def touch(patient) -> None:
+    """Give ``patient`` (a Patient row, or ``None``: nothing to do) a new ``revision``: one of
+    its rows, or the patient itself, was just written, so what was cached from them is stale.
+    An ``UPDATE`` of that one column, not a save: bookkeeping, not audited."""
+    if patient is None:
+        return
+    patient.revision = uuid.uuid4()
+    type(patient).objects.filter(pk=patient.pk).update(revision=patient.revision)
 
 
 def checked_values(table: str, values: Mapping) -> dict:

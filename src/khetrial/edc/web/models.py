@@ -1,5 +1,5 @@
 """Web-side records: emergency unblinding requests, monitors' data queries, stored report
-results and jobs, users' language preferences."""
+results and jobs, users' language preferences, and the table of the shared cache."""
 
 from __future__ import annotations
 
@@ -125,3 +125,17 @@ class EproLink(models.Model):
     def actor(self) -> str:
         """Who the audit trail names for the answers given through this link."""
         return f"epro:{self.pk}"
+
+
+class CacheEntry(models.Model):
+    """A row of the cache that every server process shares (``settings.CACHES["advice"]``,
+    :class:`khetrial.edc.web.cache.DatabaseCache`): Django's database cache table (the columns
+    ``createcachetable`` makes), declared here so that the migrations create it and
+    ``khetrial demo``, ``serve`` and the tests need no extra step."""
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "khetrial_cache"

@@ -8,30 +8,45 @@
 - **monitor** (all sites): queries not closed, oldest first, with their age in days; missing
   data by site (visits whose window closed without any assessment recorded, baseline gaps).
 - **statistician**: per binary endpoint, the patients whose outcome is already known today
-  (:mod:`khetrial.endpoints.completeness`), pooled over the arms.
+  (:mod:`khetrial.endpoints.completeness`), pooled over the arms. It derives the analysis
+  tables of the whole trial, so its counts are kept in the shared cache under today and a
+  fingerprint of every patient's revision (:func:`trial_fingerprint`): computed again the
+  first time the page is asked for after any write.
 - **assessor** (blinded): the MRI volumes and year-2 sequelae due
   (:mod:`khetrial.protocol.assessments`), built from randomization dates and the assessor's own
   tables only — no allocation, no treatment.
 
 Every builder reads a bounded number of queries, whatever the number of patients (one per
 table), through the user's :class:`~khetrial.edc.web.blinding.Disclosure`; ``today`` comes in as
-an argument (the view reads the clock).
+an argument (the view reads the clock). What is computed from a patient's rows is kept in the
+shared cache (:mod:`khetrial.edc.web.cache`) under its revision: the investigator's advice
+(:func:`~khetrial.edc.web.bedside.site_entries`, patients in follow-up only) and the monitor's
+missed visits (:func:`missing_by_site`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 
-from django.db.models import Count
+from django.core.cache import caches
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+import khetrial.bundle
+import khetrial.constants
+import khetrial.endpoints
+import khetrial.protocol
 from khetrial.bundle.format import TABLE_SPECS
+from khetrial.edc import store
 from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
 from khetrial.edc.store import export_bundle
-from khetrial.edc.web.bedside import read_records
+from khetrial.edc.web.bedside import followed_patients, site_entries
+from khetrial.edc.web.cache import SHARED_CACHE, code_version, per_patient
 from khetrial.edc.web.labels import alert_message, field_label, table_label, value_label, visit_label
 from khetrial.edc.web.models import DataQuery
 from khetrial.edc.web.tables import ALL_TABLES
@@ -39,9 +54,8 @@ from khetrial.endpoints.adsl import BINARY_ENDPOINTS, derive_analysis_tables
 from khetrial.endpoints.completeness import derive_evaluable
 from khetrial.errors import KhetrialError, ProtocolError
 from khetrial.protocol.assessments import MRI, OPEN_STATUSES, outcome_assessments
-from khetrial.protocol.bedside import (ASSESSMENT_TABLES, bedside_advice, platelet_history,
-                                       treatment_stopped_on, visits_done)
-from khetrial.protocol.schedule import DUE, OVERDUE, UPCOMING, next_blood_count_due, visit_statuses
+from khetrial.protocol.bedside import ASSESSMENT_TABLES, visits_done
+from khetrial.protocol.schedule import DUE, OVERDUE, UPCOMING, visit_statuses
 from khetrial.report.published import ENDPOINT_LABELS
 
 QUERY_AGE_BANDS = (7, 30)
@@ -51,6 +65,9 @@ UPCOMING_ASSESSMENT_DAYS = 30
 VISIT_ALERTS = ("visit_due", "visit_overdue")  # listed as visits, not again as alerts
 OPTIONAL_BASELINE = tuple(c.name for c in TABLE_SPECS["patients"].columns if not c.required)
 STATUS_ORDER = {OVERDUE: 0, DUE: 1, UPCOMING: 2}
+# The code the cached worklist values are computed by (a changed rule makes new keys).
+CODE_VERSION = code_version(khetrial.protocol, khetrial.endpoints, khetrial.bundle, khetrial.constants,
+                            store, sys.modules[__name__])
 
 
 def visible_queries(disclosure):
@@ -94,29 +111,12 @@ def _query_rows(disclosure, queries, today: date) -> list[dict]:
 
 
 # --- investigator -------------------------------------------------------------------------------
-def _blood_count_due(records, today: date):
-    """The blood count due on or before ``today`` (protocol: every 2 days until stable), or None;
-    none once the study treatment stopped (a disposition row: project choice, the 2-day counts
-    monitor the treatment)."""
-    if treatment_stopped_on(records.disposition_dates, today) is not None:
-        return None
-    platelets = platelet_history(records.labs)
-    fibrinogen = [(lab.date, lab.value) for lab in records.labs
-                  if lab.test == "fibrinogen" and lab.value is not None]
-    try:
-        due = next_blood_count_due(records.patient.randomization_date, platelets, today,
-                                   fibrinogen=fibrinogen or None)
-    except ProtocolError:
-        return None  # the advice's problem says it on the patient's page
-    return due if due.due is not None and due.due <= today else None
-
-
-def _due_rows(patient_id: str, advice, records, today: date) -> list[dict]:
+def _due_rows(patient_id: str, entry, today: date) -> list[dict]:
     rows = [{"patient_id": patient_id, "what": _("%(visit)s visit") % {"visit": visit_label(v.visit)},
              "start": v.visit.window_start, "end": v.visit.window_end, "status": v.status,
              "late": (today - v.visit.window_end).days if v.status == OVERDUE else 0}
-            for v in advice.visits if v.status in (DUE, OVERDUE)]
-    blood = _blood_count_due(records, today)
+            for v in entry.due_visits]
+    blood = entry.worklist_blood_count
     if blood is not None:
         status = OVERDUE if blood.is_overdue(today) else DUE
         rows.append({"patient_id": patient_id, "what": _("blood count (every 2 days)"),
@@ -126,40 +126,64 @@ def _due_rows(patient_id: str, advice, records, today: date) -> list[dict]:
     return rows
 
 
-def _incomplete_forms(disclosure, patients) -> list[dict]:
+def baseline_rows(disclosure, *order: str) -> list:
+    """The patients ``disclosure`` sees, in ``order``, as light rows (``pk``, ``patient_id``,
+    ``revision``, ``site__code``, ``randomization_date`` and the optional baseline fields), not
+    model objects: a worklist reads thousands of them."""
+    return list(disclosure.patients().order_by(*order)
+                .values_list("pk", "patient_id", "revision", "site__code", "randomization_date",
+                             *OPTIONAL_BASELINE, named=True))
+
+
+def unanswered_pedsql(disclosure, patients: list, today: date) -> dict[int, tuple]:
+    """Patient pk -> its PedsQL questionnaires with unanswered items, as (date, instrument,
+    items unanswered) in date order: from the shared cache under the patient's revision, else
+    counted in the database for the patients missing (one query)."""
+    def compute(missing: list) -> dict:
+        out: dict[int, list] = {p.pk: [] for p in missing}
+        for r in (disclosure.records("qol").filter(voided=False, response__isnull=True,
+                                                   patient_id__in=list(out))
+                  .values("patient_id", "date", "instrument").annotate(n=Count("id"))
+                  .order_by("patient_id", "date", "instrument")):
+            out[r["patient_id"]].append((r["date"], r["instrument"], r["n"]))
+        return {pk: tuple(found) for pk, found in out.items()}
+
+    seen = "qol" if disclosure.may_see("qol") else "-"
+    return per_patient(f"unanswered-pedsql:{CODE_VERSION}:{today.isoformat()}:{seen}", patients, compute)
+
+
+def _incomplete_forms(disclosure, patients, today: date) -> list[dict]:
+    unanswered = unanswered_pedsql(disclosure, patients, today)
     rows = [{"patient_id": p.patient_id, "what": _("baseline: %(fields)s missing") % {
                 "fields": ", ".join(field_label("patients", f) for f in missing)},
              "link": ("patient_edit", p.patient_id)}
             for p in patients
             if (missing := [f for f in OPTIONAL_BASELINE if getattr(p, f, None) in (None, "")])]
-    by_pk = {p.pk: p.patient_id for p in patients}
-    unanswered = (disclosure.records("qol").filter(voided=False, response__isnull=True,
-                                                   patient_id__in=list(by_pk))
-                  .values("patient_id", "date", "instrument").annotate(n=Count("id"))
-                  .order_by("patient_id", "date"))
-    rows += [{"patient_id": by_pk[r["patient_id"]],
-              "what": _("PedsQL %(instrument)s of %(date)s: %(n)d item(s) not answered") % {
-                  "instrument": value_label("qol", "instrument", r["instrument"]),
-                  "date": date_format(r["date"], "SHORT_DATE_FORMAT"), "n": r["n"]},
-              "link": ("patient", by_pk[r["patient_id"]])} for r in unanswered]
+    for p in sorted(patients, key=lambda p: p.pk):
+        for day, instrument, n in unanswered[p.pk]:
+            rows.append({"patient_id": p.patient_id,
+                         "what": _("PedsQL %(instrument)s of %(date)s: %(n)d item(s) not answered") % {
+                             "instrument": value_label("qol", "instrument", instrument),
+                             "date": date_format(day, "SHORT_DATE_FORMAT"), "n": n},
+                         "link": ("patient", p.patient_id)})
     return rows
 
 
 def investigator_worklist(disclosure, today: date) -> dict:
-    """Due and overdue visits and counts, open alerts, queries to answer, incomplete forms."""
-    patients = list(disclosure.patients().order_by("patient_id"))
-    records = read_records(disclosure, patients)
+    """Due and overdue visits and counts, open alerts, queries to answer, incomplete forms.
+    The advice of the patients still in follow-up only, from the shared cache unless their data
+    changed (:func:`~khetrial.edc.web.bedside.site_entries`); incomplete forms of every patient."""
+    followed = followed_patients(disclosure, today).order_by("patient_id")
     due, alerts, problems = [], [], []
-    for p in patients:
-        advice = bedside_advice(records[p.pk], today)
-        if advice.follow_up_over:
+    for entry in site_entries(disclosure, followed, today):
+        if entry.follow_up_over:
             continue
-        if advice.problem:
-            problems.append({"patient_id": p.patient_id, "message": advice.problem})
+        if entry.problem:
+            problems.append({"patient_id": entry.patient_id, "message": entry.problem})
             continue
-        due += _due_rows(p.patient_id, advice, records[p.pk], today)
-        alerts += [{"patient_id": p.patient_id, "severity": a.severity, "code": a.code,
-                    "message": alert_message(a)} for a in advice.alerts if a.code not in VISIT_ALERTS]
+        due += _due_rows(entry.patient_id, entry, today)
+        alerts += [{"patient_id": entry.patient_id, "severity": a.severity, "code": a.code,
+                    "message": alert_message(a)} for a in entry.alerts if a.code not in VISIT_ALERTS]
     due.sort(key=lambda r: (STATUS_ORDER[r["status"]], -r["late"], r["patient_id"]))
     severity = {"critical": 0, "warning": 1, "info": 2}
     alerts.sort(key=lambda r: (severity.get(r["severity"], 3), r["patient_id"]))
@@ -170,7 +194,7 @@ def investigator_worklist(disclosure, today: date) -> dict:
             "queries": _query_rows(disclosure, queries, today),
             "screenings": [{"pk": s.pk, "screening_id": s.screening_id, "date": s.date}
                            for s in waiting],
-            "incomplete": _incomplete_forms(disclosure, patients)}
+            "incomplete": _incomplete_forms(disclosure, baseline_rows(disclosure, "patient_id"), today)}
 
 
 # --- monitor ------------------------------------------------------------------------------------
@@ -197,18 +221,31 @@ def missed_visits(patient, dates: set[date], today: date) -> int:
     return sum(s.status == OVERDUE for s in statuses)
 
 
+def missed_by_patient(disclosure, patients: list, today: date) -> dict[int, int]:
+    """Patient pk -> :func:`missed_visits` on ``today``: from the shared cache under the
+    patient's revision, else from its assessment dates (read at once for the patients
+    missing)."""
+    seen = ",".join(t for t in ASSESSMENT_TABLES if disclosure.may_see(t))
+
+    def compute(missing: list) -> dict:
+        dates = assessment_dates(disclosure, [p.pk for p in missing])
+        return {p.pk: missed_visits(p, dates[p.pk], today) for p in missing}
+
+    return per_patient(f"missed-visits:{CODE_VERSION}:{today.isoformat()}:{seen}", patients, compute)
+
+
 def missing_by_site(disclosure, today: date) -> list[dict]:
     """Per site: patients, visits missed, patients with a visit missed, baseline gaps, open
     queries."""
-    patients = list(disclosure.patients().order_by("site__code", "patient_id"))
-    dates = assessment_dates(disclosure, [p.pk for p in patients])
+    patients = baseline_rows(disclosure, "site__code", "patient_id")
+    missed_of = missed_by_patient(disclosure, patients, today)
     open_queries = dict(visible_queries(disclosure).exclude(status="closed")
                         .values_list("site_code").annotate(n=Count("id")).order_by())
     sites: dict[str, dict] = {}
     for p in patients:
-        row = sites.setdefault(p.site.code, {"site": p.site.code, "patients": 0, "missed": 0,
+        row = sites.setdefault(p.site__code, {"site": p.site__code, "patients": 0, "missed": 0,
                                              "patients_missing": 0, "baseline_gaps": 0})
-        missed = missed_visits(p, dates[p.pk], today)
+        missed = missed_of[p.pk]
         row["patients"] += 1
         row["missed"] += missed
         row["patients_missing"] += missed > 0
@@ -232,21 +269,50 @@ def monitor_worklist(disclosure, today: date) -> dict:
 
 
 # --- statistician -------------------------------------------------------------------------------
-def statistician_worklist(disclosure, today: date) -> dict:
-    """Per binary endpoint: patients whose outcome is known today, of those randomized (pooled
-    over the arms: a home page shows no comparison)."""
+def trial_fingerprint(disclosure) -> str:
+    """A digest of the state of everything ``disclosure`` sees: every patient's revision (new
+    on any write of the patient or its rows) and the screening rows' count, last id and last
+    change. Two queries, whatever the number of rows."""
+    digest = hashlib.sha256()
+    for pk, revision in disclosure.patients().order_by("pk").values_list("pk", "revision"):
+        digest.update(f"{pk}:{revision.hex};".encode())
+    screening = disclosure.records("screening").aggregate(n=Count("id"), top=Max("id"),
+                                                          last=Max("updated_at"))
+    digest.update(repr(sorted(screening.items())).encode())
+    return digest.hexdigest()
+
+
+def _known_outcomes(disclosure, today: date) -> dict:
+    """Patients randomized, and per binary endpoint those whose outcome is known on ``today``."""
     try:
         bundle = export_bundle(sites=[disclosure.site] if disclosure.site else None)
         n = len(bundle.patients)
         if n == 0:
-            return {"n": 0, "endpoints": [], "problem": ""}
+            return {"n": 0, "known": {}, "problem": ""}
         tables = derive_analysis_tables(bundle)
         evaluable = derive_evaluable(tables.adsl, bundle.patients, today)
     except KhetrialError as error:
-        return {"n": 0, "endpoints": [], "problem": str(error)}
+        return {"n": 0, "known": {}, "problem": str(error)}
+    return {"n": n, "known": {e: int(evaluable[e].sum()) for e in BINARY_ENDPOINTS}, "problem": ""}
+
+
+def statistician_worklist(disclosure, today: date) -> dict:
+    """Per binary endpoint: patients whose outcome is known today, of those randomized (pooled
+    over the arms: a home page shows no comparison). The counts come from the shared cache
+    while no patient's data changed (same day, same :func:`trial_fingerprint`)."""
+    key = (f"statistician-home:{CODE_VERSION}:{today.isoformat()}:{disclosure.site or '*'}:"
+           f"{trial_fingerprint(disclosure)}")
+    cache = caches[SHARED_CACHE]
+    found = cache.get(key)
+    if found is None:
+        found = _known_outcomes(disclosure, today)
+        cache.set_many({key: found})
+    n = found["n"]
+    if n == 0:
+        return {"n": 0, "endpoints": [], "problem": found["problem"]}
     rows = []
     for endpoint in BINARY_ENDPOINTS:
-        known = int(evaluable[endpoint].sum())
+        known = found["known"][endpoint]
         rows.append({"endpoint": endpoint, "label": _(ENDPOINT_LABELS.get(endpoint, endpoint)),
                      "known": known, "n": n, "percent": round(100 * known / n)})
     return {"n": n, "endpoints": rows, "problem": ""}
@@ -261,22 +327,37 @@ def _dates_by_patient(disclosure, table: str, pks: list[int]) -> dict[int, list[
     return out
 
 
+def open_assessments(disclosure, patients: list, today: date) -> dict[int, tuple]:
+    """Patient pk -> its outcome assessments due, overdue or opening within
+    :data:`UPCOMING_ASSESSMENT_DAYS` on ``today`` (none when its dates cannot be planned): from
+    the shared cache under the patient's revision, else from the MRI and sequelae dates (read
+    at once for the patients missing)."""
+    seen = ",".join(t for t in ("mri", "sequelae") if disclosure.may_see(t))
+
+    def compute(missing: list) -> dict:
+        pks = [p.pk for p in missing]
+        mri, sequelae = (_dates_by_patient(disclosure, t, pks) for t in ("mri", "sequelae"))
+        out = {}
+        for p in missing:
+            try:
+                plan = outcome_assessments(p.randomization_date, today, mri[p.pk], sequelae[p.pk])
+            except ProtocolError:
+                plan = ()
+            out[p.pk] = tuple(a for a in plan if a.status in OPEN_STATUSES or (
+                a.status == UPCOMING and (a.window_start - today).days <= UPCOMING_ASSESSMENT_DAYS))
+        return out
+
+    return per_patient(f"assessments:{CODE_VERSION}:{today.isoformat()}:{seen}", patients, compute)
+
+
 def assessor_worklist(disclosure, today: date) -> dict:
     """The MRI volumes and sequelae due, overdue or opening within
     :data:`UPCOMING_ASSESSMENT_DAYS`, from randomization dates and the assessor's own tables."""
-    patients = list(disclosure.patients().order_by("patient_id"))
-    pks = [p.pk for p in patients]
-    mri, sequelae = (_dates_by_patient(disclosure, t, pks) for t in ("mri", "sequelae"))
+    patients = baseline_rows(disclosure, "patient_id")
+    open_of = open_assessments(disclosure, patients, today)
     rows = []
     for p in patients:
-        try:
-            plan = outcome_assessments(p.randomization_date, today, mri[p.pk], sequelae[p.pk])
-        except ProtocolError:
-            continue
-        for a in plan:
-            soon = a.status == UPCOMING and (a.window_start - today).days <= UPCOMING_ASSESSMENT_DAYS
-            if a.status not in OPEN_STATUSES and not soon:
-                continue
+        for a in open_of[p.pk]:
             what = (_("MRI lesion volume, month %(m)d") % {"m": a.month} if a.kind == MRI
                     else _("sequelae, year 2"))
             rows.append({"patient_id": p.patient_id, "table": a.kind, "what": what,

@@ -15,12 +15,17 @@ lists (:class:`~khetrial.protocol.bedside.ClinicianCheck`) are worded here, tran
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from khetrial import constants as C
 from khetrial.edc.trial.records import edc_today
-from khetrial.edc.web.bedside import BEDSIDE_ROLES, bedside_advice, may_receive_advice, site_advice
+from khetrial.edc.web.bedside import (BEDSIDE_ROLES, bedside_advice, finished_count, followed_patients,
+                                      may_receive_advice, site_entries)
 from khetrial.edc.web.labels import alert_message
 from khetrial.edc.web.permissions import allow
 from khetrial.protocol.alerts import SEVERITY_ORDER
@@ -44,7 +49,18 @@ def _sources(*sources: str) -> list[dict]:
     return [{"code": s.replace(" ", "-"), "label": SOURCE_LABELS[s]} for s in dict.fromkeys(sources)]
 
 
-def _alert_rows(advice: BedsideAdvice) -> list[dict]:
+def _sources_html(sources: list[dict], shown: dict) -> str:
+    """``sources`` as the page shows them (``web/bedside_sources.html``), rendered once per
+    distinct list and language in ``shown`` (a page of a thousand alerts has a handful)."""
+    key = (get_language(), tuple(s["code"] for s in sources))
+    if key not in shown:
+        shown[key] = mark_safe(render_to_string("web/bedside_sources.html", {"sources": sources}))
+    return shown[key]
+
+
+def _alert_rows(advice) -> list[dict]:
+    """The alert rows of ``advice`` (a :class:`BedsideAdvice` or a cached
+    :class:`~khetrial.edc.web.bedside.SiteEntry`)."""
     return [{"patient_id": advice.patient_id, "severity": a.severity, "code": a.code,
              "message": alert_message(a), "css": SEVERITY_CLASS.get(a.severity, ""),
              "sources": _sources(*alert_sources(a))}
@@ -101,7 +117,7 @@ def _tmp_smx(advice: BedsideAdvice) -> dict | None:
             "reading_sources": _sources(PROJECT_CHOICE, LABEL)}
 
 
-def _blood_count(advice: BedsideAdvice) -> dict | None:
+def _blood_count(advice) -> dict | None:
     due = advice.blood_count
     if due is None:
         return None
@@ -122,12 +138,14 @@ def _body(advice: BedsideAdvice) -> dict | None:
             "stale": advice.body_size_stale, "sources": _sources(PROJECT_CHOICE)}
 
 
-def _check_text(code: str, advice: BedsideAdvice) -> str:
-    """What a clinician is asked to check, in the reader's language."""
+def _check_text(code: str, days: int | None, age_months: int | None, uncapped_mg) -> str:
+    """What a clinician is asked to check, in the reader's language, with the numbers it
+    quotes: the body size's age in ``days``, the child's ``age_months``, prednisolone's
+    ``uncapped_mg`` a day."""
     if code == "body_size_stale":
         return _("Weight and height were measured %(days)s days ago (more than %(limit)s days): re-measure "
                  "them and check every dose computed from them with a clinician.") % {
-            "days": advice.body_size_age_days, "limit": C.BODY_SIZE_MAX_AGE_DAYS}
+            "days": days, "limit": C.BODY_SIZE_MAX_AGE_DAYS}
     if code == "sirolimus_hold":
         return _("The trough is above %(limit)s ng/mL: sirolimus is held — check the hold and the restart "
                  "dose with a clinician.") % {"limit": C.SIROLIMUS_HOLD_ABOVE_NG_ML}
@@ -136,7 +154,7 @@ def _check_text(code: str, advice: BedsideAdvice) -> str:
                  "clinician.") % {"max": C.SIROLIMUS_MAX_MG_DAY}
     if code == "prednisolone_capped":
         return _("2 mg/kg would be %(full)s mg a day; the dose is capped at %(cap)s mg a day: check with a "
-                 "clinician.") % {"full": advice.prednisolone.uncapped_mg_daily, "cap": C.PREDNISOLONE_MAX_MG_DAY}
+                 "clinician.") % {"full": uncapped_mg, "cap": C.PREDNISOLONE_MAX_MG_DAY}
     if code == "tmp_smx_capped":
         return _("10 mg/kg would exceed the label's maximum per dose (trimethoprim %(tmp)s mg, "
                  "sulfamethoxazole %(smx)s mg): the dose is capped; check with a clinician.") % {
@@ -146,7 +164,7 @@ def _check_text(code: str, advice: BedsideAdvice) -> str:
                     "giving it.",
                     "Age %(age)s months: the label contraindicates sulfonamides below %(min)s months of age "
                     "(kernicterus risk) — check PJP prophylaxis with a clinician and the site pharmacist before "
-                    "giving it.", advice.age_months) % {"age": advice.age_months, "min": C.TMP_SMX_MIN_AGE_MONTHS}
+                    "giving it.", age_months) % {"age": age_months, "min": C.TMP_SMX_MIN_AGE_MONTHS}
 
 
 def advice_context(advice: BedsideAdvice) -> dict:
@@ -155,12 +173,14 @@ def advice_context(advice: BedsideAdvice) -> dict:
     if advice.problem or advice.follow_up_over:
         return {"today": advice.today, "problem": advice.problem, "alerts": [],
                 "follow_up_over": advice.follow_up_over, "follow_up_end": advice.follow_up_end}
+    uncapped = advice.prednisolone.uncapped_mg_daily if advice.prednisolone else None
     return {"today": advice.today, "problem": "", "alerts": _alert_rows(advice),
             "visits": advice.open_visits, "visit_sources": _sources(PUBLICATION, PROJECT_CHOICE),
             "body": _body(advice), "starting": _starting(advice), "sirolimus": _sirolimus(advice),
             "prednisolone": _prednisolone(advice), "tmp_smx": _tmp_smx(advice),
             "blood_count": _blood_count(advice),
-            "checks": [{"code": c.code, "text": _check_text(c.code, advice), "sources": _sources(c.source)}
+            "checks": [{"code": c.code, "text": _check_text(c.code, advice.body_size_age_days, advice.age_months,
+                                                            uncapped), "sources": _sources(c.source)}
                        for c in advice.checks]}
 
 
@@ -177,25 +197,32 @@ def bedside_context(request, patient) -> dict | None:
 def dashboard(request):
     """The site's open alerts and due or overdue visits, most severe first, each with its
     sources; the next blood count of every patient still on counts every 2 days, earliest first;
-    the patients whose advice asks a clinician to check (patients whose follow-up is over are
-    only counted)."""
+    the patients whose advice asks a clinician to check. Patients whose follow-up is over are
+    only counted (never read); the others' advice comes from the shared cache unless their
+    data changed (:func:`~khetrial.edc.web.bedside.site_entries`)."""
     d = request.disclosure
     today = edc_today()
-    rows, problems, counts_due, checks, patients, finished = [], [], [], [], 0, 0
-    for advice in site_advice(d, d.patients().order_by("patient_id"), today):
+    rows, problems, counts_due, checks, patients = [], [], [], [], 0
+    shown: dict = {}  # the rendered sources, once each
+    finished = finished_count(d, today)
+    for advice in site_entries(d, followed_patients(d, today).order_by("patient_id"), today):
         if advice.follow_up_over:
             finished += 1
             continue
         patients += 1
+        href = reverse("patient", args=[advice.patient_id])
         if advice.problem:
-            problems.append({"patient_id": advice.patient_id, "message": advice.problem})
-        rows.extend(_alert_rows(advice))
+            problems.append({"patient_id": advice.patient_id, "message": advice.problem, "href": href})
+        rows.extend({**r, "href": href, "sources_html": _sources_html(r["sources"], shown)}
+                    for r in _alert_rows(advice))
         blood = _blood_count(advice)
         if blood and blood["due"]:
-            counts_due.append({"patient_id": advice.patient_id, **blood})
+            counts_due.append({"patient_id": advice.patient_id, "href": href, **blood})
         if advice.checks:
-            checks.append({"patient_id": advice.patient_id,
-                           "items": [{"text": _check_text(c.code, advice), "sources": _sources(c.source)}
+            checks.append({"patient_id": advice.patient_id, "href": href,
+                           "items": [{"text": _check_text(c.code, advice.body_size_age_days, advice.age_months,
+                                                          advice.prednisolone_uncapped_mg),
+                                      "sources_html": _sources_html(_sources(c.source), shown)}
                                      for c in advice.checks]})
     counts_due.sort(key=lambda r: (r["due"], r["patient_id"]))
     rows.sort(key=lambda r: (SEVERITY_ORDER.index(r["severity"]), r["patient_id"]))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0006_i18n_language'),
+        ('web', '0007_reportjob_html_gzip'),
     ]
 
     operations = [

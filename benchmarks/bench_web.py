@@ -27,6 +27,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 HOST = "127.0.0.1"  # never anything else: this benchmark loads the machine it runs on
 PASSWORD = "bench-password-0123456789"
+ACCRUAL_ENDED_DAYS_AGO = 480
+"""The benchmark's trial: accrual over 480 days ago, 44 % of the children in follow-up."""
 PAGES = ("login", "home", "patient list", "patient page", "entry form", "dashboard", "report")
 
 
@@ -51,10 +53,13 @@ def prepare(url: str, patients: int, env: dict) -> None:
     if have < patients:
         with tempfile.TemporaryDirectory(prefix="khetrial-bench-web-") as folder:
             start = time.perf_counter()
-            # a trial still running: the last child randomized today, so that the dashboard and
-            # the worklists have patients in follow-up (all of them: accrual is under 2 years)
+            # a trial in follow-up: accrual (about 700 days) ended ACCRUAL_ENDED_DAYS_AGO, data
+            # recorded until today, so that 44 % of the children are still in follow-up (2
+            # years and the last window) and fill the dashboard and the worklists
+            today = datetime.date.today()
             khetrial("simulate", folder, "--patients", str(patients), "--seed", "1",
-                     "--randomized-until", datetime.date.today().isoformat(), env=env)
+                     "--randomized-until", (today - datetime.timedelta(ACCRUAL_ENDED_DAYS_AGO)).isoformat(),
+                     "--recorded-until", today.isoformat(), env=env)
             khetrial("import", folder, "--db", url, env=env)
             print(f"simulated and imported {patients:,} patients in {time.perf_counter() - start:.0f} s", flush=True)
     django(f"from khetrial.edc.web.demo import create_demo_accounts; create_demo_accounts({PASSWORD!r})", env)

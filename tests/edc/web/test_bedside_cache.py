@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from khetrial.edc.trial import models as m
 from khetrial.edc.trial import records
 from khetrial.edc.web import bedside as adapter
+from khetrial.edc.web import worklist
 from khetrial.edc.web.blinding import Disclosure
-from khetrial.edc.web.cache import SHARED_CACHE
+from khetrial.edc.web.cache import SHARED_CACHE, forget_local_entries
 from khetrial.errors import PermissionDenied
 from tests.edc.web.test_bedside import dashboard, enter, make_bedside_patient, today
 
@@ -173,6 +174,7 @@ def test_the_cached_pages_equal_the_computed_ones(trial, login, computed):
     cold_board, cold_home = _board(_context(c)), _context(c, "/")["worklist"]
     assert sorted(computed) == ["A-09", "A-10", "A-11"]  # the home page took them from the cache
     caches[SHARED_CACHE].clear()
+    forget_local_entries()
     computed.clear()
     fresh_home = _context(c, "/")["worklist"]
     warm_board, warm_home = _board(_context(c)), _context(c, "/")["worklist"]
@@ -237,3 +239,30 @@ def test_the_pages_cost_the_same_queries_for_2_patients_as_for_12(trial, login, 
     with django_assert_max_num_queries(warm_few):
         assert c.get(url).status_code == 200  # all cached: no row is read
     assert warm_few < cold_few
+
+
+# --- long lists: the first rows, then "show all" ----------------------------------------------------
+
+@pytest.mark.parametrize("limit, cut", [(3, False), (2, True)])
+def test_a_list_longer_than_the_rows_shown_is_cut_with_a_link_to_all(trial, login, monkeypatch, limit, cut):
+    for pid in ("A-09", "A-10", "A-11"):
+        make_bedside_patient(pid, sirolimus_mg=0.3)
+    monkeypatch.setattr(worklist, "ROWS_SHOWN", limit)
+    c = login("inv_a")
+    every = _context(c, "/dashboard/?all=1")
+    blood = [r["patient_id"] for r in every["blood_counts"]]
+    assert len(blood) == 3 and every["more"] == {} and len(_context(c, "/?all=1")["worklist"]["due"]) >= 3
+    board, home = _context(c, "/dashboard/"), _context(c, "/")["worklist"]
+    assert [r["patient_id"] for r in board["blood_counts"]] == blood[:limit]  # the most urgent first
+    assert board["more"].get("blood_counts") == (1 if cut else None)
+    assert ('href="?all=1#blood-counts"' in c.get("/dashboard/").content.decode()) is cut
+    assert len(home["due"]) <= limit and ("due" in home["more"]) is (len(_context(c, "/?all=1")["worklist"]["due"]) > limit)
+
+
+def test_first_rows_cuts_only_the_lists_longer_than_the_rows_shown(monkeypatch):
+    monkeypatch.setattr(worklist, "ROWS_SHOWN", 2)
+    lists = {"a": [1, 2], "b": [1, 2, 3], "c": []}
+    assert worklist.first_rows(lists, ("a", "b", "c"), show_all=False) == {"b": 1}
+    assert lists == {"a": [1, 2], "b": [1, 2], "c": []}
+    everything = {"b": [1, 2, 3]}
+    assert worklist.first_rows(everything, ("b",), show_all=True) == {} and everything == {"b": [1, 2, 3]}

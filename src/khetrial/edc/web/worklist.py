@@ -62,6 +62,9 @@ QUERY_AGE_BANDS = (7, 30)
 """Project choice: a query's age is read in bands of up to a week, up to a month, older."""
 UPCOMING_ASSESSMENT_DAYS = 30
 """Project choice: the assessor also sees assessments whose window opens within 30 days."""
+ROWS_SHOWN = 50
+"""Project choice: a list of the home page or the dashboard shows its first 50 rows, the most
+urgent (a site of a thousand children in follow-up has thousands); "show all" shows the rest."""
 VISIT_ALERTS = ("visit_due", "visit_overdue")  # listed as visits, not again as alerts
 OPTIONAL_BASELINE = tuple(c.name for c in TABLE_SPECS["patients"].columns if not c.required)
 STATUS_ORDER = {OVERDUE: 0, DUE: 1, UPCOMING: 2}
@@ -369,6 +372,20 @@ def assessor_worklist(disclosure, today: date) -> dict:
 
 WORKLISTS = {INVESTIGATOR: investigator_worklist, MONITOR: monitor_worklist,
              STATISTICIAN: statistician_worklist, ASSESSOR: assessor_worklist}
+
+
+def first_rows(lists: dict, names: tuple[str, ...], show_all: bool) -> dict[str, int]:
+    """Cut each list ``lists[name]`` to its first :data:`ROWS_SHOWN` rows (in place, unless
+    ``show_all``); name -> the number of rows left out, for the lists that lost any."""
+    if show_all:
+        return {}
+    more = {}
+    for name in names:
+        rows = lists.get(name) or []
+        if len(rows) > ROWS_SHOWN:
+            more[name] = len(rows) - ROWS_SHOWN
+            lists[name] = rows[:ROWS_SHOWN]
+    return more
 
 
 def worklist_for(disclosure, today: date) -> dict | None:

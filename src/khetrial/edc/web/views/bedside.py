@@ -28,6 +28,7 @@ from khetrial.edc.web.bedside import (BEDSIDE_ROLES, bedside_advice, finished_co
                                       may_receive_advice, site_entries)
 from khetrial.edc.web.labels import alert_message
 from khetrial.edc.web.permissions import allow
+from khetrial.edc.web.worklist import first_rows
 from khetrial.protocol.alerts import SEVERITY_ORDER
 from khetrial.protocol.bedside import BedsideAdvice, alert_sources
 from khetrial.protocol.dosing import LABEL, PROJECT_CHOICE, PUBLICATION
@@ -227,8 +228,9 @@ def dashboard(request):
     counts_due.sort(key=lambda r: (r["due"], r["patient_id"]))
     rows.sort(key=lambda r: (SEVERITY_ORDER.index(r["severity"]), r["patient_id"]))
     counts = {s: sum(r["severity"] == s for r in rows) for s in SEVERITY_ORDER}
+    lists = {"rows": rows, "blood_counts": counts_due, "checks": checks}
+    more = first_rows(lists, tuple(lists), request.GET.get("all") == "1")
     return render(request, "web/dashboard.html", {
-        "today": today, "site": d.site, "rows": rows, "problems": problems,
+        "today": today, "site": d.site, "problems": problems, **lists, "more": more,
         "patient_count": patients, "finished_count": finished, "counts": counts,
-        "blood_counts": counts_due, "blood_count_sources": _sources(PUBLICATION, PROJECT_CHOICE),
-        "checks": checks})
+        "blood_count_sources": _sources(PUBLICATION, PROJECT_CHOICE)})

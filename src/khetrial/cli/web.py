@@ -1,4 +1,4 @@
-"""Commands: ``serve`` (the web application) and ``user add|list|disable|enable|role|set-role|
+"""Commands: ``serve`` (the web application), ``warm`` (today's worklists into the cache) and ``user add|list|disable|enable|role|set-role|
 unlock|reset-password|remove-second-factor|token|revoke-token``, plus ``allocation create`` (the concealed
 randomization list, once, at trial set-up)."""
 
@@ -100,6 +100,25 @@ def run_server(db: str | None, host: str, port: int, threads: int,
         "clear_untrusted_proxy_headers": True}
     console.print(f"khetrial serving on http://{host}:{port}/ (Ctrl-C to stop)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="khetrial", **proxy)
+
+
+@app.command("warm")
+def warm(db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Compute today's worklists and dashboards into the shared cache.
+
+    Run it once a day just after midnight (e.g. from cron), so that no user waits for the day's
+    first page of a large site.
+    """
+    _setup(db)
+    from khetrial.edc.trial.records import edc_today
+    from khetrial.edc.web.worklist import warm as warm_caches
+
+    today = edc_today()
+    with console.status("Computing today's worklists..."):
+        done = warm_caches(today)
+    for scope, patients in done.items():
+        console.print(f"{scope}: {patients:,} patients")
+    console.print(f"Worklists and dashboards of {today.isoformat()} are in the shared cache.")
 
 
 def _load_views() -> None:

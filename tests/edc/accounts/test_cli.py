@@ -138,3 +138,14 @@ def test_user_unlock_reset_password_enable_remove_second_factor_and_set_role_are
         "alice: password reset; a temporary password must be changed at the next login",
         "alice: disabled", "alice: enabled", "alice: second factor removed (1 device(s))",
         "alice: investigator A -> investigator B"]
+
+
+def test_warm_computes_the_day_of_every_site_into_the_shared_cache(tmp_path):
+    db = str(tmp_path / "k.sqlite3")
+    subprocess.run([sys.executable, "-c", "from khetrial.edc.db import setup; setup(%r);"
+                    "from khetrial.edc.trial.models import Site; Site.objects.create(code='A');"
+                    "Site.objects.create(code='B')" % db], check=True, timeout=120)
+    r = _khetrial("warm", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "investigator A: 0 patients" in r.stdout and "investigator B: 0 patients" in r.stdout
+    assert "statistician: 0 patients" in r.stdout

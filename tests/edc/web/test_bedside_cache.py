@@ -266,3 +266,16 @@ def test_first_rows_cuts_only_the_lists_longer_than_the_rows_shown(monkeypatch):
     assert lists == {"a": [1, 2], "b": [1, 2], "c": []}
     everything = {"b": [1, 2, 3]}
     assert worklist.first_rows(everything, ("b",), show_all=True) == {} and everything == {"b": [1, 2, 3]}
+
+
+def test_the_day_warmed_ahead_leaves_nothing_to_compute_for_the_first_page(trial, login, computed):
+    make_bedside_patient("A-09", sirolimus_mg=0.3)
+    make_bedside_patient("A-10", arm="SP", days_ago=3)
+    forget_local_entries()
+    worklist.warm(today())
+    assert sorted(computed) == ["A-09", "A-10"]
+    computed.clear()
+    forget_local_entries()  # a server process that never saw them: read from the shared cache
+    c = login("inv_a")
+    _context(c), _context(c, "/")
+    assert computed == []

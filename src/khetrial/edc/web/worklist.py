@@ -45,7 +45,9 @@ from khetrial.bundle.format import TABLE_SPECS
 from khetrial.edc import store
 from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
 from khetrial.edc.store import export_bundle
+from khetrial.edc.trial.models import Site
 from khetrial.edc.web.bedside import followed_patients, site_entries
+from khetrial.edc.web.blinding import Disclosure
 from khetrial.edc.web.cache import SHARED_CACHE, code_version, per_patient
 from khetrial.edc.web.labels import alert_message, field_label, table_label, value_label, visit_label
 from khetrial.edc.web.models import DataQuery
@@ -372,6 +374,23 @@ def assessor_worklist(disclosure, today: date) -> dict:
 
 WORKLISTS = {INVESTIGATOR: investigator_worklist, MONITOR: monitor_worklist,
              STATISTICIAN: statistician_worklist, ASSESSOR: assessor_worklist}
+
+
+def warm(today: date) -> dict[str, int]:
+    """Compute and store in the shared cache what the home pages and the dashboard read on
+    ``today`` (run once a day, e.g. just after midnight, so that no user waits for the day's
+    first page): every site's investigator worklist, the monitor's and the statistician's.
+    Returns role or ``investigator <site>`` -> the patients in scope."""
+    done = {}
+    for site in Site.objects.order_by("code").values_list("code", flat=True):
+        reader = Disclosure("cache-warm", INVESTIGATOR, site)
+        investigator_worklist(reader, today)
+        done[f"{INVESTIGATOR} {site}"] = reader.patients().count()
+    for role in (MONITOR, STATISTICIAN):
+        reader = Disclosure("cache-warm", role)
+        WORKLISTS[role](reader, today)
+        done[role] = reader.patients().count()
+    return done
 
 
 def first_rows(lists: dict, names: tuple[str, ...], show_all: bool) -> dict[str, int]:

@@ -24,8 +24,9 @@ the per-row checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -55,16 +56,41 @@ def insert_columns(db_table: str, names: list[str], chunks: Iterable[list[Iterab
                 cursor.executemany(sql, batch)
 
 
+@dataclass(frozen=True)
+class Load:
+    """How :func:`bulk_load` made a table ready for many rows.
+
+    ``dropped``: its foreign keys and plain indexes are dropped (made again after the rows);
+    ``first_id``: the rows' ids are reserved, ``first_id``, ``first_id + 1``, ... in row order,
+    so ``COPY`` gives them instead of drawing each from the sequence (``None``: the table's
+    default draws them); ``defaulted``: the columns of ``constants`` that are, for the load,
+    the columns' defaults, so ``COPY`` leaves them out (the server neither reads nor parses a
+    timestamp, a JSON text and three constants per row)."""
+
+    dropped: bool = False
+    first_id: int | None = None
+    defaulted: frozenset[str] = frozenset()
+
+
 @contextmanager
-def bulk_load(db_table: str, rows: int) -> Iterator[bool]:
+def bulk_load(db_table: str, rows: int,
+              constants: Mapping[str, str | None] | None = None) -> Iterator[Load]:
     """Inside the block, ``db_table`` has no foreign keys and no plain indexes when ``rows``
     are many, the database is PostgreSQL and the connected role owns the table; they are made
-    again (the keys checked over every row) when the block ends. Yields whether they were
-    dropped. Must run inside a transaction (the import's)."""
+    again (the keys checked over every row) when the block ends (:func:`rebuild`). Then, too,
+    ``rows`` ids are reserved from the table's identity sequence and ``constants`` (column ->
+    its value as ``COPY`` text, ``None`` = NULL, the same in every row) are the columns'
+    defaults for the block; their own defaults come back at its end. Yields a :class:`Load`.
+    Must run inside a transaction (the import's)."""
     if rows < BULK_CHECK_ROWS or connection.vendor != "postgresql" or not _owns(db_table):
-        yield False
+        yield Load()
         return
+    table = connection.ops.quote_name(db_table)
+    constants = dict(constants or {})
     with connection.cursor() as cursor:
+        # Held until the commit: no other session writes the table (nor draws its ids) or
+        # sees it without its keys meanwhile; they wait for the import.
+        cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
         cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
                        [db_table])
@@ -73,7 +99,11 @@ def bulk_load(db_table: str, rows: int) -> Iterator[bool]:
                        "FROM pg_index WHERE indrelid = %s::regclass AND NOT indisunique "
                        "AND NOT indisprimary ORDER BY 1", [db_table])
         indexes = cursor.fetchall()
-        table = connection.ops.quote_name(db_table)
+        cursor.execute("SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
+                       "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                       "WHERE a.attrelid = %s::regclass AND a.attname = ANY(%s)",
+                       [db_table, list(constants)])
+        defaults = dict(cursor.fetchall())
         # ALTER TABLE refuses a table with checks still pending (rows written earlier in the
         # transaction): run them now, then defer again (Django's keys are initially deferred).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -82,13 +112,67 @@ def bulk_load(db_table: str, rows: int) -> Iterator[bool]:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")  # regclass text: quoted where needed
-    yield True
+        _set_defaults(cursor, table, {c: v for c, v in constants.items() if c in defaults},
+                      literal=True)
+        first_id = _reserve_ids(cursor, db_table, rows)
+    yield Load(True, first_id, frozenset(c for c in constants if c in defaults))
+    rebuild(db_table, keys, indexes, defaults)
+
+
+def rebuild(db_table: str, keys: list[tuple[str, str]], indexes: list[tuple[str, str]],
+            defaults: Mapping[str, str | None]) -> None:
+    """After a bulk load: the columns' own ``defaults`` (SQL expressions, ``None`` = none)
+    back, each index built again in one sort, each foreign key added back (checked over every
+    row in one join)."""
+    table = connection.ops.quote_name(db_table)
     with connection.cursor() as cursor:
+        _set_defaults(cursor, table, defaults, literal=False)
         for _, definition in indexes:
             cursor.execute(definition)
         for name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT "
                            f"{connection.ops.quote_name(name)} {definition}")
+
+
+def _set_defaults(cursor, table: str, defaults: Mapping[str, str | None], *,
+                  literal: bool) -> None:
+    """``ALTER TABLE`` setting each column's default: a value as ``COPY`` text (``literal``;
+    the column's type reads it as ``COPY`` would) or an SQL expression; ``None`` = no default
+    (NULL)."""
+    if not defaults:
+        return
+    quote = connection.ops.quote_name
+    actions = []
+    for column, value in defaults.items():
+        if value is None:
+            actions.append(f"ALTER COLUMN {quote(column)} DROP DEFAULT")
+        elif literal:
+            actions.append(connection.ops.compose_sql(
+                f"ALTER COLUMN {quote(column)} SET DEFAULT %s", [value]))
+        else:
+            actions.append(f"ALTER COLUMN {quote(column)} SET DEFAULT {value}")
+    cursor.execute(f"ALTER TABLE {table} {', '.join(actions)}")
+
+
+def _reserve_ids(cursor, db_table: str, rows: int) -> int | None:
+    """The first of ``rows`` consecutive ids taken at once from the sequence of the table's
+    ``id`` identity column (``GENERATED BY DEFAULT``, step 1), which then goes on after them,
+    as ``rows`` draws of ``nextval`` would leave it; ``None`` when the table has no such
+    column. The caller holds the table's lock, so no other session draws meanwhile."""
+    cursor.execute("SELECT s.seqrelid::regclass::text FROM pg_attribute a "
+                   "JOIN pg_depend d ON d.refobjid = a.attrelid AND d.refobjsubid = a.attnum "
+                   "AND d.classid = 'pg_class'::regclass AND d.deptype = 'i' "
+                   "JOIN pg_sequence s ON s.seqrelid = d.objid "
+                   "WHERE a.attrelid = %s::regclass AND a.attname = 'id' "
+                   "AND a.attidentity = 'd' AND s.seqincrement = 1", [db_table])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    cursor.execute("SELECT nextval(%s)", [row[0]])
+    first = cursor.fetchone()[0]
+    if rows > 1:
+        cursor.execute("SELECT setval(%s, %s)", [row[0], first + rows - 1])
+    return first
 
 
 def _owns(db_table: str) -> bool:

@@ -361,17 +361,37 @@ def _copy_cells(frame, columns: Iterable[Column], keys: Mapping[str, dict]) -> l
     return cells
 
 
-def _names(model, columns: tuple[Column, ...]) -> list[str]:
-    """The database columns :func:`_chunk` fills, in its order."""
+def _names(model, columns: tuple[Column, ...], load: bulk.Load = bulk.Load()) -> list[str]:
+    """The database columns :func:`_chunk` fills, in its order: ``id`` when ``load`` reserved
+    the ids, the bundle's columns, the bookkeeping columns the model has but those ``load``
+    fills with their defaults."""
     own = {f.name for f in model._meta.concrete_fields}
-    return [c.db_column for c in columns] + [name for name in BOOKKEEPING_ORDER if name in own]
+    return ((["id"] if load.first_id is not None else []) + [c.db_column for c in columns]
+            + [name for name in BOOKKEEPING_ORDER if name in own and name not in load.defaulted])
+
+
+def _constants(model, extras: list[str], now) -> dict[str, str | None]:
+    """The bookkeeping columns of a new row that are the same in every row, as ``COPY`` text
+    (``None`` = NULL): what a bulk load may make the columns' defaults
+    (:func:`khetrial.edc.bulk.bulk_load`). ``extra`` only when the table has no extra
+    columns (then every row's is ``{}``)."""
+    own = {f.name for f in model._meta.concrete_fields}
+    stamp = now.isoformat()
+    values = {"voided": "f", "void_reason": "", "voided_at": None, "created_at": stamp,
+              "updated_at": stamp}
+    if not extras:
+        values["extra"] = convert.EMPTY_EXTRA
+    return {name: value for name, value in values.items() if name in own}
 
 
 def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
-           extras: list[str], seqs, now) -> list:
+           extras: list[str], seqs, now, ids: range | None = None,
+           defaulted: frozenset[str] = frozenset()) -> list:
     """The columns of one chunk of rows for :func:`_insert_rows` (named by :func:`_names`):
-    the bundle's columns, then ``seq`` (``seqs``), ``extra`` and the bookkeeping columns the
-    model has, in the connection's form (``COPY`` cells on PostgreSQL, values elsewhere)."""
+    ``ids`` (reserved by a bulk load; ``None`` = drawn by the database), the bundle's columns,
+    then ``seq`` (``seqs``), ``extra`` and the bookkeeping columns the model has but the
+    ``defaulted`` ones, in the connection's form (``COPY`` cells on PostgreSQL, values
+    elsewhere)."""
     m = len(frame)
     own = {f.name for f in model._meta.concrete_fields}
     json_extras = convert.extra_to_json(frame, extras)
@@ -389,12 +409,15 @@ def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
         tail = {"seq": map(int, seqs), "extra": json_extras, "voided": repeat(False, m),
                 "void_reason": repeat("", m), "voided_at": repeat(None, m),
                 "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m)}
-    return values + [tail[name] for name in BOOKKEEPING_ORDER if name in own]
+    head = [] if ids is None else [map(str, ids)]
+    return head + values + [tail[name] for name in BOOKKEEPING_ORDER
+                            if name in own and name not in defaulted]
 
 
 def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Progress) -> int:
     """Insert one table's rows (new ``seq`` after the table's current last), a chunk of
-    :data:`CHUNK_ROWS` at a time; a large table's foreign keys are checked once at the end
+    :data:`CHUNK_ROWS` at a time; a large table's foreign keys are checked once at the end,
+    its ids reserved at once and its constant bookkeeping columns filled by the database
     (:func:`khetrial.edc.bulk.bulk_load`)."""
     model = table_model(table)
     n = len(frame)
@@ -404,15 +427,18 @@ def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Prog
     columns = model_columns(model)
     extras = _register_extra(table, frame, model)
     base = next_seq(model)
-    def chunks():
+
+    def chunks(load: bulk.Load):
         for start in range(0, n, CHUNK_ROWS):
             part = frame.iloc[start:start + CHUNK_ROWS]
             seqs = range(base + start, base + start + len(part))
-            yield _chunk(model, part, columns, keys, extras, seqs, now)
+            ids = (None if load.first_id is None
+                   else range(load.first_id + start, load.first_id + start + len(part)))
+            yield _chunk(model, part, columns, keys, extras, seqs, now, ids, load.defaulted)
             progress(table, start + len(part), n)
 
-    with bulk.bulk_load(model._meta.db_table, n):
-        _insert_rows(model._meta.db_table, _names(model, columns), chunks())
+    with bulk.bulk_load(model._meta.db_table, n, _constants(model, extras, now)) as load:
+        _insert_rows(model._meta.db_table, _names(model, columns, load), chunks(load))
     return n
 
 

@@ -43,7 +43,7 @@ SQL_TYPES = {"datetime64[ns]": "date", "float64": "double precision", "Int64": "
 # The CLI, with its steps timed (wall seconds summed per step, one JSON object appended per
 # run to the file $BENCH_STEPS): each entry of STEPS wraps module.attribute; "{0}" in a
 # label is the wrapped function's first argument (the table).
-CLI = """import functools, json, os, sys, time
+CLI = """import functools, json, os, resource, sys, time
 from collections import defaultdict
 import django.db.backends.base.base as django_base
 import khetrial.bundle
@@ -73,9 +73,23 @@ for owner, name, label in STEPS:
         timer(owner, name, label)
 from khetrial.cli import main
 sys.argv = ["khetrial", *sys.argv[1:]]
+def session_cpu():
+    # CPU seconds of the database session's server process, when the server runs here
+    from django.db import connection
+    if connection.connection is None or connection.vendor != "postgresql":
+        return
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return
+    seconds["server CPU (session)"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 try:
     main()
 finally:
+    session_cpu()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    seconds["client CPU"] = usage.ru_utime + usage.ru_stime
     with open(os.environ["BENCH_STEPS"], "a") as out:
         out.write(json.dumps(seconds) + "\\n")
 """

@@ -12,9 +12,13 @@ Elsewhere (SQLite) the columns are Python values, zipped into rows and written w
 :func:`bulk_load`: PostgreSQL checks a (deferred) foreign key with one query per inserted row
 at commit, 5 µs a row, which for two million laboratory rows is several times the ``COPY``
 itself, and updates each index row by row. For a large load, when the connected role owns the
-table, the table's foreign keys and its plain (not unique) indexes are dropped before its rows
-are copied and made again (same names, same definitions) after: adding a key checks every row
-in one join, and an index is built in one sort (PostgreSQL's manual, "Populating a Database").
+table, the table's foreign keys, its plain (not unique) indexes and its primary key (unless
+another table's key refers to it) are dropped before its rows are copied and made again (same
+names, same definitions) after: adding a key checks every row in one join, and an index is
+built in one sort (PostgreSQL's manual, "Populating a Database"). The rows' ids are reserved
+at once and given by ``COPY``, and the bookkeeping columns that are the same in every row are,
+for the load, the columns' defaults, which ``COPY`` then leaves out: a lab row is sent and
+parsed as 6 cells instead of 11 (a timestamp twice and a JSON text among those left out).
 All of it runs in the import's transaction, so a failure anywhere, the re-check included,
 rolls the keys and indexes back with the rows; other sessions never see the table without
 them (the ``ALTER TABLE`` lock is held until the commit, so they wait for the import instead).
@@ -60,7 +64,8 @@ def insert_columns(db_table: str, names: list[str], chunks: Iterable[list[Iterab
 class Load:
     """How :func:`bulk_load` made a table ready for many rows.
 
-    ``dropped``: its foreign keys and plain indexes are dropped (made again after the rows);
+    ``dropped``: its foreign keys, plain indexes and (when no other table refers to it)
+    primary key are dropped (made again after the rows);
     ``first_id``: the rows' ids are reserved, ``first_id``, ``first_id + 1``, ... in row order,
     so ``COPY`` gives them instead of drawing each from the sequence (``None``: the table's
     default draws them); ``defaulted``: the columns of ``constants`` that are, for the load,
@@ -75,9 +80,10 @@ class Load:
 @contextmanager
 def bulk_load(db_table: str, rows: int,
               constants: Mapping[str, str | None] | None = None) -> Iterator[Load]:
-    """Inside the block, ``db_table`` has no foreign keys and no plain indexes when ``rows``
-    are many, the database is PostgreSQL and the connected role owns the table; they are made
-    again (the keys checked over every row) when the block ends (:func:`rebuild`). Then, too,
+    """Inside the block, ``db_table`` has no foreign keys, no plain indexes and no primary key
+    (unless another table's key refers to it) when ``rows`` are many, the database is
+    PostgreSQL and the connected role owns the table; they are made again (the keys checked
+    over every row) when the block ends (:func:`rebuild`). Then, too,
     ``rows`` ids are reserved from the table's identity sequence and ``constants`` (column ->
     its value as ``COPY`` text, ``None`` = NULL, the same in every row) are the columns'
     defaults for the block; their own defaults come back at its end. Yields a :class:`Load`.
@@ -91,8 +97,12 @@ def bulk_load(db_table: str, rows: int,
         # Held until the commit: no other session writes the table (nor draws its ids) or
         # sees it without its keys meanwhile; they wait for the import.
         cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
-        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                       "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+        # Its foreign keys, and its primary key when no other table's key refers to it: the
+        # primary key's index is then built in one sort too, not row by row.
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint c "
+                       "WHERE conrelid = %s::regclass AND (contype = 'f' OR contype = 'p' "
+                       "AND NOT EXISTS (SELECT FROM pg_constraint r WHERE r.contype = 'f' "
+                       "AND r.confrelid = c.conrelid)) ORDER BY contype = 'f', conname",
                        [db_table])
         keys = cursor.fetchall()
         cursor.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
@@ -122,14 +132,19 @@ def bulk_load(db_table: str, rows: int,
 def rebuild(db_table: str, keys: list[tuple[str, str]], indexes: list[tuple[str, str]],
             defaults: Mapping[str, str | None]) -> None:
     """After a bulk load: the columns' own ``defaults`` (SQL expressions, ``None`` = none)
-    back, each index built again in one sort, each foreign key added back (checked over every
-    row in one join)."""
+    back, the primary key and each index built again in one sort, each foreign key added back
+    (checked over every row in one join); ``keys``: the primary key first, as dropped."""
     table = connection.ops.quote_name(db_table)
     with connection.cursor() as cursor:
         _set_defaults(cursor, table, defaults, literal=False)
+        primary = [key for key in keys if key[1].startswith("PRIMARY KEY")]
+        foreign = [key for key in keys if key not in primary]
+        for name, definition in primary:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT "
+                           f"{connection.ops.quote_name(name)} {definition}")
         for _, definition in indexes:
             cursor.execute(definition)
-        for name, definition in keys:
+        for name, definition in foreign:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT "
                            f"{connection.ops.quote_name(name)} {definition}")
 

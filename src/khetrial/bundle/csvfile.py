@@ -165,7 +165,8 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
     if ('"' in text or "\0" in text or "\ufeff" in text  # pandas may drop a BOM
             or text.count("\r") != text.count("\r\n")):
         return None
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    encoded = text.encode("utf-8")
+    data = np.frombuffer(encoded, dtype=np.uint8)
     breaks = np.flatnonzero(data == ord("\n"))
     starts = np.r_[0, breaks + 1]
     ends = np.r_[breaks, len(data)]
@@ -178,15 +179,15 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
     cells = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
     if cells[records[0]] < 2 or (cells[records] != cells[records[0]]).any():
         return None
-    frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, na_filter=False,
-                        skip_blank_lines=True, engine="c")
+    frame = pd.read_csv(io.BytesIO(encoded), header=None, dtype=str, na_filter=False,
+                        skip_blank_lines=True, engine="c")  # bytes: no second encoding
     header = frame.iloc[0].tolist()
     if len(frame) != len(records) or frame.shape[1] != cells[records[0]]:
         return None
     columns = _unique(header)
     body = {}
     for index, name in enumerate(columns):
-        body[name] = shared_cells(frame[index].to_numpy(dtype=object)[1:])
+        body[name] = _shared_plain_cells(frame[index].to_numpy(dtype=object)[1:])
     return RawTable(file, columns, pd.DataFrame(body, index=pd.RangeIndex(len(records) - 1),
                                                 dtype=object),
                     (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1))
@@ -198,6 +199,15 @@ def shared_cells(cells: np.ndarray) -> np.ndarray:
     ``pandas.factorize``, whose C string table would take ``"a\\0b"`` for ``"a"``."""
     first: dict[str, str] = {}
     return np.fromiter((first.setdefault(v, v) if v else None for v in cells), object, len(cells))
+
+
+def _shared_plain_cells(cells: np.ndarray) -> np.ndarray:
+    """:func:`shared_cells` of cells without a NUL character (the simple file's), through
+    ``pandas.factorize``'s C string table: one hash per cell, no Python call."""
+    codes, uniques = pd.factorize(cells)
+    uniques = uniques.astype(object, copy=False)
+    uniques[uniques == ""] = None
+    return uniques[codes]
 
 
 def _header_problems(file: str, header: list[str], line: int) -> list[Problem]:

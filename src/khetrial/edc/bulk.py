@@ -4,8 +4,8 @@
 :func:`insert_columns` takes a table's rows as chunks of columns (one iterable per column).
 On PostgreSQL the columns are ``COPY`` CSV cells (:func:`khetrial.edc.trial.convert.to_copy_cells`);
 each chunk is joined into one text and written to one ``COPY`` per table through psycopg's
-``cursor.copy()``: the server stores a chunk while the next one is built, and memory holds a
-chunk, not the table.
+``cursor.copy()``, by a second thread: the server stores a chunk while this one builds the
+next, and memory holds a few chunks, not the table.
 Elsewhere (SQLite) the columns are Python values, zipped into rows and written with
 ``executemany``, :data:`BATCH_ROWS` at a time.
 
@@ -28,6 +28,8 @@ the per-row checks.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 BATCH_ROWS = 5000  # rows per executemany batch (SQLite)
+SENT_AHEAD = 2  # COPY chunks built and waiting to be sent, at most (memory: a few MB)
 #: Rows of a table from which its foreign keys are checked once, after the load (project
 #: choice: adding the key back reads the whole table, ~0.5 µs a row, against ~5 µs per row
 #: checked one by one; below this the one-by-one checks cost less than a second).
@@ -49,15 +52,47 @@ def insert_columns(db_table: str, names: list[str], chunks: Iterable[list[Iterab
     target = f"{quote(db_table)} ({', '.join(quote(c) for c in names)})"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {target} FROM STDIN WITH (FORMAT csv)") as copy:
-                for columns in chunks:
-                    copy.write("".join([",".join(row) + "\n" for row in zip(*columns)]))
+            texts = ("".join([",".join(row) + "\n" for row in zip(*columns)]).encode()
+                     for columns in chunks)
+            _copy(cursor.cursor, f"COPY {target} FROM STDIN WITH (FORMAT csv)", texts)
             return
         sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(names))})"
         for columns in chunks:
             rows = zip(*columns)
             while batch := [row for _, row in zip(range(BATCH_ROWS), rows)]:
                 cursor.executemany(sql, batch)
+
+
+def _copy(cursor, statement: str, texts: Iterable[bytes]) -> None:
+    """Run the ``COPY ... FROM STDIN`` ``statement`` with the data ``texts``, each sent by a
+    thread while this one builds the next (at most :data:`SENT_AHEAD` wait): the server
+    stores a chunk while the next is built. A failure on either side ends the ``COPY`` with
+    it (the server's ``COPY`` fails, the transaction with it) and is raised here."""
+    with cursor.copy(statement) as copy:
+        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=SENT_AHEAD)
+        failed: list[BaseException] = []
+
+        def send() -> None:
+            try:
+                while (data := pending.get()) is not None:
+                    copy.write(data)
+            except BaseException as error:  # raised below, in the caller's thread
+                failed.append(error)
+                while pending.get() is not None:  # let the builder finish
+                    pass
+
+        sender = threading.Thread(target=send, name="copy sender", daemon=True)
+        sender.start()
+        try:
+            for text in texts:
+                if failed:
+                    break
+                pending.put(text)
+        finally:
+            pending.put(None)
+            sender.join()
+        if failed:
+            raise failed[0]
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,10 @@ class RawTable:
     frame: pd.DataFrame
     lines: list[int]
     problems: list[Problem] = field(default_factory=list)
+    #: Per column (when known): ``(codes, distinct)``, its cells as ``distinct[codes]``, the
+    #: distinct cells (``None`` for empty) once each, so that a rule on a cell's text alone
+    #: runs once per distinct cell (a column of two million cells has a few thousand).
+    distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def escape_formula(cell: str) -> str:
@@ -185,12 +189,15 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
     if len(frame) != len(records) or frame.shape[1] != cells[records[0]]:
         return None
     columns = _unique(header)
-    body = {}
+    body, distinct = {}, {}
     for index, name in enumerate(columns):
-        body[name] = _shared_plain_cells(frame[index].to_numpy(dtype=object)[1:])
+        distinct[name] = _distinct_plain_cells(frame[index].to_numpy(dtype=object)[1:])
+        codes, cells = distinct[name]
+        body[name] = cells[codes]
     return RawTable(file, columns, pd.DataFrame(body, index=pd.RangeIndex(len(records) - 1),
                                                 dtype=object),
-                    (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1))
+                    (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1),
+                    distinct)
 
 
 def shared_cells(cells: np.ndarray) -> np.ndarray:
@@ -201,13 +208,14 @@ def shared_cells(cells: np.ndarray) -> np.ndarray:
     return np.fromiter((first.setdefault(v, v) if v else None for v in cells), object, len(cells))
 
 
-def _shared_plain_cells(cells: np.ndarray) -> np.ndarray:
-    """:func:`shared_cells` of cells without a NUL character (the simple file's), through
+def _distinct_plain_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Text cells without a NUL character (a simple file's) as ``(codes, distinct)``, ``""``
+    as ``None``; ``distinct[codes]`` is :func:`shared_cells` of them. Through
     ``pandas.factorize``'s C string table: one hash per cell, no Python call."""
     codes, uniques = pd.factorize(cells)
     uniques = uniques.astype(object, copy=False)
     uniques[uniques == ""] = None
-    return uniques[codes]
+    return codes, uniques
 
 
 def _header_problems(file: str, header: list[str], line: int) -> list[Problem]:

@@ -54,6 +54,12 @@ class ParsedColumn:
     readable: np.ndarray
     days: np.ndarray | None = None
 
+    def take(self, rows: np.ndarray) -> ParsedColumn:
+        """The column of the cells at ``rows`` (positions), e.g. of a column parsed from its
+        distinct cells."""
+        return ParsedColumn(pd.Series(self.values.array.take(rows)), self.present[rows],
+                            self.readable[rows], None if self.days is None else self.days[rows])
+
 
 def as_cells(cells) -> np.ndarray:
     """A column of cells as a 1-d object array."""
@@ -208,6 +214,12 @@ def code_values(cells: np.ndarray, spec: ColumnSpec) -> pd.Series:
 
 
 # --- one column ----------------------------------------------------------------------------
+def parse_distinct(codes: np.ndarray, distinct: np.ndarray, spec: ColumnSpec) -> ParsedColumn:
+    """:func:`parse_cells` of the cells ``distinct[codes]``, each distinct cell read once
+    (every rule here reads a cell alone, so the result is the same)."""
+    return parse_cells(distinct, spec).take(codes)
+
+
 def parse_cells(cells, spec: ColumnSpec) -> ParsedColumn:
     """Text cells (``None`` = empty) of the column ``spec``, read once (see the module)."""
     cells = as_cells(cells)

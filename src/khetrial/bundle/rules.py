@@ -59,11 +59,14 @@ def rule_failures(spec: TableSpec, raw: RawTable, parsed: dict[str, ParsedColumn
     failures = _lab_range_failures(spec, raw, parsed)
     order = {name: i for i, name in enumerate(raw.header)}
     for col in sorted((c for c in spec.columns if c.name in parsed), key=lambda c: order[c.name]):
-        failures += _column_failures(col, raw.frame[col.name].to_numpy(dtype=object), parsed[col.name])
+        failures += _column_failures(col, raw.frame[col.name].to_numpy(dtype=object),
+                                     parsed[col.name], raw.distinct.get(col.name))
     return [f for f in failures if len(f.rows)]
 
 
-def _column_failures(col: ColumnSpec, cells: np.ndarray, parsed: ParsedColumn) -> list[Failure]:
+def _column_failures(col: ColumnSpec, cells: np.ndarray, parsed: ParsedColumn,
+                     distinct: tuple[np.ndarray, np.ndarray] | None = None) -> list[Failure]:
+    """``distinct``: the cells as ``(codes, distinct cells)`` when the reader gave them."""
     present = parsed.present
     out = []
     if col.required:
@@ -72,8 +75,8 @@ def _column_failures(col: ColumnSpec, cells: np.ndarray, parsed: ParsedColumn) -
             message += f"; use one of {', '.join(col.codes)}"
         out.append(Failure(np.flatnonzero(~present), col.name, message))
     if col.identifier:
-        lower = pd.Series(cells, dtype=object).str.lower().isin(RESERVED_IDS).to_numpy()
-        valid = fullmatch(cells, ID_PATTERN) & ~lower
+        valid = (_valid_identifiers(cells) if distinct is None
+                 else _valid_identifiers(distinct[1])[distinct[0]])
         return out + [Failure(np.flatnonzero(present & ~valid), col.name, col.allowed())]
     if col.kind in (CODE, FLAG):
         return out + [Failure(np.flatnonzero(present & ~parsed.readable), col.name, col.allowed())]
@@ -96,6 +99,12 @@ def _column_failures(col: ColumnSpec, cells: np.ndarray, parsed: ParsedColumn) -
             outside |= values > col.high
         out.append(Failure(np.flatnonzero(outside), col.name, col.allowed()))
     return out
+
+
+def _valid_identifiers(cells: np.ndarray) -> np.ndarray:
+    """Which cells are identifiers: :data:`ID_PATTERN`, not a reserved word."""
+    lower = pd.Series(cells, dtype=object).str.lower().isin(RESERVED_IDS).to_numpy()
+    return fullmatch(cells, ID_PATTERN) & ~lower
 
 
 def _lab_range_failures(spec: TableSpec, raw: RawTable,

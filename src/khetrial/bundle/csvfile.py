@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,7 +245,7 @@ def _unique(header: list[str]) -> list[str]:
     return out
 
 
-def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+def write_rows(path: Path, header: list[str], rows: Iterable[Sequence[str]]) -> None:
     """Write ``header`` and ``rows`` (text cells, ``""`` = empty) as UTF-8 RFC 4180 CSV."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator=LINE_TERMINATOR, quoting=csv.QUOTE_MINIMAL)

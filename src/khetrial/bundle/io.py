@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from khetrial.bundle.coerce import format_table
+from khetrial.bundle.coerce import format_columns
 from khetrial.bundle.csvfile import write_rows
 from khetrial.bundle.folder import bundle_from_raw, read_raw_tables
 from khetrial.bundle.format import EXTENSION_TABLES, TABLE_SPECS
@@ -52,5 +52,5 @@ def write_bundle(bundle: Bundle, path: str | Path) -> None:
         if name in EXTENSION_TABLES and frame.empty:
             (path / TABLE_SPECS[name].file).unlink(missing_ok=True)
             continue
-        header, rows = format_table(frame)
-        write_rows(path / TABLE_SPECS[name].file, header, rows)
+        header, columns = format_columns(frame)
+        write_rows(path / TABLE_SPECS[name].file, header, zip(*columns))

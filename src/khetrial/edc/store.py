@@ -555,9 +555,10 @@ def _frame_of(records: list[tuple], columns: tuple[Column, ...], keys: Mapping[s
     raw = list(zip(*records)) if records else [()] * (len(columns) + 1)
     frame = pd.DataFrame(index=range(len(records)))
     for c, values in zip(columns, raw):
-        if c.kind == convert.KEY and c.name in keys:
-            lookup = keys[c.name]
-            values = [None if v is None else lookup[v] for v in values]
+        if c.kind == convert.KEY and c.name in keys:  # each distinct key looked up once
+            codes, uniques = pd.factorize(np.asarray(values, dtype=object).reshape(-1))
+            values = np.array([keys[c.name][u] for u in uniques.tolist()] + [None],
+                              dtype=object)[codes]
         frame[c.name] = convert.from_db_values(values, c.kind).array
     extra = convert.extra_from_json(raw[-1])
     for name in extra.columns:

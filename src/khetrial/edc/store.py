@@ -12,8 +12,11 @@
 
 Rows are written a chunk at a time with ``executemany`` or, on PostgreSQL, with ``COPY``
 (:mod:`khetrial.edc.bulk`; CSV cells built a column at a time by
-:func:`khetrial.edc.trial.convert.to_copy_cells`), a large table's foreign keys checked and
-indexes built once after its rows; building two million model instances would take minutes.
+:func:`khetrial.edc.trial.convert.to_copy_cells`), a large table's keys checked and indexes
+built once after its rows, its ids reserved at once and the bookkeeping columns that are the
+same in every row (times, ``voided``, an empty ``extra``) filled by the database; building two
+million model instances would take minutes. Export reads each table with a server-side cursor
+(a chunk at a time) and converts each distinct key and date once.
 Tables and their models come from :mod:`khetrial.edc.trial.tables`, column lists from the
 models, conversions from :mod:`khetrial.edc.trial.convert`; the next ``seq`` and the audit
 context are the record service's (:mod:`khetrial.edc.trial.records`), as for every other write.

@@ -35,3 +35,23 @@ def test_a_role_that_does_not_own_the_table_keeps_the_row_by_row_checks(db):
                 assert load == bulk.Load()
         finally:
             cursor.execute("RESET ROLE")
+
+
+def test_a_row_the_server_refuses_in_a_later_chunk_fails_the_insert_with_a_database_error(db):
+    """The chunks go to the server from a second thread; its refusal comes back here, as
+    Django's error (which the import turns into "the database refused the import")."""
+    from django.db import DataError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's (SQLite stores any text in an integer column)")
+    chunks = [[['"labs"'], ['"a"'], ["1"]], [['"labs"'], ['"b"'], ["not a number"]]]
+    sent = []
+
+    def chunks_sent():
+        for chunk in chunks:
+            sent.append(chunk)
+            yield chunk
+
+    with pytest.raises(DataError, match="not a number"):
+        bulk.insert_columns("trial_extracolumn", ["table", "name", "position"], chunks_sent())
+    assert len(sent) == 2

@@ -54,7 +54,8 @@ def insert_columns(db_table: str, names: list[str], chunks: Iterable[list[Iterab
         if connection.vendor == "postgresql":
             texts = ("".join([",".join(row) + "\n" for row in zip(*columns)]).encode()
                      for columns in chunks)
-            _copy(cursor.cursor, f"COPY {target} FROM STDIN WITH (FORMAT csv)", texts)
+            with connection.wrap_database_errors:  # the driver's errors as Django's
+                _copy(cursor.cursor, f"COPY {target} FROM STDIN WITH (FORMAT csv)", texts)
             return
         sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(names))})"
         for columns in chunks:

@@ -10,7 +10,10 @@ machine slows both alike), ``khetrial import`` (validation included, as a user r
 the seconds of its writing step, ``store.import_bundle``, are taken in the same process) and,
 with ``--validate``, ``khetrial validate`` alone. Each figure is the median of
 ``--repeat`` runs; it prints wall seconds, the processes' peak resident memory and the ratios
-import / ``\\copy`` (the issue's target: at most 3, validation included) and writing / ``\\copy``.
+import / ``\\copy`` (the issue's target: at most 3, validation included) and writing / ``\\copy``,
+and the import's CPU seconds, its own and its database session's (when the server runs on
+this machine): on a machine others keep busy, the wall seconds of both sides vary by several
+times, the CPU seconds much less.
 
 The bundle is ``generate_bundle.py``'s (``--patients`` patients, 200 laboratory rows each:
 2.4 million rows at 10,000) unless ``--bundle`` names one; the commands read it as a user's

@@ -40,16 +40,16 @@ MAX_ROW_PROBLEMS = 1000
 @dataclass
 class RawTable:
     """A CSV file as text: ``frame`` holds ``str`` cells (``None`` when empty), ``lines`` the
-    line number of each row, ``header`` the column names in file order."""
+    line number of each row, ``header`` the column names in file order. ``distinct``: for a
+    file read by pandas' C reader, each column as ``(codes, cells)``, its distinct cells and
+    each row's index into them (``frame[name]`` is ``cells[codes]``), so that a column is
+    parsed once per distinct cell; empty for a file read by the :mod:`csv` module."""
 
     file: str
     header: list[str]
     frame: pd.DataFrame
     lines: list[int]
     problems: list[Problem] = field(default_factory=list)
-    #: Per column (when known): ``(codes, distinct)``, its cells as ``distinct[codes]``, the
-    #: distinct cells (``None`` for empty) once each, so that a rule on a cell's text alone
-    #: runs once per distinct cell (a column of two million cells has a few thousand).
     distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
@@ -100,6 +100,7 @@ def read_raw(path: Path) -> RawTable:
         empty.problems.append(Problem(file, line, None, f"bytes {bad}",
                                       "the file is not UTF-8 text; save it as CSV UTF-8"))
         return empty
+    del data  # the text holds it; the bytes are not kept while the text is parsed
     return parse_text(file, text)
 
 
@@ -171,34 +172,54 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
             or text.count("\r") != text.count("\r\n")):
         return None
     encoded = text.encode("utf-8")
+    records = _record_lines(text, encoded)
+    if len(records) < 2 or len(records) - 1 > MAX_ROWS:
+        return None
+    commas = text.count(",")
+    # Read as categoricals: the C reader makes one ``str`` per distinct cell of a column, not
+    # one per cell (no NUL in the text, checked above, so its C string table reads every cell
+    # whole).
+    try:
+        frame = pd.read_csv(io.BytesIO(encoded), header=None, dtype="category", na_filter=False,
+                            skip_blank_lines=True, engine="c", encoding="utf-8")
+    except pd.errors.ParserError:  # a row with more cells than the first
+        return None
+    del encoded
+    # No row has more cells than the first (the C reader refuses it) and every comma separates
+    # two cells, so these many commas mean every row has the first's cells (the C reader would
+    # pad a shorter one); as many rows as non-blank lines (it skips lines of spaces).
+    cells = frame.shape[1]
+    if cells < 2 or len(frame) != len(records) or commas != (cells - 1) * len(records):
+        return None
+    header = [str(frame[index].iat[0]) for index in range(frame.shape[1])]
+    columns = _unique(header)
+    body, distinct = {}, {}
+    for index, name in enumerate(columns):
+        column = frame[index].array
+        uniques = np.asarray(column.categories, dtype=object)
+        uniques[uniques == ""] = None
+        codes = column.codes[1:]
+        distinct[name] = (codes, uniques)
+        body[name] = uniques.take(codes)
+    del frame
+    return RawTable(file, columns, pd.DataFrame(body, index=pd.RangeIndex(len(records) - 1),
+                                                dtype=object, copy=False),
+                    (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1),
+                    distinct)
+
+
+def _record_lines(text: str, encoded: bytes) -> np.ndarray:
+    """The 0-based line index of every non-blank line of ``text`` (``encoded``: its UTF-8
+    bytes; line ends ``\n`` or ``\r\n``): counted when no line is blank, else located."""
+    if text and not text.startswith(("\n", "\r\n")) and "\n\n" not in text and "\n\r\n" not in text:
+        return np.arange(text.count("\n") + (not text.endswith("\n")))
     data = np.frombuffer(encoded, dtype=np.uint8)
     breaks = np.flatnonzero(data == ord("\n"))
     starts = np.r_[0, breaks + 1]
     ends = np.r_[breaks, len(data)]
     length = ends - starts
     length[length > 0] -= data[ends[length > 0] - 1] == ord("\r")
-    records = np.flatnonzero(length > 0)  # blank lines are skipped
-    if len(records) < 2 or len(records) - 1 > MAX_ROWS:
-        return None
-    commas = np.flatnonzero(data == ord(","))
-    cells = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
-    if cells[records[0]] < 2 or (cells[records] != cells[records[0]]).any():
-        return None
-    frame = pd.read_csv(io.BytesIO(encoded), header=None, dtype=str, na_filter=False,
-                        skip_blank_lines=True, engine="c")  # bytes: no second encoding
-    header = frame.iloc[0].tolist()
-    if len(frame) != len(records) or frame.shape[1] != cells[records[0]]:
-        return None
-    columns = _unique(header)
-    body, distinct = {}, {}
-    for index, name in enumerate(columns):
-        distinct[name] = _distinct_plain_cells(frame[index].to_numpy(dtype=object)[1:])
-        codes, cells = distinct[name]
-        body[name] = cells[codes]
-    return RawTable(file, columns, pd.DataFrame(body, index=pd.RangeIndex(len(records) - 1),
-                                                dtype=object),
-                    (records[1:] + 1).tolist(), _header_problems(file, header, int(records[0]) + 1),
-                    distinct)
+    return np.flatnonzero(length > 0)  # blank lines are skipped
 
 
 def shared_cells(cells: np.ndarray) -> np.ndarray:
@@ -207,16 +228,6 @@ def shared_cells(cells: np.ndarray) -> np.ndarray:
     ``pandas.factorize``, whose C string table would take ``"a\\0b"`` for ``"a"``."""
     first: dict[str, str] = {}
     return np.fromiter((first.setdefault(v, v) if v else None for v in cells), object, len(cells))
-
-
-def _distinct_plain_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Text cells without a NUL character (a simple file's) as ``(codes, distinct)``, ``""``
-    as ``None``; ``distinct[codes]`` is :func:`shared_cells` of them. Through
-    ``pandas.factorize``'s C string table: one hash per cell, no Python call."""
-    codes, uniques = pd.factorize(cells)
-    uniques = uniques.astype(object, copy=False)
-    uniques[uniques == ""] = None
-    return codes.astype(np.int32), uniques  # half the memory; a file has < 2**31 rows
 
 
 def _header_problems(file: str, header: list[str], line: int) -> list[Problem]:

@@ -12,7 +12,7 @@ from khetrial.bundle.coerce import empty_table, parsed_table
 from khetrial.bundle.csvfile import RawTable, read_raw
 from khetrial.bundle.format import TABLE_NAMES, TABLE_SPECS
 from khetrial.bundle.model import Bundle
-from khetrial.bundle.parse import ParsedColumn, parse_cells, parse_distinct
+from khetrial.bundle.parse import ParsedColumn, parse_cells
 from khetrial.errors import BundleError, Problem
 
 
@@ -45,11 +45,18 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable | None], list[Proble
 
 
 def parse_raw(name: str, raw: RawTable) -> dict[str, ParsedColumn]:
-    """Every spec column present in the file ``raw`` of table ``name``, parsed once (from its
-    distinct cells when the reader gave them)."""
-    return {col.name: (parse_distinct(*raw.distinct[col.name], col) if col.name in raw.distinct
-                       else parse_cells(raw.frame[col.name], col))
-            for col in TABLE_SPECS[name].columns if col.name in raw.header}
+    """Every spec column present in the file ``raw`` of table ``name``, parsed once (once per
+    distinct cell when the file has them, :attr:`RawTable.distinct`)."""
+    out = {}
+    for col in TABLE_SPECS[name].columns:
+        if col.name not in raw.header:
+            continue
+        if col.name in raw.distinct:
+            codes, cells = raw.distinct[col.name]
+            out[col.name] = parse_cells(cells, col).take(codes)
+        else:
+            out[col.name] = parse_cells(raw.frame[col.name], col)
+    return out
 
 
 def parse_raw_tables(raws: dict[str, RawTable | None]) -> dict[str, dict[str, ParsedColumn]]:

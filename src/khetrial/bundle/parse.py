@@ -55,10 +55,10 @@ class ParsedColumn:
     days: np.ndarray | None = None
 
     def take(self, rows: np.ndarray) -> ParsedColumn:
-        """The column of the cells at ``rows`` (positions), e.g. of a column parsed from its
-        distinct cells."""
-        return ParsedColumn(pd.Series(self.values.array.take(rows)), self.present[rows],
-                            self.readable[rows], None if self.days is None else self.days[rows])
+        """The column of the cells ``rows`` (indices into this one's cells)."""
+        return ParsedColumn(pd.Series(self.values.array.take(rows)), self.present.take(rows),
+                            self.readable.take(rows),
+                            None if self.days is None else self.days.take(rows))
 
 
 def as_cells(cells) -> np.ndarray:
@@ -214,12 +214,6 @@ def code_values(cells: np.ndarray, spec: ColumnSpec) -> pd.Series:
 
 
 # --- one column ----------------------------------------------------------------------------
-def parse_distinct(codes: np.ndarray, distinct: np.ndarray, spec: ColumnSpec) -> ParsedColumn:
-    """:func:`parse_cells` of the cells ``distinct[codes]``, each distinct cell read once
-    (every rule here reads a cell alone, so the result is the same)."""
-    return parse_cells(distinct, spec).take(codes)
-
-
 def parse_cells(cells, spec: ColumnSpec) -> ParsedColumn:
     """Text cells (``None`` = empty) of the column ``spec``, read once (see the module)."""
     cells = as_cells(cells)

@@ -59,14 +59,16 @@ def rule_failures(spec: TableSpec, raw: RawTable, parsed: dict[str, ParsedColumn
     failures = _lab_range_failures(spec, raw, parsed)
     order = {name: i for i, name in enumerate(raw.header)}
     for col in sorted((c for c in spec.columns if c.name in parsed), key=lambda c: order[c.name]):
-        failures += _column_failures(col, raw.frame[col.name].to_numpy(dtype=object),
-                                     parsed[col.name], raw.distinct.get(col.name))
+        failures += _column_failures(col, raw, parsed[col.name])
     return [f for f in failures if len(f.rows)]
 
 
-def _column_failures(col: ColumnSpec, cells: np.ndarray, parsed: ParsedColumn,
-                     distinct: tuple[np.ndarray, np.ndarray] | None = None) -> list[Failure]:
-    """``distinct``: the cells as ``(codes, distinct cells)`` when the reader gave them."""
+def _valid_identifiers(cells: np.ndarray) -> np.ndarray:
+    lower = pd.Series(cells, dtype=object).str.lower().isin(RESERVED_IDS).to_numpy()
+    return fullmatch(cells, ID_PATTERN) & ~lower
+
+
+def _column_failures(col: ColumnSpec, raw: RawTable, parsed: ParsedColumn) -> list[Failure]:
     present = parsed.present
     out = []
     if col.required:
@@ -75,8 +77,11 @@ def _column_failures(col: ColumnSpec, cells: np.ndarray, parsed: ParsedColumn,
             message += f"; use one of {', '.join(col.codes)}"
         out.append(Failure(np.flatnonzero(~present), col.name, message))
     if col.identifier:
-        valid = (_valid_identifiers(cells) if distinct is None
-                 else _valid_identifiers(distinct[1])[distinct[0]])
+        if col.name in raw.distinct:  # checked once per distinct cell
+            codes, cells = raw.distinct[col.name]
+            valid = _valid_identifiers(cells).take(codes)
+        else:
+            valid = _valid_identifiers(raw.frame[col.name].to_numpy(dtype=object))
         return out + [Failure(np.flatnonzero(present & ~valid), col.name, col.allowed())]
     if col.kind in (CODE, FLAG):
         return out + [Failure(np.flatnonzero(present & ~parsed.readable), col.name, col.allowed())]
@@ -101,25 +106,27 @@ def _column_failures(col: ColumnSpec, cells: np.ndarray, parsed: ParsedColumn,
     return out
 
 
-def _valid_identifiers(cells: np.ndarray) -> np.ndarray:
-    """Which cells are identifiers: :data:`ID_PATTERN`, not a reserved word."""
-    lower = pd.Series(cells, dtype=object).str.lower().isin(RESERVED_IDS).to_numpy()
-    return fullmatch(cells, ID_PATTERN) & ~lower
-
-
 def _lab_range_failures(spec: TableSpec, raw: RawTable,
                         parsed: dict[str, ParsedColumn]) -> list[Failure]:
     if spec.name != "labs" or not {"test", "value"} <= set(raw.header):
         return []
-    tests = raw.frame["test"].to_numpy(dtype=object)
     values = parsed["value"].values.to_numpy()
     out = []
     for test, lab in LAB_RANGES.items():
-        outside = (tests == test) & ((values < lab.low) | (values > lab.high))
+        outside = _cells_equal(raw, "test", test) & ((values < lab.low) | (values > lab.high))
         out.append(Failure(np.flatnonzero(outside), "value",
                            f"{test} must be {describe_range(lab.low, lab.high, lab.unit)}",
                            weight=len(raw.frame.columns)))
     return out
+
+
+def _cells_equal(raw: RawTable, column: str, text: str) -> np.ndarray:
+    """Which cells of ``column`` are ``text`` (compared once per distinct cell when the file
+    has them)."""
+    if column in raw.distinct:
+        codes, cells = raw.distinct[column]
+        return np.isin(codes, np.flatnonzero(cells == text))
+    return raw.frame[column].to_numpy(dtype=object) == text
 
 
 def _located(spec: TableSpec, raw: RawTable, failures: list[Failure], limit: int) -> list[Problem]:

@@ -62,9 +62,9 @@ def _patient_dates(patients: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
             pd.Series(known["randomization_date"].to_numpy().astype("datetime64[D]"), index=index))
 
 
-def _lookup(dates: pd.Series, ids: pd.Series) -> np.ndarray:
-    position = dates.index.get_indexer(ids.to_numpy(dtype=object, na_value=None))
-    out = np.full(len(ids), NAT)
+def _lookup(dates: pd.Series, position: np.ndarray) -> np.ndarray:
+    """``dates`` at ``position`` (NaT where it is -1: an unknown patient)."""
+    out = np.full(len(position), NAT)
     found = position >= 0
     out[found] = dates.to_numpy()[position[found]]
     return out
@@ -91,8 +91,9 @@ def _table_findings(name: str, table: pd.DataFrame, parsed: dict[str, ParsedColu
         birth = np.where(refused["birth_date"], NAT, dates["birth_date"])
         randomized = dates["randomization_date"]
     elif "patient_id" in parsed:
-        birth = _lookup(births, table["patient_id"])
-        randomized = _lookup(randomizations, table["patient_id"])
+        position = births.index.get_indexer(table["patient_id"])  # randomizations: the same index
+        birth = _lookup(births, position)
+        randomized = _lookup(randomizations, position)
     else:  # no patient to check against
         birth = randomized = np.full(n, NAT)
     found += _patient_date_findings(name, dates, refused, birth, randomized)

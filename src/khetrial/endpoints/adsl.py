@@ -7,7 +7,7 @@ column holds what its endpoint uses, after censoring.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -71,12 +71,16 @@ class AnalysisTables:
             0…4 before censoring (week 0 = baseline).
         adverse_events: the treatment-emergent adverse_events.csv rows (with ``day``, ``severe``).
         ae_terms: one row per (patient, term) with an event: ``any_grade``, ``grade3plus``.
+        measurements: the platelet and fibrinogen measurements by test
+            (:func:`~khetrial.endpoints.response.derive_lab_measurements`), for the analyses
+            that read them again.
     """
 
     adsl: pd.DataFrame
     platelet_weeks: pd.DataFrame
     adverse_events: pd.DataFrame
     ae_terms: pd.DataFrame
+    measurements: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def derive_analysis_tables(bundle: Bundle) -> AnalysisTables:
@@ -118,7 +122,8 @@ def derive_analysis_tables(bundle: Bundle) -> AnalysisTables:
         adsl[column] = adsl[column].round().astype("Int64")
     adsl = adsl[list(ADSL_COLUMNS) + list(ADSL_EXTRA_COLUMNS)]
     return AnalysisTables(adsl=adsl, platelet_weeks=weeks, adverse_events=events,
-                          ae_terms=derive_ae_terms(events))
+                          ae_terms=derive_ae_terms(events),
+                          measurements={"platelets": platelets, "fibrinogen": fibrinogen})
 
 
 def derive_adsl(bundle: Bundle) -> pd.DataFrame:

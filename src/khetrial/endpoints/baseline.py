@@ -24,9 +24,11 @@ CONTINUOUS = ("age_months", "kmp_duration_months") + tuple(f"{t}_baseline" for t
 
 
 def derive_baseline_characteristics(patients: pd.DataFrame, labs: pd.DataFrame,
-                                    medications: pd.DataFrame | None) -> pd.DataFrame:
+                                    medications: pd.DataFrame | None,
+                                    measured: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """One row per patient: ``patient_id, arm`` and the columns of :data:`CATEGORICAL` and
-    :data:`CONTINUOUS` (NaN/NA when unknown)."""
+    :data:`CONTINUOUS` (NaN/NA when unknown). ``measured``: tests' measurements already
+    derived from ``labs`` (:func:`derive_lab_measurements`), by test."""
     patients = require_columns(patients, "patients.csv",
                                ["patient_id", "arm", "sex", "birth_date", "randomization_date",
                                 "lesion_depth", "lesion_site"])
@@ -40,7 +42,10 @@ def derive_baseline_characteristics(patients: pd.DataFrame, labs: pd.DataFrame,
     for column in ("sex", "lesion_depth", "lesion_site"):
         out[column] = patients[column].astype("string").to_numpy()
     for test in BASELINE_LABS:
-        values = derive_last_in_window(derive_lab_measurements(labs, patients, test), BASELINE_LAB_WINDOW)
+        measurements = (measured or {}).get(test)
+        if measurements is None:
+            measurements = derive_lab_measurements(labs, patients, test)
+        values = derive_last_in_window(measurements, BASELINE_LAB_WINDOW)
         mapped = out["patient_id"].map(values.set_index("patient_id")["value"])
         out[f"{test}_baseline"] = mapped.astype("float64").to_numpy()
     meds = derive_course_days(medications, patients)

@@ -125,14 +125,19 @@ def derive_prednisolone_duration(medications: pd.DataFrame | None, patients: pd.
     chained by gaps ≤ 7 days), in weeks; missing without such a course or while it runs."""
     courses = derive_course_days(medications, patients)
     courses = courses[(courses["drug"] == "prednisolone") & (courses["start_day"] >= 0)]
-    weeks = {}
-    for patient_id, rows in courses.sort_values(["patient_id", "start_day"], kind="stable").groupby("patient_id"):
-        first, end = rows["start_day"].iloc[0], rows["end_day"].iloc[0]
-        for start, stop in zip(rows["start_day"].iloc[1:], rows["end_day"].iloc[1:]):
-            if np.isnan(end) or start - end > PREDNISOLONE_REINTRODUCTION_GAP_DAYS:
-                break
-            end = max(end, stop) if not np.isnan(stop) else np.nan
-        weeks[str(patient_id)] = (end - first + 1) / DAYS_PER_WEEK if not np.isnan(end) else np.nan
+    courses = courses.sort_values(["patient_id", "start_day"], kind="stable")
+    patient = pd.Series(pd.factorize(courses["patient_id"].astype("string"))[0])
+    start = courses["start_day"].to_numpy(float)
+    # The end of the chain so far at each course: the latest end of the courses up to it (an
+    # ongoing course, NaN, never ends); a course more than 7 days after the previous courses'
+    # end breaks the chain, and the courses from it on are not in it.
+    end = pd.Series(courses["end_day"].fillna(np.inf).to_numpy(float)).groupby(patient).cummax()
+    before = end.groupby(patient).shift(1).to_numpy(float)  # NaN for a patient's first course
+    gap = pd.Series(start - before > PREDNISOLONE_REINTRODUCTION_GAP_DAYS).groupby(patient).cumsum()
+    chain = pd.DataFrame({"patient_id": courses["patient_id"].astype("string").to_numpy(),
+                          "start": start, "end": end.to_numpy()})[(gap == 0).to_numpy()]
+    chain = chain.groupby("patient_id").agg(first=("start", "first"), end=("end", "max"))
+    weeks = ((chain["end"] - chain["first"] + 1) / DAYS_PER_WEEK).replace(np.inf, np.nan)
     out = patient_frame(patients)[["patient_id"]]
     out["prednisolone_weeks"] = out["patient_id"].astype("string").map(weeks).astype("float64").to_numpy()
     return out

@@ -79,7 +79,7 @@ def _followed_up(platelets: pd.DataFrame, censoring_day: pd.Series) -> set[str]:
     day = platelets["day"].to_numpy(dtype="float64")
     limit = ids.map(censoring_day).astype("float64").fillna(np.inf).to_numpy()
     late = (day >= PER_PROTOCOL_FOLLOW_UP_DAY) & (day < limit)
-    return set(ids[late])
+    return set(ids[late].to_numpy(dtype=object))
 
 
 def derive_per_protocol(adsl: pd.DataFrame, patients: pd.DataFrame, medications: pd.DataFrame | None,

@@ -128,8 +128,12 @@ def derive_lab_measurements(labs: pd.DataFrame, patients: pd.DataFrame, test: st
     """The ``test`` rows of labs.csv that are measurements (non-empty value), one per date (the
     last in file order), with ``day`` and a float ``value``; file order kept."""
     labs = require_columns(labs, "labs.csv", ["patient_id", "date", "test", "value"])
-    rows = labs[(labs["test"].astype("string") == test).fillna(False).to_numpy()]
-    rows = rows[["patient_id", "date", "value"]].copy()
+    tests = labs["test"]
+    if isinstance(tests.dtype, pd.CategoricalDtype):  # the bundle's: compared by codes
+        of_test = (tests == test).to_numpy(dtype=bool)
+    else:
+        of_test = (tests.astype("string") == test).fillna(False).to_numpy(dtype=bool)
+    rows = labs[["patient_id", "date", "value"]][of_test]
     rows["value"] = numeric(rows["value"])
     rows = derive_last_of_date(rows, ("patient_id", "date"), "value")
     return derive_study_day(rows, patients)

@@ -30,10 +30,19 @@ _ORDER = "_file_order"
 _DISTANCE = "_distance"
 
 
+def as_days(dates) -> np.ndarray:
+    """Dates as ``datetime64[D]`` (NaT when missing); dates already ``datetime64`` as they are,
+    anything else through ``pd.to_datetime``."""
+    values = np.asarray(dates)
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[D]")
+    return np.asarray(pd.to_datetime(pd.Series(dates)).to_numpy(), dtype="datetime64[D]")
+
+
 def compute_study_day(dates, randomization_dates) -> pd.Series:
     """Study day (float; NaN when either date is missing) = date − randomization date."""
-    dates = np.asarray(pd.to_datetime(pd.Series(dates)).to_numpy(), dtype="datetime64[D]")
-    day0 = np.asarray(pd.to_datetime(pd.Series(randomization_dates)).to_numpy(), dtype="datetime64[D]")
+    dates = as_days(dates)
+    day0 = as_days(randomization_dates)
     delta = (dates - day0).astype("float64")
     delta[np.isnat(dates) | np.isnat(day0)] = np.nan
     return pd.Series(delta)
@@ -46,7 +55,7 @@ def derive_study_day(table: pd.DataFrame, patients: pd.DataFrame, date_col: str 
     require_columns(patients, "patients.csv", ["patient_id", "randomization_date"])
     position = pd.Index(patients["patient_id"].astype("string")).get_indexer(
         table["patient_id"].astype("string"))
-    day0 = np.asarray(pd.to_datetime(patients["randomization_date"]).to_numpy(), dtype="datetime64[D]")
+    day0 = as_days(patients["randomization_date"])
     randomized = np.where(position >= 0, day0[np.maximum(position, 0)] if len(day0) else np.datetime64("NaT", "D"),
                           np.datetime64("NaT", "D"))
     out = table.copy()

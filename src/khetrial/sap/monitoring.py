@@ -204,7 +204,9 @@ def monitor(bundle: Bundle, tables: AnalysisTables, mixed: MixedModelEstimate, m
             p_values: dict[str, float | None], cutoff: date | None = None) -> Monitoring:
     """Every DMC analysis of ``bundle`` (see the module docstring)."""
     adsl = tables.adsl
-    platelets = derive_lab_measurements(bundle.labs, bundle.patients, "platelets")
+    platelets = tables.measurements.get("platelets")
+    if platelets is None:
+        platelets = derive_lab_measurements(bundle.labs, bundle.patients, "platelets")
     return Monitoring(
         sensitivity=sensitivity_result(mixed, model_data),
         time_to_response=time_to_response_result(bundle.patients, platelets, adsl),

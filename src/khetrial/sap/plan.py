@@ -68,7 +68,8 @@ def analyse(bundle: Bundle, run_at: datetime | None = None, cutoff: date | None 
         got = ", ".join(sorted(set(adsl["arm"].dropna().astype(str)))) or "none"
         raise AnalysisError(f"patients.csv: no patient in arm {' and '.join(empty)} (arms found: "
                             f"{got}); expected both arms {ARM_EXPERIMENTAL} and {ARM_CONTROL}")
-    characteristics = derive_baseline_characteristics(bundle.patients, bundle.labs, bundle.medications)
+    characteristics = derive_baseline_characteristics(bundle.patients, bundle.labs, bundle.medications,
+                                                      tables.measurements)
     binary = {endpoint: binary_result(adsl, endpoint, n) for endpoint in BINARY_ENDPOINTS}
     model_data = mixed_model_data(tables.platelet_weeks)
     mixed = mixed_model_result(model_data)
@@ -87,7 +88,7 @@ def analyse(bundle: Bundle, run_at: datetime | None = None, cutoff: date | None 
         baseline=summarise_baseline(characteristics),
         provenance=provenance(bundle, run_at),
         monitoring=monitor(bundle, tables, mixed, model_data, {e: r.p_value for e, r in binary.items()}, cutoff),
-        per_protocol=per_protocol_result(bundle, tables, binary_result),
+        per_protocol=per_protocol_result(bundle, tables, binary_result, tables.measurements.get("platelets")),
     )
 
 

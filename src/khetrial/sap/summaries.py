@@ -36,11 +36,11 @@ def distribution(values) -> Distribution:
 def compare_continuous(a, b) -> float | None:
     """Two-sided Mann-Whitney p of two samples (missing values dropped; ``None`` when a sample
     is empty or every value ties)."""
-    x = pd.to_numeric(pd.Series(a), errors="coerce").dropna().tolist()
-    y = pd.to_numeric(pd.Series(b), errors="coerce").dropna().tolist()
-    if not x or not y:
+    x = pd.to_numeric(pd.Series(a), errors="coerce").dropna().to_numpy(dtype="float64")
+    y = pd.to_numeric(pd.Series(b), errors="coerce").dropna().to_numpy(dtype="float64")
+    if not len(x) or not len(y):
         return None
-    return mann_whitney([float(v) for v in x], [float(v) for v in y]).p_value
+    return mann_whitney(x, y).p_value
 
 
 def summarise_platelet_weeks(weeks: pd.DataFrame) -> dict[int, dict[str, WeekSummary]]:

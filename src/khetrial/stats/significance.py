@@ -18,6 +18,7 @@ import numbers
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 from scipy.stats import chi2_contingency, hypergeom, mannwhitneyu
 
 from khetrial.errors import ProtocolError
@@ -100,6 +101,10 @@ def categorical_test(table: Sequence[Sequence[int]]) -> TestResult:
 
 def _sample(values: Sequence[float], name: str):
 
+    if isinstance(values, (np.ndarray, pd.Series)) and values.dtype.kind in "fiu" and len(values):
+        column = np.array(values, dtype=float)  # a numeric column: checked as a whole
+        if np.isfinite(column).all():
+            return column
     items = list(values)
     if not items:
         raise ProtocolError(f"{name} is empty; the Mann-Whitney test needs at least one value "

@@ -184,6 +184,8 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
                             skip_blank_lines=True, engine="c", encoding="utf-8")
     except pd.errors.ParserError:  # a row with more cells than the first
         return None
+    except pd.errors.EmptyDataError:  # only lines of spaces (the csv module reads those)
+        return None
     del encoded
     # No row has more cells than the first (the C reader refuses it) and every comma separates
     # two cells, so these many commas mean every row has the first's cells (the C reader would

@@ -5,22 +5,32 @@
 
 The floor is psql's ``\\copy`` of the bundle's CSV files, in one transaction, into scratch
 tables with the files' columns and types (no keys, no indexes, no audit). Then, in fresh
-processes on a new database, ``khetrial import`` (validation included, as a user runs it;
+processes on the same, new database, right after each ``\\copy`` (runs in turns, so a busy
+machine slows both alike), ``khetrial import`` (validation included, as a user runs it;
 the seconds of its writing step, ``store.import_bundle``, are taken in the same process) and,
 with ``--validate``, ``khetrial validate`` alone. Each figure is the median of
 ``--repeat`` runs; it prints wall seconds, the processes' peak resident memory and the ratios
-import / ``\\copy`` (the issue's target: at most 3, validation included) and writing / ``\\copy``.
+import / ``\\copy`` (the issue's target: at most 3, validation included) and writing / ``\\copy``,
+and the import's CPU seconds, its own and its database session's (when the server runs on
+this machine): on a machine others keep busy, the wall seconds of both sides vary by several
+times, the CPU seconds much less.
 
 The bundle is ``generate_bundle.py``'s (``--patients`` patients, 200 laboratory rows each:
-2.4 million rows at 10,000) unless ``--bundle`` names one. Its labs.csv is larger than a
-bundle file may be (:data:`khetrial.bundle.csvfile.MAX_FILE_BYTES`, a reading limit), so the
-commands run here with the reading limits lifted. A database ``--database`` is created through
-the admin URL and dropped at the end. No figure is asserted: this prints, a person reads.
+2.4 million rows at 10,000) unless ``--bundle`` names one; the commands read it as a user's
+command line does, within the bundle reading limits (:data:`khetrial.bundle.csvfile.MAX_FILE_BYTES`,
+:data:`~khetrial.bundle.csvfile.MAX_ROWS`, sized for 10,000 patients). The import's steps are
+timed in its process (wall seconds, summed over calls, median over runs): reading and
+validating the bundle, building the ``COPY`` cells, each table's write, the foreign keys and
+indexes made again after a large table, the audit entries, the commit. Then ``khetrial
+export`` of the imported database to a folder (it reads with a server-side cursor, a chunk at
+a time): wall seconds and peak memory. A database ``--database`` is created through the admin
+URL and dropped at the end. No figure is asserted: this prints, a person reads.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -34,24 +44,58 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_DATABASE = "khetrial_bench_import"
 SQL_TYPES = {"datetime64[ns]": "date", "float64": "double precision", "Int64": "integer"}
-# The CLI with the bundle reading limits lifted (a 10,000-patient labs.csv is 64 MB); the
-# seconds spent writing (store.import_bundle) go to the file $BENCH_WRITE_SECONDS.
-CLI = """import os, sys, time
-from khetrial.bundle import csvfile
-csvfile.MAX_FILE_BYTES = csvfile.MAX_ROWS = 1 << 40
-from khetrial.edc import store
-write = store.import_bundle
-def timed_write(*args, **kwargs):
-    started = time.perf_counter()
-    try:
-        return write(*args, **kwargs)
-    finally:
-        with open(os.environ["BENCH_WRITE_SECONDS"], "a") as out:
-            out.write(f"{time.perf_counter() - started}\\n")
-store.import_bundle = timed_write
+# The CLI, with its steps timed (wall seconds summed per step, one JSON object appended per
+# run to the file $BENCH_STEPS): each entry of STEPS wraps module.attribute; "{0}" in a
+# label is the wrapped function's first argument (the table).
+CLI = """import functools, json, os, resource, sys, time
+from collections import defaultdict
+import django.db.backends.base.base as django_base
+import khetrial.bundle
+from khetrial.edc import bulk, import_audit, store
+seconds = defaultdict(float)
+def timer(owner, name, label):
+    function = getattr(owner, name)
+    @functools.wraps(function)
+    def timed(*args, **kwargs):
+        key = label.format(*args)
+        seconds[key] += 0.0  # steps listed in the order they start
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds[key] += time.perf_counter() - started
+    setattr(owner, name, timed)
+STEPS = [(khetrial.bundle, "read_bundle", "read and validate"),
+         (store, "import_bundle", "writing (import_bundle)"),
+         (store, "_write_patients", "write patients"), (store, "_write_rows", "write {0}"),
+         (store, "_chunk", "build COPY cells"),
+         (bulk, "rebuild", "keys and indexes again"),
+         (import_audit, "write_entries", "audit"), (store, "record_import", "audit"),
+         (django_base.BaseDatabaseWrapper, "commit", "commit")]
+for owner, name, label in STEPS:
+    if hasattr(owner, name):
+        timer(owner, name, label)
 from khetrial.cli import main
 sys.argv = ["khetrial", *sys.argv[1:]]
-main()
+def session_cpu():
+    # CPU seconds of the database session's server process, when the server runs here
+    from django.db import connection
+    if connection.connection is None or connection.vendor != "postgresql":
+        return
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return
+    seconds["server CPU (session)"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+try:
+    main()
+finally:
+    session_cpu()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    seconds["client CPU"] = usage.ru_utime + usage.ru_stime
+    with open(os.environ["BENCH_STEPS"], "a") as out:
+        out.write(json.dumps(seconds) + "\\n")
 """
 
 
@@ -138,11 +182,9 @@ def main(argv: list[str] | None = None) -> None:
             setup, copy = floor_script(folder)
             script = Path(tmp) / "copy.psql"
             script.write_text(copy)
-            floor_s, _ = median_run(args.repeat, lambda: psql(url, setup),
-                                    ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f",
-                                     str(script), url])
-            psql(url, "DROP SCHEMA bench_floor CASCADE;")
+            floor_command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", str(script), url]
             python = [sys.executable, "-c", CLI]
+            os.environ["BENCH_STEPS"] = str(Path(tmp) / "other-steps.jsonl")
             validate_s = validate_mb = None
             if args.validate:
                 validate_s, validate_mb = median_run(args.repeat, lambda: None,
@@ -153,25 +195,44 @@ def main(argv: list[str] | None = None) -> None:
                 subprocess.run([sys.executable, "-c", "import sys\nfrom khetrial.edc import db\n"
                                 "db.setup(sys.argv[1])", url], check=True)  # migrate it
 
-            seconds = Path(tmp) / "write-seconds"
-            os.environ["BENCH_WRITE_SECONDS"] = str(seconds)
-            import_s, import_mb = median_run(args.repeat, fresh,
-                                             [*python, "import", str(folder), "--db", url,
+            steps = Path(tmp) / "steps.jsonl"
+            os.environ["BENCH_STEPS"] = str(steps)
+            # \copy and import side by side, in turns (a busy machine slows both alike)
+            floors, imports = [], []
+            for _ in range(args.repeat):
+                fresh()
+                psql(url, setup)
+                floors.append(timed(floor_command)[0])
+                psql(url, "DROP SCHEMA bench_floor CASCADE;")
+                imports.append(timed([*python, "import", str(folder), "--db", url, "--json"]))
+            floor_s = statistics.median(floors)
+            import_s = statistics.median(seconds for seconds, _ in imports)
+            import_mb = max(mb for _, mb in imports)
+            paired = statistics.median(i / f for (i, _), f in zip(imports, floors))
+            runs = [json.loads(line) for line in steps.read_text().splitlines()]
+            os.environ["BENCH_STEPS"] = str(Path(tmp) / "other-steps.jsonl")
+            out = Path(tmp) / "export"
+            export_s, export_mb = median_run(args.repeat, lambda: shutil.rmtree(out, True),
+                                             [*python, "export", str(out), "--db", url,
                                               "--json"])
-            write_s = statistics.median(float(x) for x in seconds.read_text().split())
         finally:
             database(args.pg_admin_url, args.database, create=False)
 
     print(f"import benchmark: {folder} ({rows:,} rows), PostgreSQL, median of {args.repeat}")
-    print(f"{'step':<34}{'wall s':>8}{'peak MB':>9}")
+    print(f"{'step':<38}{'wall s':>8}{'peak MB':>9}")
     floor = "psql \\copy of the CSV files"
-    print(f"{floor:<34}{floor_s:>8.1f}{'':>9}")
+    print(f"{floor:<38}{floor_s:>8.1f}{'':>9}")
     if validate_s is not None:
-        print(f"{'khetrial validate':<34}{validate_s:>8.1f}{validate_mb:>9,.0f}")
-    print(f"{'khetrial import (validation incl.)':<34}{import_s:>8.1f}{import_mb:>9,.0f}")
-    print(f"{'  of which writing (import_bundle)':<34}{write_s:>8.1f}")
-    print(f"ratio import / \\copy: {import_s / floor_s:.1f} (target ≤ 3); writing alone / "
-          f"\\copy: {write_s / floor_s:.1f}")
+        print(f"{'khetrial validate':<38}{validate_s:>8.1f}{validate_mb:>9,.0f}")
+    print(f"{'khetrial import (validation incl.)':<38}{import_s:>8.1f}{import_mb:>9,.0f}")
+    for label in runs[0]:
+        step = statistics.median(run.get(label, 0.0) for run in runs)
+        print(f"{'  ' + label:<38}{step:>8.2f}")
+    print(f"{'khetrial export (bundle folder)':<38}{export_s:>8.1f}{export_mb:>9,.0f}")
+    write_s = statistics.median(run["writing (import_bundle)"] for run in runs)
+    print(f"ratio import / \\copy: {import_s / floor_s:.2f} (target ≤ 3; median of the runs' "
+          f"own ratios {paired:.2f}); writing alone / "
+          f"\\copy: {write_s / floor_s:.2f}; export / \\copy: {export_s / floor_s:.2f}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from khetrial.bundle import read_bundle, validate_bundle, write_bundle
+from khetrial.bundle import Bundle, read_bundle, validate_bundle, write_bundle
 from khetrial.errors import BundleError, Problem
 from khetrial.sap.provenance import bundle_checksums
 
@@ -116,3 +116,27 @@ def test_with_rows_the_file_is_hashed_alike_from_memory_and_folder(bundle_copy, 
     bundle = read_bundle(bundle_copy)
     assert "body_size.csv" in bundle_checksums(bundle)
     assert bundle_checksums(replace(bundle, source=None)) == bundle_checksums(bundle)
+
+
+def test_no_rows_and_no_extra_columns_write_no_file(tmp_path):
+    empty = pd.DataFrame({"patient_id": [], "date": [], "weight_kg": [], "height_cm": []})
+    written = Bundle.from_tables(body_size=empty)
+    (tmp_path / "body_size.csv").write_text("old", encoding="utf-8")  # an old file is removed
+    write_bundle(written, tmp_path)
+    assert not (tmp_path / "body_size.csv").exists()
+    assert "body_size.csv" not in bundle_checksums(written)
+
+
+def test_an_extra_column_without_rows_is_written_and_read_back(tmp_path):
+    # the property test's example: extra columns are written back (bundle-format.md), and an
+    # absent file has none, so the header alone is written
+    written = Bundle.from_tables(body_size=pd.DataFrame(
+        {"patient_id": [], "date": [], "weight_kg": [], "height_cm": [], "site_note": []}))
+    write_bundle(written, tmp_path)
+    assert (tmp_path / "body_size.csv").read_bytes() == (
+        b"patient_id,date,weight_kg,height_cm,site_note\r\n")
+    back = read_bundle(tmp_path, validate=False)
+    assert list(back.body_size.columns) == ["patient_id", "date", "weight_kg", "height_cm", "site_note"]
+    pd.testing.assert_frame_equal(written.body_size, back.body_size, check_exact=True)
+    # the results' checksums list the file the writer writes
+    assert "body_size.csv" in bundle_checksums(written)

@@ -201,3 +201,19 @@ def test_from_tables_keeps_missing_text_missing():
         "eligible": [1, 0], "reason": [None, "inclusion_kmp"], "patient_id": ["P1", None]}))
     assert b.screening["reason"].isna().tolist() == [True, False]
     assert b.screening["patient_id"].isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series([0.0, -0.0, 0.0, np.nan, 18.0, 2.64, 2.64]),  # -0.0 is not 0.0 on paper
+    pd.Series(pd.to_datetime(["2018-01-05", None, "2018-01-05", "2262-04-11"])),
+    pd.Series([1, None, 1, 0], dtype="Int64"),
+    pd.Series(["a", "a\0b", "a\0c", None, "=1+1", "a"], dtype="string"),  # NUL, formula
+    pd.Series(pd.Categorical(["sirolimus", None, "sirolimus"])),
+    pd.Series(["x", 1, None, "x"], dtype=object),
+])
+def test_a_value_is_written_the_same_whatever_else_its_column_holds(values):
+    from khetrial.bundle.coerce import format_column
+
+    alone = [format_column(values.iloc[[i]].reset_index(drop=True))[0] for i in range(len(values))]
+    assert format_column(values) == alone
+    assert alone[0] != alone[1]  # a case where merging two values would show

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from khetrial.bundle import TABLE_NAMES, TABLE_SPECS, Bundle, read_bundle, write_bundle
@@ -52,6 +52,8 @@ def bundles(draw):
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(bundles())
+@example(Bundle.from_tables(body_size=pd.DataFrame(  # an empty extension table, an extra column
+    {"patient_id": [], "date": [], "weight_kg": [], "height_cm": [], "site_note": []}, dtype=object)))
 def test_random_bundles_round_trip_losslessly(bundle):
     with tempfile.TemporaryDirectory() as folder:
         write_bundle(bundle, Path(folder))

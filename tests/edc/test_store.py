@@ -243,10 +243,10 @@ def test_a_bulk_load_in_chunks_round_trips_and_keeps_every_key_and_index(db, bun
     checked_once = bulk.bulk_load
 
     @contextmanager
-    def spy(db_table, rows):
-        with checked_once(db_table, rows) as done:
-            dropped.append(done)
-            yield done
+    def spy(db_table, rows, constants=None):
+        with checked_once(db_table, rows, constants) as load:
+            dropped.append(load.dropped)
+            yield load
 
     monkeypatch.setattr(bulk, "bulk_load", spy)
     keys = foreign_keys()
@@ -259,6 +259,61 @@ def test_a_bulk_load_in_chunks_round_trips_and_keeps_every_key_and_index(db, bun
     assert dropped == [connection.vendor == "postgresql"] * len(written) and len(written) >= 10
 
 
+def bookkeeping(since: dict[str, int] | None = None) -> dict[str, list[tuple]]:
+    """Per trial table, each row's id (counted from the first one listed), created and
+    updated times, voided flag, reason and time, and extra columns, in ``seq`` order, from
+    the ``seq`` in ``since`` on (default: every row)."""
+    from khetrial.edc.trial.tables import model_of
+
+    rows = {}
+    for table in store.TABLE_MODELS:
+        model = model_of(table)
+        fields = ["id", "created_at", "updated_at", "extra"] + (
+            ["voided", "void_reason", "voided_at"] if hasattr(model, "voided") else [])
+        found = list(model.objects.filter(seq__gte=(since or {}).get(table, 0))
+                     .order_by("seq").values_list(*fields))
+        rows[table] = [(i - found[0][0], *rest) for i, *rest in found]
+    return rows
+
+
+def column_defaults() -> list[tuple]:
+    """The trial tables' column defaults on PostgreSQL; [] elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name, column_name, column_default "
+                       "FROM information_schema.columns WHERE table_name LIKE 'trial_%%' "
+                       "ORDER BY 1, 2")
+        return cursor.fetchall()
+
+
+def test_a_bulk_load_writes_the_ids_and_bookkeeping_a_row_by_row_load_writes(
+        db, tmp_path, monkeypatch):
+    from django.utils import timezone
+
+    from khetrial.edc import bulk
+    from khetrial.edc.trial.models import LabResult
+
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    defaults = column_defaults()
+    summary = store.import_bundle(bundle_of(small_tables(prefix="R"), tmp_path / "rows"))
+    one_by_one = bookkeeping()
+    # the same rows for two other patients, in bulk
+    monkeypatch.setattr(store, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(bulk, "BULK_CHECK_ROWS", 1)
+    store.import_bundle(bundle_of(small_tables(prefix="S"), tmp_path / "bulk"))
+    assert bookkeeping(since=dict(summary.rows)) == one_by_one
+    assert column_defaults() == defaults  # the load's temporary defaults are gone
+    last = LabResult.objects.order_by("-id").first()
+    # the ids reserved by the load are taken: the next row's id comes after them
+    added = LabResult.objects.create(patient=last.patient, seq=last.seq + 1, date=last.date,
+                                     test="platelets", value=1.0)
+    assert added.id == last.id + 1
+
+
 def test_a_failure_in_the_middle_of_a_table_leaves_the_database_as_it_was(db, bundle, bulk_mode,
                                                                            tmp_path, monkeypatch):
     from django.db import IntegrityError
@@ -268,12 +323,12 @@ def test_a_failure_in_the_middle_of_a_table_leaves_the_database_as_it_was(db, bu
     chunks: list[int] = []
     chunk = store._chunk
 
-    def failing_chunk(model, frame, *args):
+    def failing_chunk(model, frame, *args, **kwargs):
         if model._meta.model_name == "labresult":
             chunks.append(len(frame))
             if len(chunks) == 2:  # the first 2 lab rows are already sent
                 raise IntegrityError("injected failure in the middle of labs")
-        return chunk(model, frame, *args)
+        return chunk(model, frame, *args, **kwargs)
 
     before_counts, before = table_counts(), store.export_bundle()
     monkeypatch.setattr(store, "_chunk", failing_chunk)

@@ -193,7 +193,35 @@ def _to_timestamp(v) -> pd.Timestamp:
 # --- canonical -> text cells -----------------------------------------------------------------
 def format_column(values: pd.Series) -> list[str]:
     """Canonical values as CSV text: floats in the shortest repr that round-trips, dates ISO,
-    missing as an empty cell."""
+    missing as an empty cell. Each distinct value is formatted once (a column of two million
+    cells has a few thousand distinct values)."""
+    distinct = _distinct(values)
+    if distinct is None:
+        return _format_cells(values)
+    codes, uniques = distinct
+    return np.array(_format_cells(uniques) + [""], dtype=object)[codes].tolist()
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series] | None:
+    """``(codes, distinct values)`` of ``values`` (code -1: missing), or ``None`` where
+    ``pandas.factorize`` could merge values that are written differently: ``-0.0`` with
+    ``0.0``, and texts at a NUL character (its C string table stops there)."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        if (np.signbit(numbers) & (numbers == 0)).any():
+            return None
+    elif values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        try:
+            if "\0" in "".join(values.dropna().to_numpy(dtype=object)):
+                return None
+        except TypeError:  # not all text
+            return None
+    codes, uniques = pd.factorize(values)
+    return codes, pd.Series(uniques)
+
+
+def _format_cells(values: pd.Series) -> list[str]:
+    """:func:`format_column`, cell by cell."""
     dtype = values.dtype
     if pd.api.types.is_datetime64_any_dtype(dtype):
         text = values.dt.strftime("%Y-%m-%d")
@@ -220,7 +248,11 @@ def _format_float(v: float) -> str:
 
 def format_table(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """(header, rows of text cells) of a canonical frame."""
-    header = [str(c) for c in frame.columns]
-    columns = [format_column(frame[c]) for c in frame.columns]
-    rows = [list(row) for row in zip(*columns)] if columns else []
-    return header, rows
+    header, columns = format_columns(frame)
+    return header, [list(row) for row in zip(*columns)] if columns else []
+
+
+def format_columns(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """(header, columns of text cells) of a canonical frame: :func:`format_table` without
+    making a list per row (``zip(*columns)`` gives the rows one at a time)."""
+    return [str(c) for c in frame.columns], [format_column(frame[c]) for c in frame.columns]

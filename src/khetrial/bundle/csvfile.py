@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,6 +184,8 @@ def _parse_simple(file: str, text: str) -> RawTable | None:
                             skip_blank_lines=True, engine="c", encoding="utf-8")
     except pd.errors.ParserError:  # a row with more cells than the first
         return None
+    except pd.errors.EmptyDataError:  # only lines of spaces (the csv module reads those)
+        return None
     del encoded
     # No row has more cells than the first (the C reader refuses it) and every comma separates
     # two cells, so these many commas mean every row has the first's cells (the C reader would
@@ -255,7 +258,7 @@ def _unique(header: list[str]) -> list[str]:
     return out
 
 
-def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+def write_rows(path: Path, header: list[str], rows: Iterable[Sequence[str]]) -> None:
     """Write ``header`` and ``rows`` (text cells, ``""`` = empty) as UTF-8 RFC 4180 CSV."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator=LINE_TERMINATOR, quoting=csv.QUOTE_MINIMAL)

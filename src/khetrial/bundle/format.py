@@ -320,10 +320,21 @@ TABLE_SPECS: MappingProxyType[str, TableSpec] = MappingProxyType({t.name: t for 
     )),
 )})
 
-#: khetrial's own extensions of the interchange format. Without rows such a table has no file:
-#: the bundle writer leaves it out and the results' checksums do not list it, so data without
-#: them give the interchange format's files and checksums unchanged.
+#: khetrial's own extensions of the interchange format. Without rows (and without extra
+#: columns) such a table has no file: the bundle writer leaves it out and the results' checksums
+#: do not list it, so data without them give the interchange format's files and checksums
+#: unchanged (:func:`has_file`).
 EXTENSION_TABLES = frozenset({"body_size"})
+
+
+def has_file(name: str, frame: pd.DataFrame) -> bool:
+    """Whether the table ``name`` holding ``frame`` is written as a file: always, except an
+    extension table (:data:`EXTENSION_TABLES`) with no rows and no extra columns. A header with
+    extra columns is kept even without rows (extra columns are written back; an absent file
+    would lose them)."""
+    if name not in EXTENSION_TABLES or len(frame):
+        return True
+    return not set(frame.columns) <= {col.name for col in TABLE_SPECS[name].columns}
 
 TABLE_NAMES: tuple[str, ...] = tuple(TABLE_SPECS)
 REQUIRED_TABLES: tuple[str, ...] = tuple(n for n, t in TABLE_SPECS.items() if t.required)

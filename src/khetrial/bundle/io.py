@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from khetrial.bundle.coerce import format_table
+from khetrial.bundle.coerce import format_columns
 from khetrial.bundle.csvfile import write_rows
 from khetrial.bundle.folder import bundle_from_raw, read_raw_tables
-from khetrial.bundle.format import EXTENSION_TABLES, TABLE_SPECS
+from khetrial.bundle.format import TABLE_SPECS, has_file
 from khetrial.bundle.model import Bundle
 from khetrial.bundle.validate import validate_bundle
 from khetrial.errors import BundleError, Problem
@@ -40,8 +40,8 @@ def write_bundle(bundle: Bundle, path: str | Path) -> None:
     """Write every table of ``bundle`` as ``<name>.csv`` into the folder ``path`` (created
     with its parents if needed; existing bundle files are overwritten). Every file is
     written, also empty optional ones, so that reading it back gives the same bundle; only
-    an extension table without rows (:data:`EXTENSION_TABLES`) has no file (an old one is
-    removed)."""
+    an extension table without rows or extra columns has no file
+    (:func:`~khetrial.bundle.format.has_file`; an old one is removed)."""
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise BundleError([Problem(str(path), None, None, None,
@@ -49,8 +49,8 @@ def write_bundle(bundle: Bundle, path: str | Path) -> None:
                           source=str(path))
     path.mkdir(parents=True, exist_ok=True)
     for name, frame in bundle.tables.items():
-        if name in EXTENSION_TABLES and frame.empty:
+        if not has_file(name, frame):
             (path / TABLE_SPECS[name].file).unlink(missing_ok=True)
             continue
-        header, rows = format_table(frame)
-        write_rows(path / TABLE_SPECS[name].file, header, rows)
+        header, columns = format_columns(frame)
+        write_rows(path / TABLE_SPECS[name].file, header, zip(*columns))

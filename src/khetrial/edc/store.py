@@ -12,8 +12,11 @@
 
 Rows are written a chunk at a time with ``executemany`` or, on PostgreSQL, with ``COPY``
 (:mod:`khetrial.edc.bulk`; CSV cells built a column at a time by
-:func:`khetrial.edc.trial.convert.to_copy_cells`), a large table's foreign keys checked and
-indexes built once after its rows; building two million model instances would take minutes.
+:func:`khetrial.edc.trial.convert.to_copy_cells`), a large table's keys checked and indexes
+built once after its rows, its ids reserved at once and the bookkeeping columns that are the
+same in every row (times, ``voided``, an empty ``extra``) filled by the database; building two
+million model instances would take minutes. Export reads each table with a server-side cursor
+(a chunk at a time) and converts each distinct key and date once.
 Tables and their models come from :mod:`khetrial.edc.trial.tables`, column lists from the
 models, conversions from :mod:`khetrial.edc.trial.convert`; the next ``seq`` and the audit
 context are the record service's (:mod:`khetrial.edc.trial.records`), as for every other write.
@@ -291,7 +294,8 @@ def _write_patients(frame, replaced: dict[str, int], site_pks: dict, now,
     seqs = np.arange(base, base + len(frame))
     if new.any():
         _insert_rows(Patient._meta.db_table, _names(Patient, columns), [_chunk(
-            Patient, frame[new], columns, {"site_id": site_pks}, extras, seqs[new], now, revision)])
+            Patient, frame[new], columns, {"site_id": site_pks}, extras, seqs[new], now,
+            revision=revision)])
     if replaced:
         old = frame[~new]
         values = _column_values(old, columns, {"site_id": site_pks})
@@ -380,17 +384,36 @@ def _copy_cells(frame, columns: Iterable[Column], keys: Mapping[str, dict]) -> l
     return cells
 
 
-def _names(model, columns: tuple[Column, ...]) -> list[str]:
-    """The database columns :func:`_chunk` fills, in its order."""
+def _names(model, columns: tuple[Column, ...], load: bulk.Load = bulk.Load()) -> list[str]:
+    """The database columns :func:`_chunk` fills, in its order: ``id`` when ``load`` reserved
+    the ids, the bundle's columns, the bookkeeping columns the model has but those ``load``
+    fills with their defaults."""
     own = {f.name for f in model._meta.concrete_fields}
-    return [c.db_column for c in columns] + [name for name in BOOKKEEPING_ORDER if name in own]
+    return ((["id"] if load.first_id is not None else []) + [c.db_column for c in columns]
+            + [name for name in BOOKKEEPING_ORDER if name in own and name not in load.defaulted])
+
+
+def _constants(model, extras: list[str], now) -> dict[str, str | None]:
+    """The bookkeeping columns of a new row that are the same in every row, as ``COPY`` text
+    (``None`` = NULL): what a bulk load may make the columns' defaults
+    (:func:`khetrial.edc.bulk.bulk_load`). ``extra`` only when the table has no extra
+    columns (then every row's is ``{}``)."""
+    own = {f.name for f in model._meta.concrete_fields}
+    stamp = now.isoformat()
+    values = {"voided": "f", "void_reason": "", "voided_at": None, "created_at": stamp,
+              "updated_at": stamp}
+    if not extras:
+        values["extra"] = convert.EMPTY_EXTRA
+    return {name: value for name, value in values.items() if name in own}
 
 
 def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
-           extras: list[str], seqs, now, revision: uuid.UUID | None = None) -> list:
+           extras: list[str], seqs, now, ids: range | None = None,
+           defaulted: frozenset[str] = frozenset(), revision: uuid.UUID | None = None) -> list:
     """The columns of one chunk of rows for :func:`_insert_rows` (named by :func:`_names`):
-    the bundle's columns, then ``seq`` (``seqs``), ``extra`` and the bookkeeping columns the
-    model has (a patient's ``revision``), in the connection's form (``COPY`` cells on
+    ``ids`` (reserved by a bulk load; ``None`` = drawn by the database), the bundle's columns,
+    then ``seq`` (``seqs``), ``extra`` and the bookkeeping columns the model has (a patient's
+    ``revision``) but the ``defaulted`` ones, in the connection's form (``COPY`` cells on
     PostgreSQL, values elsewhere)."""
     m = len(frame)
     own = {f.name for f in model._meta.concrete_fields}
@@ -413,12 +436,15 @@ def _chunk(model, frame, columns: tuple[Column, ...], keys: Mapping[str, dict],
                 "void_reason": repeat("", m), "voided_at": repeat(None, m),
                 "created_at": repeat(stamp, m), "updated_at": repeat(stamp, m),
                 "revision": repeat(token, m)}
-    return values + [tail[name] for name in BOOKKEEPING_ORDER if name in own]
+    head = [] if ids is None else [map(str, ids)]
+    return head + values + [tail[name] for name in BOOKKEEPING_ORDER
+                            if name in own and name not in defaulted]
 
 
 def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Progress) -> int:
     """Insert one table's rows (new ``seq`` after the table's current last), a chunk of
-    :data:`CHUNK_ROWS` at a time; a large table's foreign keys are checked once at the end
+    :data:`CHUNK_ROWS` at a time; a large table's foreign keys are checked once at the end,
+    its ids reserved at once and its constant bookkeeping columns filled by the database
     (:func:`khetrial.edc.bulk.bulk_load`)."""
     model = table_model(table)
     n = len(frame)
@@ -428,15 +454,18 @@ def _write_rows(table: str, frame, keys: Mapping[str, dict], now, progress: Prog
     columns = model_columns(model)
     extras = _register_extra(table, frame, model)
     base = next_seq(model)
-    def chunks():
+
+    def chunks(load: bulk.Load):
         for start in range(0, n, CHUNK_ROWS):
             part = frame.iloc[start:start + CHUNK_ROWS]
             seqs = range(base + start, base + start + len(part))
-            yield _chunk(model, part, columns, keys, extras, seqs, now)
+            ids = (None if load.first_id is None
+                   else range(load.first_id + start, load.first_id + start + len(part)))
+            yield _chunk(model, part, columns, keys, extras, seqs, now, ids, load.defaulted)
             progress(table, start + len(part), n)
 
-    with bulk.bulk_load(model._meta.db_table, n):
-        _insert_rows(model._meta.db_table, _names(model, columns), chunks())
+    with bulk.bulk_load(model._meta.db_table, n, _constants(model, extras, now)) as load:
+        _insert_rows(model._meta.db_table, _names(model, columns, load), chunks(load))
     return n
 
 
@@ -553,9 +582,10 @@ def _frame_of(records: list[tuple], columns: tuple[Column, ...], keys: Mapping[s
     raw = list(zip(*records)) if records else [()] * (len(columns) + 1)
     frame = pd.DataFrame(index=range(len(records)))
     for c, values in zip(columns, raw):
-        if c.kind == convert.KEY and c.name in keys:
-            lookup = keys[c.name]
-            values = [None if v is None else lookup[v] for v in values]
+        if c.kind == convert.KEY and c.name in keys:  # each distinct key looked up once
+            codes, uniques = pd.factorize(np.asarray(values, dtype=object).reshape(-1))
+            values = np.array([keys[c.name][u] for u in uniques.tolist()] + [None],
+                              dtype=object)[codes]
         frame[c.name] = convert.from_db_values(values, c.kind).array
     extra = convert.extra_from_json(raw[-1])
     for name in extra.columns:

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from khetrial import __version__
 from khetrial.bundle.coerce import format_table
 from khetrial.bundle.csvfile import LINE_TERMINATOR
-from khetrial.bundle.format import EXTENSION_TABLES, TABLE_SPECS
+from khetrial.bundle.format import TABLE_SPECS, has_file
 from khetrial.bundle.model import Bundle
 from khetrial.sap.results import Provenance
 
@@ -40,7 +40,7 @@ def bundle_checksums(bundle: Bundle) -> dict[str, str]:
                 for path in sorted(bundle.source.glob("*.csv"))}
     digests = {TABLE_SPECS[name].file: hashlib.sha256(table_csv_bytes(*format_table(frame))).hexdigest()
                for name, frame in bundle.tables.items()
-               if not (name in EXTENSION_TABLES and frame.empty)}  # not written either
+               if has_file(name, frame)}  # the files the writer writes
     return dict(sorted(digests.items()))
 
 

@@ -103,7 +103,10 @@ def _take(codes: np.ndarray, cells: np.ndarray) -> np.ndarray:
 def from_db_values(values: Sequence, kind: str) -> pd.Series:
     """Database values of one column (any driver's types) as a bundle column."""
     if kind == DATE:
-        days = np.array(values, dtype="datetime64[D]")  # ISO text (SQLite) or dates (psycopg)
+        # ISO text (SQLite) or dates (psycopg), each distinct one converted once
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object).reshape(-1))
+        days = np.append(np.array(uniques.tolist(), dtype="datetime64[D]"),
+                         np.datetime64("NaT", "D"))[codes]
         outside = ~np.isnat(days) & ((days < EXPORTABLE_DAYS[0]) | (days > EXPORTABLE_DAYS[1]))
         if outside.any():
             raise DatabaseError(f"a stored date {days[outside][0]} is outside "
@@ -114,7 +117,7 @@ def from_db_values(values: Sequence, kind: str) -> pd.Series:
     if kind == FLOAT:
         return pd.Series(np.array(values, dtype="float64"))
     if kind in (INT, BOOL):
-        return pd.Series(pd.array([None if v is None else int(v) for v in values], dtype="Int64"))
+        return pd.Series(pd.array(list(values), dtype="Int64"))  # a flag: True -> 1
     if kind in (TEXT, KEY):
         series = pd.Series(list(values), dtype="object")
         return series.where(series.notna() & (series != ""), None).astype("string")
@@ -142,6 +145,8 @@ def extra_from_json(values: Sequence) -> pd.DataFrame:
     Columns come in the order of first appearance (PostgreSQL's ``jsonb`` keeps keys sorted,
     so the order there is by key length, then name; a bundle's column order is free).
     """
+    if not any(v and v != EMPTY_EXTRA for v in values):  # no row has extra columns
+        return pd.DataFrame(index=range(len(values)))
     rows = [_decode(v) for v in values]
     names: dict[str, None] = {}
     for row in rows:

@@ -239,9 +239,9 @@ def test_the_assessors_list_changes_at_once_when_an_mri_is_recorded(trial, login
     from khetrial.edc.web import worklist
 
     read = []
-    dates = worklist._dates_by_patient
-    monkeypatch.setattr(worklist, "_dates_by_patient",
-                        lambda d, table, pks: read.append(sorted(pks)) or dates(d, table, pks))
+    dates = worklist.dates_by_patient
+    monkeypatch.setattr(worklist, "dates_by_patient",
+                        lambda d, tables, pks: read.append(sorted(pks)) or dates(d, tables, pks))
     today = DAY0 + dt.timedelta(days=378)
 
     def due():

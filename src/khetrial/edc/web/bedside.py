@@ -98,17 +98,26 @@ def _course(drug, start_date, end_date, dose, dose_unit, frequency) -> Course:
     return Course(drug, start_date, end_date, dose, dose_unit or "", frequency or "")
 
 
+def dates_by_patient(disclosure, tables: Iterable[str], pks: list[int]) -> dict[int, set[date]]:
+    """Patient pk -> the distinct dates of its non-voided rows of ``tables`` (one query per
+    table; a table ``disclosure`` may not see is left out)."""
+    out: dict[int, set[date]] = defaultdict(set)
+    for table in tables:
+        if not disclosure.may_see(table):
+            continue
+        for pk, day in (disclosure.records(table).filter(patient_id__in=pks, voided=False)
+                        .order_by().values_list("patient_id", "date").distinct()):
+            out[pk].add(day)
+    return out
+
+
 def read_records(disclosure, patients: Iterable) -> dict[int, PatientRecords]:
     """Patient pk -> the rows of that patient ``disclosure`` may see, one query per table."""
     patients = list(patients)
     pks = [p.pk for p in patients]
     rows = {table: _rows_by_patient(disclosure, table, pks, columns)
             for table, columns in _COLUMNS.items()}
-    other_dates: dict[int, set[date]] = defaultdict(set)
-    for table in DATE_ONLY_TABLES:
-        for pk, day in (disclosure.records(table).filter(patient_id__in=pks, voided=False)
-                        .order_by().values_list("patient_id", "date").distinct()):
-            other_dates[pk].add(day)
+    other_dates = dates_by_patient(disclosure, DATE_ONLY_TABLES, pks)
     # the arm only for a reader who may see it: no arm, no arm-specific (prednisolone) advice
     sees_arm = "arm" in disclosure.fields("patients")
     return {p.pk: PatientRecords(

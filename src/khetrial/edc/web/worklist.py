@@ -46,7 +46,7 @@ from khetrial.edc import store
 from khetrial.edc.accounts.roles import ASSESSOR, INVESTIGATOR, MONITOR, STATISTICIAN
 from khetrial.edc.store import export_bundle
 from khetrial.edc.trial.models import Site
-from khetrial.edc.web.bedside import followed_patients, site_entries
+from khetrial.edc.web.bedside import dates_by_patient, followed_patients, site_entries
 from khetrial.edc.web.blinding import Disclosure
 from khetrial.edc.web.cache import SHARED_CACHE, code_version, per_patient
 from khetrial.edc.web.labels import alert_message, field_label, table_label, value_label, visit_label
@@ -206,14 +206,7 @@ def investigator_worklist(disclosure, today: date) -> dict:
 def assessment_dates(disclosure, pks: list[int]) -> dict[int, set[date]]:
     """Patient pk -> the dates of any assessment recorded (evidence of a visit), one query per
     table of :data:`~khetrial.protocol.bedside.ASSESSMENT_TABLES`."""
-    out: dict[int, set[date]] = defaultdict(set)
-    for table in ASSESSMENT_TABLES:
-        if not disclosure.may_see(table):
-            continue
-        for pk, day in (disclosure.records(table).filter(patient_id__in=pks, voided=False)
-                        .order_by().values_list("patient_id", "date").distinct()):
-            out[pk].add(day)
-    return out
+    return dates_by_patient(disclosure, ASSESSMENT_TABLES, pks)
 
 
 def missed_visits(patient, dates: set[date], today: date) -> int:
@@ -324,14 +317,6 @@ def statistician_worklist(disclosure, today: date) -> dict:
 
 
 # --- assessor -----------------------------------------------------------------------------------
-def _dates_by_patient(disclosure, table: str, pks: list[int]) -> dict[int, list[date]]:
-    out: dict[int, list[date]] = defaultdict(list)
-    for pk, day in (disclosure.records(table).filter(patient_id__in=pks, voided=False)
-                    .order_by().values_list("patient_id", "date")):
-        out[pk].append(day)
-    return out
-
-
 def open_assessments(disclosure, patients: list, today: date) -> dict[int, tuple]:
     """Patient pk -> its outcome assessments due, overdue or opening within
     :data:`UPCOMING_ASSESSMENT_DAYS` on ``today`` (none when its dates cannot be planned): from
@@ -341,7 +326,7 @@ def open_assessments(disclosure, patients: list, today: date) -> dict[int, tuple
 
     def compute(missing: list) -> dict:
         pks = [p.pk for p in missing]
-        mri, sequelae = (_dates_by_patient(disclosure, t, pks) for t in ("mri", "sequelae"))
+        mri, sequelae = (dates_by_patient(disclosure, [t], pks) for t in ("mri", "sequelae"))
         out = {}
         for p in missing:
             try:
